@@ -1,0 +1,154 @@
+// AMQP 0-9-1 field values and field tables, as carried by message headers,
+// queue/exchange/binding arguments and policy definitions.
+//
+// A FieldValue keeps its AMQP type tag, because RabbitMQ's behaviour depends
+// on it: x-death entries are typed, argument validation reports the type
+// ("invalid type 'signedint'"), headers-exchange matching ignores the tag at
+// top level while redeclare equivalence compares type classes. A FieldTable
+// keeps insertion order (the wire order), which matters for x-death.
+//
+// Values are plain copyable data; no part of this header is thread-aware.
+//
+//   FieldTable args;
+//   args.Set("x-message-ttl", FieldValue::SignedInt(2000));
+//   args.Set("x-dead-letter-exchange", FieldValue::String("task_exchange"));
+#ifndef WARREN_INCLUDE_WARREN_FIELD_VALUE_H_
+#define WARREN_INCLUDE_WARREN_FIELD_VALUE_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace warren {
+
+class FieldValue;
+
+// An ordered AMQP field table. Lookup is linear: tables are small.
+class FieldTable {
+ public:
+  using Entry = std::pair<std::string, FieldValue>;
+
+  FieldTable() = default;
+  FieldTable(std::initializer_list<Entry> entries);
+  explicit FieldTable(std::vector<Entry> entries);
+
+  const FieldValue* Find(std::string_view key) const;
+  FieldValue* Find(std::string_view key);
+  bool Contains(std::string_view key) const { return Find(key) != nullptr; }
+  // Replaces the value in place if `key` exists, else appends.
+  void Set(std::string_view key, FieldValue value);
+  // Returns whether `key` was present.
+  bool Erase(std::string_view key);
+  // Sorts entries bytewise by key, as rabbit_misc:sort_field_table does.
+  void SortByKey();
+
+  bool empty() const { return entries_.empty(); }
+  size_t size() const { return entries_.size(); }
+  const std::vector<Entry>& entries() const { return entries_; }
+  std::vector<Entry>& mutable_entries() { return entries_; }
+  std::vector<Entry>::const_iterator begin() const;
+  std::vector<Entry>::const_iterator end() const;
+
+  friend bool operator==(const FieldTable& a, const FieldTable& b);
+  friend bool operator!=(const FieldTable& a, const FieldTable& b) { return !(a == b); }
+
+ private:
+  std::vector<Entry> entries_;
+};
+
+
+// AMQP field types, named as RabbitMQ names them in error messages.
+enum class FieldType : char {
+  kVoid = 'V',
+  kBool = 't',
+  kByte = 'b',           // signed 8
+  kUnsignedByte = 'B',
+  kShort = 's',          // signed 16
+  kUnsignedShort = 'u',
+  kSignedInt = 'I',      // signed 32 (what pika sends for a Python int)
+  kUnsignedInt = 'i',
+  kLong = 'l',           // signed 64
+  kFloat = 'f',
+  kDouble = 'd',
+  kLongString = 'S',
+  kBinary = 'x',         // byte array
+  kTimestamp = 'T',      // seconds since the epoch
+  kArray = 'A',
+  kTable = 'F',
+};
+
+// RabbitMQ's name for a type: "signedint", "longstr", "long", "table", ...
+std::string_view FieldTypeName(FieldType type);
+
+class FieldValue {
+ public:
+  FieldValue() = default;  // void
+
+  static FieldValue Void() { return FieldValue(); }
+  static FieldValue Bool(bool b);
+  static FieldValue Integer(FieldType type, int64_t v);  // any integer type
+  static FieldValue SignedInt(int32_t v) { return Integer(FieldType::kSignedInt, v); }
+  static FieldValue Long(int64_t v) { return Integer(FieldType::kLong, v); }
+  static FieldValue Short(int16_t v) { return Integer(FieldType::kShort, v); }
+  static FieldValue Double(double v);
+  static FieldValue Float(float v);
+  static FieldValue String(std::string_view s);
+  static FieldValue Binary(std::string_view bytes);
+  static FieldValue Timestamp(int64_t seconds);
+  static FieldValue Array(std::vector<FieldValue> items);
+  static FieldValue Table(FieldTable table);
+
+  FieldType type() const { return type_; }
+  bool is_integer() const;
+  bool is_float() const { return type_ == FieldType::kFloat || type_ == FieldType::kDouble; }
+  bool is_string() const { return type_ == FieldType::kLongString; }
+  bool is_number() const { return is_integer() || is_float(); }
+
+  // Accessors. REQUIRES: the matching type (checked; a mismatch aborts).
+  bool as_bool() const;
+  int64_t as_int() const;      // integer types and timestamp
+  double as_double() const;    // float types
+  const std::string& as_string() const;  // longstr and binary
+  const std::vector<FieldValue>& as_array() const;
+  const FieldTable& as_table() const;
+  std::vector<FieldValue>& mutable_array();
+  FieldTable& mutable_table();
+
+  // Exact equality: same type tag and same value, recursively.
+  friend bool operator==(const FieldValue& a, const FieldValue& b);
+  friend bool operator!=(const FieldValue& a, const FieldValue& b) { return !(a == b); }
+
+  // Erlang `==` on decoded top-level values, as the headers exchange uses:
+  // numbers compare numerically across types, longstr equals binary with
+  // the same bytes; nested arrays/tables compare exactly (inner tags count).
+  bool LooselyEquals(const FieldValue& other) const;
+
+  // RabbitMQ's type_class equality used by redeclare equivalence: integer
+  // types are one class, float types another, others compare by tag.
+  bool EquivalentTo(const FieldValue& other) const;
+
+  // Human/diagnostic rendering close to Erlang's ~p of the value
+  // (strings unquoted), used in reply texts: 2000, true, abc.
+  std::string ToString() const;
+
+ private:
+  FieldType type_ = FieldType::kVoid;
+  int64_t int_ = 0;
+  double double_ = 0;
+  std::string string_;
+  std::vector<FieldValue> array_;
+  FieldTable table_;
+};
+
+// Renders a value or table as compact JSON with type tags where the JSON
+// type alone would lose them: {"count":{"l":1}} style is avoided; numbers
+// and strings render plainly, timestamps as {"T":n}. Deterministic.
+std::string ToJson(const FieldValue& value);
+std::string ToJson(const FieldTable& table);
+
+}  // namespace warren
+
+#endif  // WARREN_INCLUDE_WARREN_FIELD_VALUE_H_

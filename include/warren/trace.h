@@ -1,0 +1,61 @@
+// The trace: one structured event per message or channel transition, in the
+// order they happened, stamped with virtual time. The same program and seed
+// always produce the same trace, byte for byte, and WriteJsonLines renders it
+// as JSON Lines. Not thread-aware.
+#ifndef WARREN_INCLUDE_WARREN_TRACE_H_
+#define WARREN_INCLUDE_WARREN_TRACE_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "warren/message.h"
+
+namespace warren {
+
+enum class TraceKind {
+  kPublished,       // basic.publish accepted by the channel
+  kRouted,          // routed to >= 1 queue (detail: the queues)
+  kUnroutable,      // routed to no queue (detail: dropped or returned)
+  kEnqueued,        // a copy entered a queue
+  kDelivered,       // basic.deliver / basic.get-ok
+  kAcked,           // settled by ack or auto-ack
+  kRejected,        // reject/nack with requeue=false
+  kRequeued,        // back to ready: nack/reject requeue, close, recover
+  kExpired,         // TTL reached at the head
+  kDeadLettered,    // a copy left its queue for its DLX (detail: reason)
+  kDropped,         // a copy or a message was discarded (detail: reason)
+  kReturned,        // basic.return
+  kConfirmed,       // basic.ack / basic.nack to a confirm-mode publisher
+  kChannelClosed,   // detail: reply code and text
+  kConnectionClosed,
+  kQueueDeleted,    // detail: why (delete, auto-delete, expires, exclusive)
+  kExchangeDeleted,
+  kPolicyChanged,
+  kConsumerCancelled,  // detail: by client or by the server
+};
+
+std::string_view TraceKindName(TraceKind kind);
+
+struct TraceEvent {
+  uint64_t seq = 0;  // 0, 1, 2, ... in order of occurrence
+  absl::Time time;
+  TraceKind kind = TraceKind::kPublished;
+  MessageId message;       // 0 when not about a message
+  std::string queue;       // empty when not about a queue
+  std::string exchange;
+  std::string routing_key;
+  std::string channel;     // "conn-name/3" when about a channel
+  std::string detail;      // the cause, in words
+};
+
+// Renders one event as a single JSON object (no trailing newline).
+std::string ToJsonLine(const TraceEvent& event);
+void WriteJsonLines(const std::vector<TraceEvent>& events, std::ostream& out);
+
+}  // namespace warren
+
+#endif  // WARREN_INCLUDE_WARREN_TRACE_H_

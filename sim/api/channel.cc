@@ -1,0 +1,84 @@
+#include "warren/channel.h"
+
+#include "sim/broker/broker.h"
+#include "sim/broker/methods.h"
+
+namespace warren {
+
+using internal::methods::kBasicNack;
+using internal::methods::kBasicReject;
+
+absl::Status Channel::ExchangeDeclare(std::string_view name, const ExchangeDeclareOptions& o) {
+  return broker_->ExchangeDeclare(id_, name, o);
+}
+absl::Status Channel::ExchangeDelete(std::string_view name, bool if_unused) {
+  return broker_->ExchangeDelete(id_, name, if_unused);
+}
+absl::Status Channel::ExchangeBind(std::string_view destination, std::string_view source,
+                                   std::string_view routing_key, const FieldTable& arguments) {
+  return broker_->ExchangeBind(id_, destination, source, routing_key, arguments, true);
+}
+absl::Status Channel::ExchangeUnbind(std::string_view destination, std::string_view source,
+                                     std::string_view routing_key, const FieldTable& arguments) {
+  return broker_->ExchangeBind(id_, destination, source, routing_key, arguments, false);
+}
+absl::StatusOr<QueueDeclareOk> Channel::QueueDeclare(std::string_view name,
+                                                     const QueueDeclareOptions& o) {
+  return broker_->QueueDeclare(id_, name, o);
+}
+absl::Status Channel::QueueBind(std::string_view queue, std::string_view exchange,
+                                std::string_view routing_key, const FieldTable& arguments) {
+  return broker_->QueueBind(id_, queue, exchange, routing_key, arguments, true);
+}
+absl::Status Channel::QueueUnbind(std::string_view queue, std::string_view exchange,
+                                  std::string_view routing_key, const FieldTable& arguments) {
+  return broker_->QueueBind(id_, queue, exchange, routing_key, arguments, false);
+}
+absl::StatusOr<uint64_t> Channel::QueuePurge(std::string_view queue) {
+  return broker_->QueuePurge(id_, queue);
+}
+absl::StatusOr<uint64_t> Channel::QueueDelete(std::string_view queue,
+                                              const QueueDeleteOptions& o) {
+  return broker_->QueueDelete(id_, queue, o);
+}
+absl::StatusOr<PublishReceipt> Channel::BasicPublish(const Publishing& publishing) {
+  return broker_->Publish(id_, publishing);
+}
+absl::Status Channel::BasicQos(const QosOptions& o) { return broker_->Qos(id_, o); }
+absl::StatusOr<std::string> Channel::BasicConsume(std::string_view queue,
+                                                  DeliveryCallback on_delivery,
+                                                  const ConsumeOptions& o) {
+  return broker_->Consume(id_, queue, std::move(on_delivery), o);
+}
+absl::Status Channel::BasicCancel(std::string_view tag) { return broker_->Cancel(id_, tag); }
+absl::StatusOr<std::optional<Delivery>> Channel::BasicGet(std::string_view queue, bool no_ack) {
+  return broker_->Get(id_, queue, no_ack);
+}
+absl::Status Channel::BasicAck(DeliveryTag tag, bool multiple) {
+  return broker_->Ack(id_, tag.value, multiple);
+}
+absl::Status Channel::BasicNack(DeliveryTag tag, bool multiple, bool requeue) {
+  return broker_->Reject(id_, tag.value, multiple, requeue, kBasicNack);
+}
+absl::Status Channel::BasicReject(DeliveryTag tag, bool requeue) {
+  return broker_->Reject(id_, tag.value, false, requeue, kBasicReject);
+}
+absl::Status Channel::BasicRecover(bool requeue) { return broker_->Recover(id_, requeue); }
+absl::Status Channel::ConfirmSelect() { return broker_->ConfirmSelect(id_); }
+absl::Status Channel::Close() { return broker_->CloseChannelByClient(id_); }
+
+void Channel::OnReturn(ReturnCallback cb) { *broker_->FindChannel(id_)->on_return = std::move(cb); }
+void Channel::OnConfirm(ConfirmCallback cb) {
+  *broker_->FindChannel(id_)->on_confirm = std::move(cb);
+}
+void Channel::OnClose(CloseCallback cb) { *broker_->FindChannel(id_)->on_close = std::move(cb); }
+void Channel::OnCancel(CancelCallback cb) { *broker_->FindChannel(id_)->on_cancel = std::move(cb); }
+
+bool Channel::is_open() const { return broker_->FindChannel(id_)->open; }
+std::optional<CloseReason> Channel::close_reason() const {
+  return broker_->FindChannel(id_)->close_reason;
+}
+uint16_t Channel::number() const { return broker_->FindChannel(id_)->number; }
+uint64_t Channel::unacked_count() const { return broker_->FindChannel(id_)->unacked.size(); }
+
+}  // namespace warren

@@ -1,0 +1,324 @@
+// The broker: all state of one simulated RabbitMQ vhost plus the clients
+// connected to it, on the simulation's virtual clock. The public handles
+// (Simulation, Connection, Channel) are thin wrappers over this class.
+//
+// The implementation is split by concern across broker_*.cc files:
+// connections/channels, exchanges + routing, queues, publish + enqueue,
+// dispatch + expiry, acks + requeue, dead-lettering, policies, inspection.
+//
+// Invariants:
+//  (1) a copy is in exactly one place: a queue's ReadyMessages, a channel's
+//      unacked map, or nowhere (settled), matching the ledger's state;
+//  (2) user callbacks run only from scheduler events, never inside a call
+//      made by the user (deliveries, returns, confirms, closes, cancels);
+//  (3) every Consumer* in a queue's consumer list is owned by an open
+//      channel's consumer map, and vice versa;
+//  (4) a queue's TTL timer is armed iff a ready sub-queue front has a
+//      finite deadline, and then for the earliest one.
+#ifndef WARREN_SIM_BROKER_BROKER_H_
+#define WARREN_SIM_BROKER_BROKER_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "sim/broker/dead_letter.h"
+#include "sim/broker/ledger.h"
+#include "sim/broker/policy.h"
+#include "sim/broker/queue_arguments.h"
+#include "sim/broker/ready_messages.h"
+#include "sim/core/status_macros.h"
+#include "sim/core/random.h"
+#include "sim/core/scheduler.h"
+#include "sim/trace/tracer.h"
+#include "warren/channel.h"
+#include "warren/inspect.h"
+#include "warren/options.h"
+
+namespace warren::internal {
+
+struct Queue;
+struct Exchange;
+
+struct Binding {
+  uint64_t seq = 0;  // creation order
+  std::string source;
+  std::string destination;
+  Queue* queue = nullptr;        // destination queue, or
+  Exchange* exchange = nullptr;  // destination exchange
+  std::string routing_key;
+  FieldTable arguments;
+};
+
+struct Exchange {
+  std::string name;
+  ExchangeType type = ExchangeType::kDirect;
+  std::string type_name;
+  bool durable = false;
+  bool auto_delete = false;
+  bool internal = false;
+  FieldTable arguments;
+  std::optional<std::string> alternate_exchange;  // effective (arg, else policy)
+  std::string policy;
+  std::vector<std::unique_ptr<Binding>> bindings;  // as source, creation order
+  // Direct exchanges: routing key -> bindings, in creation order.
+  absl::flat_hash_map<std::string, std::vector<Binding*>> direct_index;
+};
+
+struct Consumer {
+  std::string tag;
+  uint64_t channel = 0;
+  Queue* queue = nullptr;
+  bool no_ack = false;
+  bool exclusive = false;
+  int64_t priority = 0;
+  uint32_t prefetch = 0;  // 0 = unlimited
+  uint32_t unacked = 0;
+  uint64_t seq = 0;
+  std::shared_ptr<DeliveryCallback> callback;
+};
+
+struct Queue {
+  uint64_t id = 0;
+  std::string name;
+  bool durable = false;
+  bool exclusive = false;
+  bool auto_delete = false;
+  uint64_t owner = 0;  // exclusive: owning connection id
+  FieldTable arguments;
+  QueueArgs args;
+  QueueConfig config;
+  ReadyMessages ready;
+  uint64_t unacked = 0;
+  uint64_t next_position = 0;
+  uint32_t ledger_index = 0;
+  // Dispatch order: priority groups (highest first), round-robin inside.
+  // With single-active-consumer: registration order, front is active.
+  std::vector<Consumer*> consumers;
+  bool had_consumer = false;
+  bool exclusive_consumer = false;
+  bool quorum_blocked = false;  // quorum reject-publish
+  absl::Time created;
+  absl::Time last_active;       // quorum x-expires
+  Scheduler::EventId ttl_timer;
+  Scheduler::EventId expires_timer;
+  bool is_quorum() const { return config.type == QueueType::kQuorum; }
+};
+
+struct Unacked {
+  uint64_t queue_id = 0;
+  Envelope envelope;
+  std::string consumer_tag;  // empty for basic.get
+  absl::Time delivered_at;
+};
+
+struct ChannelState {
+  uint64_t id = 0;
+  uint64_t connection = 0;
+  uint16_t number = 0;
+  bool open = true;
+  std::optional<CloseReason> close_reason;
+  absl::Time opened;
+  uint64_t next_tag = 1;
+  absl::btree_map<uint64_t, Unacked> unacked;  // by delivery tag
+  std::map<std::string, std::unique_ptr<Consumer>> consumers;
+  uint64_t next_consumer_seq = 0;
+  uint16_t prefetch_count = 0;  // for consumers created afterwards
+  uint16_t global_prefetch = 0;
+  uint32_t global_unacked = 0;  // consumer deliveries outstanding
+  bool confirm_mode = false;
+  uint64_t next_publish_seq = 1;
+  std::string last_queue;  // for empty queue names
+  bool tick_armed = false;
+  std::shared_ptr<ReturnCallback> on_return = std::make_shared<ReturnCallback>();
+  std::shared_ptr<ConfirmCallback> on_confirm = std::make_shared<ConfirmCallback>();
+  std::shared_ptr<CloseCallback> on_close = std::make_shared<CloseCallback>();
+  std::shared_ptr<CancelCallback> on_cancel = std::make_shared<CancelCallback>();
+  std::string label;  // "conn/3" for traces
+};
+
+struct ConnectionState {
+  uint64_t id = 0;
+  std::string name;
+  std::string user;
+  bool open = true;
+  std::optional<CloseReason> close_reason;
+  std::vector<uint64_t> channels;  // in open order
+  uint16_t next_channel = 1;
+};
+
+// AMQP class and method ids, for CloseReason.
+struct MethodId {
+  uint16_t class_id;
+  uint16_t method_id;
+};
+
+class Broker {
+ public:
+  explicit Broker(SimulationOptions options);
+  ~Broker();
+
+  const SimulationOptions& options() const { return options_; }
+  Scheduler& scheduler() { return scheduler_; }
+  absl::Time Now() const { return scheduler_.Now(); }
+
+  // ---- connections and channels (broker_channel.cc) ----
+  uint64_t Connect(std::string_view name, std::string_view user);
+  absl::StatusOr<uint64_t> OpenChannel(uint64_t connection);
+  absl::Status CloseChannelByClient(uint64_t channel);
+  absl::Status CloseConnectionByClient(uint64_t connection);
+  const ChannelState* FindChannel(uint64_t id) const;
+  ChannelState* FindChannel(uint64_t id);
+  const ConnectionState* FindConnection(uint64_t id) const;
+
+  // ---- exchanges (broker_exchange.cc) ----
+  absl::Status ExchangeDeclare(uint64_t ch, std::string_view name,
+                               const ExchangeDeclareOptions& o);
+  absl::Status ExchangeDelete(uint64_t ch, std::string_view name, bool if_unused);
+  absl::Status ExchangeBind(uint64_t ch, std::string_view dest, std::string_view source,
+                            std::string_view key, const FieldTable& args, bool bind);
+
+  // ---- queues (broker_queue.cc) ----
+  absl::StatusOr<QueueDeclareOk> QueueDeclare(uint64_t ch, std::string_view name,
+                                              const QueueDeclareOptions& o);
+  absl::Status QueueBind(uint64_t ch, std::string_view queue, std::string_view exchange,
+                         std::string_view key, const FieldTable& args, bool bind);
+  absl::StatusOr<uint64_t> QueuePurge(uint64_t ch, std::string_view queue);
+  absl::StatusOr<uint64_t> QueueDelete(uint64_t ch, std::string_view queue,
+                                       const QueueDeleteOptions& o);
+
+  // ---- publish (broker_publish.cc) ----
+  absl::StatusOr<PublishReceipt> Publish(uint64_t ch, Publishing p);
+  absl::Status ConfirmSelect(uint64_t ch);
+
+  // ---- consumers and acks (broker_consume.cc, broker_ack.cc) ----
+  absl::Status Qos(uint64_t ch, const QosOptions& o);
+  absl::StatusOr<std::string> Consume(uint64_t ch, std::string_view queue,
+                                      DeliveryCallback cb, const ConsumeOptions& o);
+  absl::Status Cancel(uint64_t ch, std::string_view tag);
+  absl::StatusOr<std::optional<Delivery>> Get(uint64_t ch, std::string_view queue,
+                                              bool no_ack);
+  absl::Status Ack(uint64_t ch, uint64_t tag, bool multiple);
+  absl::Status Reject(uint64_t ch, uint64_t tag, bool multiple, bool requeue,
+                      MethodId method);
+  absl::Status Recover(uint64_t ch, bool requeue);
+
+  // ---- policies (broker_policy.cc) ----
+  absl::Status SetPolicy(const PolicySpec& p, bool operator_policy);
+  absl::Status ClearPolicy(std::string_view name, bool operator_policy);
+  std::vector<PolicySpec> Policies() const { return policies_.All(); }
+
+  // ---- inspection (broker_inspect.cc) ----
+  std::vector<QueueInfo> QueueInfos() const;
+  std::optional<QueueInfo> QueueInfoOf(std::string_view name) const;
+  std::vector<QueuedMessage> MessagesOf(std::string_view name) const;
+  std::vector<ExchangeInfo> ExchangeInfos() const;
+  std::vector<BindingInfo> BindingInfos() const;
+  MessageFate Fate(MessageId id) const { return ledger_.Fate(id); }
+  const Counters& counters() const { return ledger_.counters(); }
+  const std::vector<TraceEvent>& trace() const { return tracer_.events(); }
+  absl::Status CheckInvariants() const;
+
+ private:
+  // -- channel plumbing --
+  absl::StatusOr<ChannelState*> Usable(uint64_t ch);
+  // Closes per the code's scope and returns the provoking call's Status.
+  absl::Status Fail(ChannelState& ch, ReplyCode code, std::string text, MethodId method);
+  void CloseChannel(ChannelState& ch, std::optional<CloseReason> reason);
+  void CloseConnection(ConnectionState& conn, std::optional<CloseReason> reason);
+  void ArmConsumerTimeout(ChannelState& ch);
+  void ConsumerTimeoutTick(uint64_t channel);
+  void RemoveConsumer(ChannelState& ch, const std::string& tag, bool notify_client);
+
+  // -- lookups --
+  Queue* FindQueue(std::string_view name);
+  const Queue* FindQueue(std::string_view name) const;
+  Queue* FindQueueById(uint64_t id);
+  Exchange* FindExchange(std::string_view name);
+  // Resolves "" to the channel's last declared queue; 404 if none/missing,
+  // 405 if exclusive to another connection.
+  absl::StatusOr<Queue*> UsableQueue(ChannelState& ch, std::string_view name, MethodId m);
+
+  // -- exchanges and routing (broker_exchange.cc, broker_route.cc) --
+  void DeclareDefaultExchanges();
+  Exchange& CreateExchange(std::string name, ExchangeType type, std::string type_name,
+                           const ExchangeDeclareOptions& o);
+  void DeleteExchange(const std::string& name);
+  void RemoveBinding(Exchange& source, Binding* binding);
+  void MaybeAutoDeleteExchange(const std::string& name);
+  void ApplyExchangePolicy(Exchange& x);
+  // Queues a message reaches from exchange `x` (""=default), de-duplicated,
+  // in discovery order.
+  std::vector<Queue*> Route(std::string_view exchange, const Message& m);
+  void MatchBindings(const Exchange& x, const Message& m, std::vector<Binding*>& out);
+
+  // -- queues (broker_queue.cc) --
+  Queue& CreateQueue(std::string name, const QueueDeclareOptions& o, const QueueArgs& args,
+                     uint64_t owner);
+  void DeleteQueue(Queue& q, std::string_view why);
+  void ApplyQueuePolicy(Queue& q);
+  void TouchExpires(Queue& q);
+  void ExpiresFired(uint64_t queue_id);
+  std::string ServerName(std::string_view prefix);
+
+  // -- enqueue, dispatch, expiry (broker_enqueue.cc, broker_dispatch.cc) --
+  enum class EnqueueResult { kAccepted, kRejected };
+  EnqueueResult Enqueue(Queue& q, const MessageRef& m);
+  Envelope MakeEnvelope(Queue& q, const MessageRef& m);
+  void EnforceDropHead(Queue& q);
+  void DropExpired(Queue& q);
+  void ArmTtlTimer(Queue& q);
+  void Dispatch(Queue& q);
+  void DispatchChannel(ChannelState& ch);
+  Consumer* PickConsumer(Queue& q);
+  bool HasCapacity(const Consumer& c) const;
+  void DeliverTo(Queue& q, Consumer& c, Envelope e);
+  Delivery MakeDelivery(const Queue& q, const Envelope& e, std::string consumer_tag,
+                        uint64_t tag, bool via_get) const;
+
+  // -- settle and requeue (broker_ack.cc) --
+  absl::StatusOr<std::vector<uint64_t>> CollectTags(ChannelState& ch, uint64_t tag,
+                                                    bool multiple, MethodId m);
+  Unacked TakeUnacked(ChannelState& ch, uint64_t tag);
+  enum class ReturnKind { kNack, kClose };
+  void Requeue(ChannelState& ch, std::vector<Unacked> items, ReturnKind kind);
+
+  // -- dead-lettering (broker_dead_letter.cc) --
+  // Settles `e` (currently in ledger state `from`) out of `q` for `reason`.
+  void DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from);
+
+  // -- trace helpers --
+  void Trace(TraceKind kind, MessageId m, std::string_view queue, std::string_view channel,
+             std::string detail);
+  template <typename Fn>
+  void Later(const char* label, Fn fn) {
+    scheduler_.ScheduleAt(scheduler_.Now(), std::move(fn), label);
+  }
+
+  SimulationOptions options_;
+  Scheduler scheduler_;
+  Random random_;
+  Tracer tracer_;
+  Ledger ledger_;
+  PolicyStore policies_;
+  uint64_t next_id_ = 1;          // connections, channels, queues
+  uint64_t next_message_id_ = 1;
+  uint64_t next_binding_seq_ = 1;
+  absl::btree_map<std::string, std::unique_ptr<Exchange>, std::less<>> exchanges_;
+  absl::btree_map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;
+  absl::flat_hash_map<uint64_t, Queue*> queues_by_id_;
+  absl::btree_map<uint64_t, std::unique_ptr<ConnectionState>> connections_;
+  absl::btree_map<uint64_t, std::unique_ptr<ChannelState>> channels_;
+};
+
+}  // namespace warren::internal
+
+#endif  // WARREN_SIM_BROKER_BROKER_H_

@@ -1,0 +1,139 @@
+// basic.ack / nack / reject / recover and requeueing.
+#include <algorithm>
+
+#include "sim/core/strings.h"
+#include "sim/broker/broker.h"
+#include "sim/broker/methods.h"
+
+namespace warren::internal {
+
+absl::StatusOr<std::vector<uint64_t>> Broker::CollectTags(ChannelState& ch, uint64_t tag,
+                                                          bool multiple, MethodId m) {
+  std::vector<uint64_t> tags;
+  if (!(multiple && tag == 0) && !ch.unacked.contains(tag)) {
+    return Fail(ch, ReplyCode::kPreconditionFailed, Cat("unknown delivery tag ", tag),
+                m);
+  }
+  if (!multiple) {
+    tags.push_back(tag);
+    return tags;
+  }
+  for (const auto& [t, u] : ch.unacked) {
+    if (tag != 0 && t > tag) break;
+    tags.push_back(t);
+  }
+  return tags;
+}
+
+Unacked Broker::TakeUnacked(ChannelState& ch, uint64_t tag) {
+  auto it = ch.unacked.find(tag);
+  Unacked u = std::move(it->second);
+  ch.unacked.erase(it);
+  if (!u.consumer_tag.empty()) {
+    --ch.global_unacked;
+    auto c = ch.consumers.find(u.consumer_tag);
+    if (c != ch.consumers.end()) --c->second->unacked;
+  }
+  if (Queue* q = FindQueueById(u.queue_id)) --q->unacked;
+  return u;
+}
+
+absl::Status Broker::Ack(uint64_t id, uint64_t tag, bool multiple) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  WARREN_ASSIGN_OR_RETURN(std::vector<uint64_t> tags,
+                          CollectTags(*ch, tag, multiple, methods::kBasicAck));
+  for (uint64_t t : tags) {
+    Unacked u = TakeUnacked(*ch, t);
+    ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kAcked, "ack", Now());
+    if (tracer_.enabled()) {
+      const Queue* q = FindQueueById(u.queue_id);
+      Trace(TraceKind::kAcked, u.envelope.message->id, q ? q->name : "", ch->label,
+            Cat("tag ", t));
+    }
+  }
+  DispatchChannel(*ch);
+  return absl::OkStatus();
+}
+
+absl::Status Broker::Reject(uint64_t id, uint64_t tag, bool multiple, bool requeue,
+                            MethodId method) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  WARREN_ASSIGN_OR_RETURN(std::vector<uint64_t> tags, CollectTags(*ch, tag, multiple, method));
+  std::vector<Unacked> items;
+  for (uint64_t t : tags) items.push_back(TakeUnacked(*ch, t));
+  if (requeue) {
+    Requeue(*ch, std::move(items), ReturnKind::kNack);
+  } else {
+    for (Unacked& u : items) {
+      Queue* q = FindQueueById(u.queue_id);
+      if (q == nullptr) {
+        ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kDropped,
+                     "queue deleted", Now());
+        continue;
+      }
+      Trace(TraceKind::kRejected, u.envelope.message->id, q->name, ch->label,
+            "requeue=false");
+      DeadLetter(*q, std::move(u.envelope), DeathReason::kRejected, CopyState::kUnacked);
+    }
+  }
+  DispatchChannel(*ch);
+  return absl::OkStatus();
+}
+
+absl::Status Broker::Recover(uint64_t id, bool requeue) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  if (!requeue) {
+    return Fail(*ch, ReplyCode::kNotImplemented, "requeue=false", methods::kBasicRecover);
+  }
+  std::vector<uint64_t> tags;
+  for (const auto& [t, u] : ch->unacked) tags.push_back(t);
+  std::vector<Unacked> items;
+  for (uint64_t t : tags) items.push_back(TakeUnacked(*ch, t));
+  Requeue(*ch, std::move(items), ReturnKind::kNack);
+  DispatchChannel(*ch);
+  return absl::OkStatus();
+}
+
+void Broker::Requeue(ChannelState& ch, std::vector<Unacked> items, ReturnKind kind) {
+  std::vector<uint64_t> touched;
+  for (Unacked& u : items) {
+    Queue* q = FindQueueById(u.queue_id);
+    Envelope& e = u.envelope;
+    if (q == nullptr) {
+      ledger_.Move(e.copy, CopyState::kUnacked, CopyState::kDropped, "queue deleted", Now());
+      continue;
+    }
+    if (std::find(touched.begin(), touched.end(), q->id) == touched.end()) {
+      touched.push_back(q->id);
+    }
+    e.redelivered = true;
+    if (q->is_quorum()) {
+      ++e.delivery_count;
+      if (q->config.delivery_limit &&
+          e.delivery_count > static_cast<uint64_t>(*q->config.delivery_limit)) {
+        DeadLetter(*q, std::move(e), DeathReason::kDeliveryLimit, CopyState::kUnacked);
+        continue;
+      }
+    }
+    ledger_.Move(e.copy, CopyState::kUnacked, CopyState::kReady, "", Now());
+    Trace(TraceKind::kRequeued, e.message->id, q->name, ch.label,
+          kind == ReturnKind::kClose ? "channel closed with the message unacked"
+                                     : "nack/reject requeue=true");
+    if (!q->is_quorum()) {
+      q->ready.Restore(std::move(e));
+    } else if (kind == ReturnKind::kClose || q->config.delivery_limit) {
+      q->ready.PushReturn(std::move(e));
+    } else {
+      e.position = q->next_position++;  // quorum without a limit: to the tail
+      q->ready.Append(std::move(e));
+    }
+  }
+  for (uint64_t qid : touched) {
+    if (Queue* q = FindQueueById(qid)) {
+      EnforceDropHead(*q);
+      Dispatch(*q);
+    }
+  }
+}
+
+}  // namespace warren::internal

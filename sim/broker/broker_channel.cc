@@ -1,0 +1,223 @@
+// Connections, channels, closing, and the consumer (ack) timeout.
+#include <algorithm>
+
+#include "sim/core/strings.h"
+#include "sim/broker/broker.h"
+#include "sim/core/check.h"
+
+namespace warren::internal {
+
+Broker::Broker(SimulationOptions options)
+    : options_(options),
+      scheduler_(options.start),
+      random_(options.seed),
+      tracer_(options.trace),
+      ledger_(options.record_fates) {
+  DeclareDefaultExchanges();
+}
+
+Broker::~Broker() = default;
+
+void Broker::Trace(TraceKind kind, MessageId m, std::string_view queue,
+                   std::string_view channel, std::string detail) {
+  if (!tracer_.enabled()) return;
+  tracer_.Emit(Now(), kind, m, queue, "", "", channel, std::move(detail));
+}
+
+uint64_t Broker::Connect(std::string_view name, std::string_view user) {
+  auto conn = std::make_unique<ConnectionState>();
+  conn->id = next_id_++;
+  conn->name = name.empty() ? Cat("conn-", conn->id) : std::string(name);
+  conn->user = std::string(user);
+  uint64_t id = conn->id;
+  connections_.emplace(id, std::move(conn));
+  return id;
+}
+
+const ConnectionState* Broker::FindConnection(uint64_t id) const {
+  auto it = connections_.find(id);
+  return it == connections_.end() ? nullptr : it->second.get();
+}
+
+absl::StatusOr<uint64_t> Broker::OpenChannel(uint64_t connection) {
+  auto it = connections_.find(connection);
+  if (it == connections_.end()) return absl::NotFoundError("no such connection");
+  ConnectionState& conn = *it->second;
+  if (!conn.open) {
+    return absl::FailedPreconditionError(
+        Cat("connection '", conn.name, "' is closed: ",
+                     conn.close_reason ? conn.close_reason->text : "closed by client"));
+  }
+  auto ch = std::make_unique<ChannelState>();
+  ch->id = next_id_++;
+  ch->connection = connection;
+  ch->number = conn.next_channel++;
+  ch->opened = Now();
+  ch->label = Cat(conn.name, "/", ch->number);
+  uint64_t id = ch->id;
+  conn.channels.push_back(id);
+  channels_.emplace(id, std::move(ch));
+  return id;
+}
+
+ChannelState* Broker::FindChannel(uint64_t id) {
+  auto it = channels_.find(id);
+  return it == channels_.end() ? nullptr : it->second.get();
+}
+
+const ChannelState* Broker::FindChannel(uint64_t id) const {
+  auto it = channels_.find(id);
+  return it == channels_.end() ? nullptr : it->second.get();
+}
+
+absl::StatusOr<ChannelState*> Broker::Usable(uint64_t id) {
+  ChannelState* ch = FindChannel(id);
+  if (ch == nullptr) return absl::NotFoundError("no such channel");
+  if (!ch->open) {
+    return absl::FailedPreconditionError(Cat(
+        "channel ", ch->label, " is closed",
+        ch->close_reason ? Cat(": ", static_cast<int>(ch->close_reason->code), " ",
+                                        ch->close_reason->text)
+                         : std::string(" by the client")));
+  }
+  return ch;
+}
+
+absl::Status Broker::Fail(ChannelState& ch, ReplyCode code, std::string text, MethodId m) {
+  CloseReason reason{code, Cat(ReplyName(code), " - ", text), m.class_id,
+                     m.method_id};
+  if (ScopeOf(code) == CloseScope::kConnection) {
+    CloseConnection(*connections_.at(ch.connection), reason);
+  } else if (ScopeOf(code) == CloseScope::kChannel) {
+    CloseChannel(ch, reason);
+  }
+  return ReplyStatus(reason);
+}
+
+void Broker::RemoveConsumer(ChannelState& ch, const std::string& tag, bool notify_client) {
+  auto it = ch.consumers.find(tag);
+  if (it == ch.consumers.end()) return;
+  Consumer* c = it->second.get();
+  Queue* q = c->queue;
+  auto& list = q->consumers;
+  list.erase(std::remove(list.begin(), list.end(), c), list.end());
+  if (c->exclusive) q->exclusive_consumer = false;
+  if (notify_client && ch.open) {
+    Later("basic.cancel", [cb = ch.on_cancel, tag, id = ch.id, this] {
+      const ChannelState* live = FindChannel(id);
+      if (live && live->open && *cb) (*cb)(tag);
+    });
+  }
+  ch.consumers.erase(it);
+  if (q->consumers.empty()) {
+    q->last_active = Now();
+    TouchExpires(*q);
+  }
+}
+
+void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
+  if (!ch.open) return;
+  ch.open = false;
+  ch.close_reason = reason;
+  // Consumers go first (auto-delete needs "last consumer gone"), then the
+  // unacked deliveries are requeued, then emptied auto-delete queues go.
+  std::vector<std::pair<uint64_t, std::string>> by_seq;
+  for (const auto& [tag, c] : ch.consumers) by_seq.emplace_back(c->seq, tag);
+  std::sort(by_seq.begin(), by_seq.end());
+  std::vector<uint64_t> touched;
+  for (const auto& [seq, tag] : by_seq) {
+    touched.push_back(ch.consumers.at(tag)->queue->id);
+    RemoveConsumer(ch, tag, /*notify_client=*/false);
+  }
+  std::vector<Unacked> items;
+  for (auto& [tag, u] : ch.unacked) items.push_back(std::move(u));
+  ch.unacked.clear();
+  ch.global_unacked = 0;
+  Requeue(ch, std::move(items), ReturnKind::kClose);
+  Trace(TraceKind::kChannelClosed, {}, "", ch.label,
+        reason ? Cat(static_cast<int>(reason->code), " ", reason->text)
+               : "closed by client");
+  if (reason) {
+    Later("channel.close", [cb = ch.on_close, r = *reason] {
+      if (*cb) (*cb)(r);
+    });
+  }
+  for (uint64_t qid : touched) {
+    Queue* q = FindQueueById(qid);
+    if (q && q->auto_delete && q->had_consumer && q->consumers.empty()) {
+      DeleteQueue(*q, "auto-delete: last consumer gone");
+    }
+  }
+}
+
+void Broker::CloseConnection(ConnectionState& conn, std::optional<CloseReason> reason) {
+  if (!conn.open) return;
+  conn.open = false;
+  conn.close_reason = reason;
+  for (uint64_t id : conn.channels) {
+    ChannelState* ch = FindChannel(id);
+    if (ch) CloseChannel(*ch, reason);
+  }
+  std::vector<uint64_t> exclusive;
+  for (const auto& [name, q] : queues_) {
+    if (q->owner == conn.id) exclusive.push_back(q->id);
+  }
+  for (uint64_t qid : exclusive) {
+    if (Queue* q = FindQueueById(qid)) DeleteQueue(*q, "exclusive owner connection closed");
+  }
+  Trace(TraceKind::kConnectionClosed, {}, "", conn.name,
+        reason ? Cat(static_cast<int>(reason->code), " ", reason->text)
+               : "closed by client");
+}
+
+absl::Status Broker::CloseChannelByClient(uint64_t id) {
+  absl::StatusOr<ChannelState*> ch = Usable(id);
+  if (!ch.ok()) return ch.status();
+  CloseChannel(**ch, std::nullopt);
+  return absl::OkStatus();
+}
+
+absl::Status Broker::CloseConnectionByClient(uint64_t id) {
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return absl::NotFoundError("no such connection");
+  if (!it->second->open) return absl::FailedPreconditionError("connection already closed");
+  CloseConnection(*it->second, std::nullopt);
+  return absl::OkStatus();
+}
+
+void Broker::ArmConsumerTimeout(ChannelState& ch) {
+  if (ch.tick_armed || ch.unacked.empty() ||
+      options_.consumer_timeout == absl::InfiniteDuration()) {
+    return;
+  }
+  // Ticks are phase-locked to the channel's open time, like RabbitMQ's
+  // channel_tick_interval timer.
+  absl::Duration interval = options_.channel_tick_interval;
+  int64_t k = absl::IDivDuration(Now() - ch.opened, interval, &interval) + 1;
+  absl::Time next = ch.opened + k * options_.channel_tick_interval;
+  ch.tick_armed = true;
+  scheduler_.ScheduleAt(next, [this, id = ch.id] { ConsumerTimeoutTick(id); },
+                        "channel tick", /*daemon=*/true);
+}
+
+void Broker::ConsumerTimeoutTick(uint64_t id) {
+  ChannelState* ch = FindChannel(id);
+  if (ch == nullptr) return;
+  ch->tick_armed = false;
+  if (!ch->open || ch->unacked.empty()) return;
+  absl::Time oldest = absl::InfiniteFuture();
+  for (const auto& [tag, u] : ch->unacked) oldest = std::min(oldest, u.delivered_at);
+  if (Now() - oldest >= options_.consumer_timeout) {
+    (void)Fail(*ch, ReplyCode::kPreconditionFailed,
+               Cat("delivery acknowledgement on channel ", ch->number,
+                            " timed out. Timeout value used: ",
+                            absl::ToInt64Milliseconds(options_.consumer_timeout),
+                            " ms. This timeout value can be configured, see consumers doc "
+                            "guide to learn more"),
+               {0, 0});
+    return;
+  }
+  ArmConsumerTimeout(*ch);
+}
+
+}  // namespace warren::internal

@@ -1,0 +1,99 @@
+// basic.qos, basic.consume, basic.cancel.
+#include <algorithm>
+
+#include "sim/core/strings.h"
+#include "sim/broker/broker.h"
+#include "sim/broker/methods.h"
+
+namespace warren::internal {
+
+absl::Status Broker::Qos(uint64_t id, const QosOptions& o) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  if (o.prefetch_size != 0) {
+    return Fail(*ch, ReplyCode::kNotImplemented,
+                Cat("prefetch_size!=0 (", o.prefetch_size, ")"), methods::kBasicQos);
+  }
+  if (o.global) {
+    ch->global_prefetch = o.prefetch_count;
+  } else {
+    ch->prefetch_count = o.prefetch_count;
+  }
+  DispatchChannel(*ch);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Broker::Consume(uint64_t id, std::string_view queue,
+                                            DeliveryCallback cb, const ConsumeOptions& o) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  const MethodId m = methods::kBasicConsume;
+  WARREN_ASSIGN_OR_RETURN(Queue * q, UsableQueue(*ch, queue, m));
+  std::string tag = o.consumer_tag.empty() ? ServerName("amq.ctag-") : o.consumer_tag;
+  if (ch->consumers.contains(tag)) {
+    return Fail(*ch, ReplyCode::kNotAllowed,
+                Cat("attempt to reuse consumer tag '", tag, "'"), m);
+  }
+  int64_t priority = 0;
+  if (const FieldValue* p = o.arguments.Find("x-priority")) {
+    if (!p->is_integer()) {
+      return Fail(*ch, ReplyCode::kPreconditionFailed,
+                  Cat("invalid arg 'x-priority' for ", QueueResource(q->name),
+                               ": \"expected integer, got ", FieldTypeName(p->type()), "\""),
+                  m);
+    }
+    priority = p->as_int();
+  }
+  if (q->is_quorum() && ch->global_prefetch != 0) {
+    return Fail(*ch, ReplyCode::kNotImplemented,
+                Cat(QueueResource(q->name), " does not support global qos"), m);
+  }
+  bool in_exclusive_use = q->exclusive_consumer ||
+                          (o.exclusive && (!q->consumers.empty() || q->config.single_active_consumer));
+  if (in_exclusive_use) {
+    return Fail(*ch, ReplyCode::kAccessRefused,
+                Cat(QueueResource(q->name), " in exclusive use"), m);
+  }
+  auto c = std::make_unique<Consumer>();
+  c->tag = tag;
+  c->channel = ch->id;
+  c->queue = q;
+  c->no_ack = o.no_ack;
+  c->exclusive = o.exclusive;
+  c->priority = priority;
+  c->prefetch = ch->prefetch_count;
+  c->seq = ch->next_consumer_seq++;
+  c->callback = std::make_shared<DeliveryCallback>(std::move(cb));
+  Consumer* raw = c.get();
+  ch->consumers.emplace(tag, std::move(c));
+  auto& list = q->consumers;
+  if (q->config.single_active_consumer) {
+    list.push_back(raw);
+  } else {
+    // Behind every consumer of the same or higher priority.
+    auto pos = std::find_if(list.begin(), list.end(),
+                            [&](const Consumer* other) { return other->priority < priority; });
+    list.insert(pos, raw);
+  }
+  q->had_consumer = true;
+  q->exclusive_consumer = o.exclusive;
+  TouchExpires(*q);  // cancels the x-expires timer while consumed
+  Dispatch(*q);
+  return tag;
+}
+
+absl::Status Broker::Cancel(uint64_t id, std::string_view tag) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  auto it = ch->consumers.find(std::string(tag));
+  if (it == ch->consumers.end()) return absl::OkStatus();
+  Queue* q = it->second->queue;
+  Trace(TraceKind::kConsumerCancelled, {}, q->name, ch->label,
+        Cat("basic.cancel ", tag, " by client"));
+  RemoveConsumer(*ch, std::string(tag), /*notify_client=*/false);
+  if (q->auto_delete && q->had_consumer && q->consumers.empty()) {
+    DeleteQueue(*q, "auto-delete: last consumer gone");
+    return absl::OkStatus();
+  }
+  Dispatch(*q);  // single active consumer: the next one takes over
+  return absl::OkStatus();
+}
+
+}  // namespace warren::internal

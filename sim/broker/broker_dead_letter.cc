@@ -1,0 +1,53 @@
+// Dead-lettering a copy out of its queue: to its DLX with a new x-death
+// history, or dropped (no DLX, missing DLX, unroutable, cycle).
+#include "sim/core/strings.h"
+#include "sim/broker/broker.h"
+
+namespace warren::internal {
+
+void Broker::DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from) {
+  std::string_view why = DeathReasonName(reason);
+  const std::optional<std::string>& dlx = q.config.dead_letter_exchange;
+  MessageId id = e.message->id;
+  if (!dlx) {
+    std::string reason_text = Cat(why, " (no dead-letter exchange)");
+    ledger_.Move(e.copy, from, CopyState::kDropped, reason_text, Now());
+    Trace(TraceKind::kDropped, id, q.name, "", reason_text);
+    return;
+  }
+  ledger_.Move(e.copy, from, CopyState::kDeadLettered, why, Now());
+  if (tracer_.enabled()) {
+    Trace(TraceKind::kDeadLettered, id, q.name, "",
+          Cat(why, " -> exchange '", *dlx, "'",
+                       q.config.dead_letter_routing_key
+                           ? Cat(" routing key '", *q.config.dead_letter_routing_key, "'")
+                           : ""));
+  }
+  if (FindExchange(*dlx) == nullptr) {
+    std::string text = Cat("dead-letter exchange '", *dlx, "' does not exist");
+    ledger_.MessageDropped(id, text);
+    Trace(TraceKind::kDropped, id, q.name, "", text);
+    return;
+  }
+  auto dead = std::make_shared<const Message>(
+      MakeDeadLetter(*e.message, q.name, reason, Now(), *dlx, q.config.dead_letter_routing_key));
+  std::vector<Queue*> targets = Route(*dlx, *dead);
+  if (targets.empty()) {
+    ledger_.MessageDropped(id, "dead-letter unroutable");
+    Trace(TraceKind::kDropped, id, q.name, "", "dead-lettered message routed to no queue");
+    return;
+  }
+  std::vector<Queue*> kept;
+  for (Queue* t : targets) {
+    if (IsDeadLetterCycle(*dead, reason, t->name)) {
+      ledger_.MessageDropped(id, "dead-letter cycle");
+      Trace(TraceKind::kDropped, id, t->name, "",
+            Cat("dead-letter cycle (", why, " back into '", t->name, "')"));
+    } else {
+      kept.push_back(t);
+    }
+  }
+  for (Queue* t : kept) Enqueue(*t, dead);
+}
+
+}  // namespace warren::internal

@@ -1,0 +1,264 @@
+// Enqueue (overflow, TTL deadline, direct hand-off), head-only expiry,
+// dispatch to consumers (priority, round-robin, prefetch, single active
+// consumer) and basic.get.
+#include <algorithm>
+
+#include "sim/core/strings.h"
+#include "sim/broker/broker.h"
+#include "sim/broker/expiration.h"
+#include "sim/broker/methods.h"
+
+namespace warren::internal {
+namespace {
+
+bool OverLimit(const QueueConfig& c, uint64_t count, uint64_t bytes) {
+  return (c.max_length && count > static_cast<uint64_t>(*c.max_length)) ||
+         (c.max_length_bytes && bytes > static_cast<uint64_t>(*c.max_length_bytes));
+}
+
+// Quorum reject-publish unblocks at or below 80% of each limit.
+bool BelowSoftLimit(const QueueConfig& c, uint64_t count, uint64_t bytes) {
+  return (!c.max_length || count <= static_cast<uint64_t>(*c.max_length * 8 / 10)) &&
+         (!c.max_length_bytes || bytes <= static_cast<uint64_t>(*c.max_length_bytes * 8 / 10));
+}
+
+Overflow EffectiveOverflow(const Queue& q) {
+  // Quorum queues accept reject-publish-dlx but behave as drop-head.
+  if (q.is_quorum() && q.config.overflow == Overflow::kRejectPublishDlx) return Overflow::kDropHead;
+  return q.config.overflow;
+}
+
+}  // namespace
+
+Envelope Broker::MakeEnvelope(Queue& q, const MessageRef& m) {
+  Envelope e;
+  e.message = m;
+  e.copy = ledger_.NewCopy(m->id, q.ledger_index, Now());
+  e.position = q.next_position++;
+  std::optional<int64_t> ttl = q.config.message_ttl_ms;
+  if (m->properties.expiration) {
+    auto parsed = ParseExpiration(*m->properties.expiration);
+    if (const int64_t* ms = std::get_if<int64_t>(&parsed)) ttl = ttl ? std::min(*ttl, *ms) : *ms;
+  }
+  if (ttl) {
+    int64_t ms = (q.is_quorum() && *ttl == 0) ? 1 : *ttl;
+    e.deadline = Now() + absl::Milliseconds(ms);
+  }
+  if (q.config.max_priority > 0) {
+    int p = m->properties.priority.value_or(0);
+    e.priority = static_cast<uint8_t>(std::clamp(p, 0, q.config.max_priority));
+  }
+  return e;
+}
+
+Broker::EnqueueResult Broker::Enqueue(Queue& q, const MessageRef& m) {
+  Overflow overflow = EffectiveOverflow(q);
+  uint64_t size = m->body.size();
+  bool reject = false;
+  if (overflow != Overflow::kDropHead) {
+    if (q.is_quorum()) {
+      // Quorum: the limit is evaluated after an enqueue (so max-length + 1
+      // get in) and the queue unblocks at the soft limit.
+      if (q.quorum_blocked && BelowSoftLimit(q.config, q.ready.size(), q.ready.bytes())) {
+        q.quorum_blocked = false;
+      }
+      reject = q.quorum_blocked;
+    } else {
+      reject = OverLimit(q.config, q.ready.size() + 1, q.ready.bytes() + size);
+    }
+  }
+  Envelope e = MakeEnvelope(q, m);
+  if (reject) {
+    if (overflow == Overflow::kRejectPublishDlx) {
+      DeadLetter(q, std::move(e), DeathReason::kMaxlen, CopyState::kReady);
+    } else {
+      ledger_.Move(e.copy, CopyState::kReady, CopyState::kDropped, "maxlen (reject-publish)",
+                   Now());
+      Trace(TraceKind::kDropped, m->id, q.name, "", "maxlen (reject-publish): publish rejected");
+    }
+    return EnqueueResult::kRejected;
+  }
+  Trace(TraceKind::kEnqueued, m->id, q.name, "", "");
+  if (q.ready.empty()) {
+    // Handed straight to a waiting consumer: no TTL or length check first.
+    if (Consumer* c = PickConsumer(q)) {
+      DeliverTo(q, *c, std::move(e));
+      return EnqueueResult::kAccepted;
+    }
+  }
+  q.ready.Append(std::move(e));
+  if (q.is_quorum() && overflow == Overflow::kRejectPublish &&
+      OverLimit(q.config, q.ready.size(), q.ready.bytes())) {
+    q.quorum_blocked = true;
+  }
+  EnforceDropHead(q);
+  Dispatch(q);
+  return EnqueueResult::kAccepted;
+}
+
+void Broker::EnforceDropHead(Queue& q) {
+  if (EffectiveOverflow(q) != Overflow::kDropHead) return;
+  while (!q.ready.empty() && OverLimit(q.config, q.ready.size(), q.ready.bytes())) {
+    Envelope e = q.ready.PopHead();
+    DeadLetter(q, std::move(e), DeathReason::kMaxlen, CopyState::kReady);
+  }
+}
+
+void Broker::DropExpired(Queue& q) {
+  absl::Time now = Now();
+  if (q.ready.empty() || q.ready.EarliestFrontDeadline() > now) return;
+  std::vector<Envelope> expired;
+  q.ready.DropFrontsWhile([now](const Envelope& e) { return e.deadline <= now; },
+                          [&expired](Envelope e) { expired.push_back(std::move(e)); });
+  for (Envelope& e : expired) {
+    Trace(TraceKind::kExpired, e.message->id, q.name, "", "message TTL reached at the head");
+    DeadLetter(q, std::move(e), DeathReason::kExpired, CopyState::kReady);
+  }
+}
+
+void Broker::ArmTtlTimer(Queue& q) {
+  absl::Time due = q.ready.EarliestFrontDeadline();
+  if (q.ttl_timer.valid() && q.ttl_timer.when == due) return;
+  scheduler_.Cancel(q.ttl_timer);
+  q.ttl_timer = {};
+  if (due == absl::InfiniteFuture()) return;
+  q.ttl_timer = scheduler_.ScheduleAt(
+      due,
+      [this, id = q.id] {
+        Queue* live = FindQueueById(id);
+        if (live == nullptr) return;
+        live->ttl_timer = {};
+        Dispatch(*live);
+      },
+      "message ttl");
+}
+
+bool Broker::HasCapacity(const Consumer& c) const {
+  const ChannelState* ch = FindChannel(c.channel);
+  if (ch == nullptr || !ch->open) return false;
+  if (c.no_ack) return true;
+  if (c.prefetch != 0 && c.unacked >= c.prefetch) return false;
+  if (ch->global_prefetch != 0 && ch->global_unacked >= ch->global_prefetch) return false;
+  return true;
+}
+
+Consumer* Broker::PickConsumer(Queue& q) {
+  auto& list = q.consumers;
+  if (list.empty()) return nullptr;
+  if (q.config.single_active_consumer) {
+    return HasCapacity(*list.front()) ? list.front() : nullptr;
+  }
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (!HasCapacity(*list[i])) continue;
+    Consumer* c = list[i];
+    // Round-robin: to the back of its priority group.
+    size_t end = i + 1;
+    while (end < list.size() && list[end]->priority == c->priority) ++end;
+    std::rotate(list.begin() + i, list.begin() + i + 1, list.begin() + end);
+    return c;
+  }
+  return nullptr;
+}
+
+void Broker::Dispatch(Queue& q) {
+  while (true) {
+    DropExpired(q);
+    if (q.ready.empty()) break;
+    Consumer* c = PickConsumer(q);
+    if (c == nullptr) break;
+    DeliverTo(q, *c, q.ready.PopHead());
+  }
+  ArmTtlTimer(q);
+}
+
+void Broker::DispatchChannel(ChannelState& ch) {
+  std::vector<std::pair<uint64_t, uint64_t>> queues;  // (consumer seq, queue id)
+  for (const auto& [tag, c] : ch.consumers) queues.emplace_back(c->seq, c->queue->id);
+  std::sort(queues.begin(), queues.end());
+  for (const auto& [seq, qid] : queues) {
+    if (Queue* q = FindQueueById(qid)) Dispatch(*q);
+  }
+}
+
+Delivery Broker::MakeDelivery(const Queue& q, const Envelope& e, std::string consumer_tag,
+                              uint64_t tag, bool via_get) const {
+  Delivery d;
+  d.consumer_tag = std::move(consumer_tag);
+  d.delivery_tag = DeliveryTag{tag};
+  d.redelivered = e.redelivered;
+  d.queue = q.name;
+  d.message = e.message;
+  // Quorum queues report x-delivery-count: absent on a first consumer
+  // delivery, always present on basic.get.
+  if (q.is_quorum() && (via_get || e.delivery_count > 0)) {
+    BasicProperties props = e.message->properties;
+    if (!props.headers) props.headers.emplace();
+    props.headers->Set("x-delivery-count", FieldValue::Long(e.delivery_count));
+    d.delivered_properties = std::move(props);
+  }
+  return d;
+}
+
+void Broker::DeliverTo(Queue& q, Consumer& c, Envelope e) {
+  ChannelState& ch = *FindChannel(c.channel);
+  uint64_t tag = ch.next_tag++;
+  Delivery d = MakeDelivery(q, e, c.tag, tag, /*via_get=*/false);
+  if (tracer_.enabled()) {
+    Trace(TraceKind::kDelivered, e.message->id, q.name, ch.label,
+          Cat("consumer ", c.tag, " tag ", tag, e.redelivered ? " redelivered" : ""));
+  }
+  if (c.no_ack) {
+    ledger_.Move(e.copy, CopyState::kReady, CopyState::kAcked, "auto-ack", Now());
+  } else {
+    ledger_.Move(e.copy, CopyState::kReady, CopyState::kUnacked, "", Now());
+    ch.unacked.emplace(tag, Unacked{q.id, std::move(e), c.tag, Now()});
+    ++c.unacked;
+    ++ch.global_unacked;
+    ++q.unacked;
+    ArmConsumerTimeout(ch);
+  }
+  Later("basic.deliver", [this, cid = ch.id, cb = c.callback, d = std::move(d)] {
+    const ChannelState* live = FindChannel(cid);
+    if (live && live->open && *cb) (*cb)(d);
+  });
+}
+
+absl::StatusOr<std::optional<Delivery>> Broker::Get(uint64_t id, std::string_view queue,
+                                                    bool no_ack) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  const MethodId m = methods::kBasicGet;
+  WARREN_ASSIGN_OR_RETURN(Queue * q, UsableQueue(*ch, queue, m));
+  if (q->is_quorum() && q->config.single_active_consumer) {
+    return Fail(*ch, ReplyCode::kResourceLocked,
+                Cat("cannot obtain access to locked ", QueueResource(q->name),
+                             ". basic.get operations are not supported by quorum queues with "
+                             "single active consumer"),
+                m);
+  }
+  q->last_active = Now();
+  if (!q->is_quorum()) TouchExpires(*q);
+  DropExpired(*q);
+  if (q->ready.empty()) {
+    ArmTtlTimer(*q);
+    return std::optional<Delivery>();
+  }
+  Envelope e = q->ready.PopHead();
+  uint64_t tag = ch->next_tag++;
+  Delivery d = MakeDelivery(*q, e, "", tag, /*via_get=*/true);
+  Trace(TraceKind::kDelivered, e.message->id, q->name, ch->label,
+        Cat("basic.get tag ", tag, e.redelivered ? " redelivered" : ""));
+  if (no_ack) {
+    ledger_.Move(e.copy, CopyState::kReady, CopyState::kAcked, "auto-ack", Now());
+  } else {
+    ledger_.Move(e.copy, CopyState::kReady, CopyState::kUnacked, "", Now());
+    ch->unacked.emplace(tag, Unacked{q->id, std::move(e), "", Now()});
+    ++q->unacked;
+    ArmConsumerTimeout(*ch);
+  }
+  DropExpired(*q);
+  d.message_count = q->ready.size();
+  ArmTtlTimer(*q);
+  return std::optional<Delivery>(std::move(d));
+}
+
+}  // namespace warren::internal

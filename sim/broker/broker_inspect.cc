@@ -1,0 +1,140 @@
+// Read-only views and the accounting invariant check.
+#include "sim/core/strings.h"
+#include "sim/broker/broker.h"
+
+namespace warren::internal {
+namespace {
+
+QueueInfo Describe(const Queue& q) {
+  QueueInfo i;
+  i.name = q.name;
+  i.type = q.is_quorum() ? "quorum" : "classic";
+  i.durable = q.durable;
+  i.exclusive = q.exclusive;
+  i.auto_delete = q.auto_delete;
+  i.arguments = q.arguments;
+  i.policy = q.config.policy;
+  i.ready = q.ready.size();
+  i.unacked = q.unacked;
+  i.consumers = q.consumers.size();
+  i.ready_bytes = q.ready.bytes();
+  i.message_ttl_ms = q.config.message_ttl_ms;
+  i.expires_ms = q.config.expires_ms;
+  i.max_length = q.config.max_length;
+  i.max_length_bytes = q.config.max_length_bytes;
+  i.delivery_limit = q.config.delivery_limit;
+  i.dead_letter_exchange = q.config.dead_letter_exchange;
+  i.dead_letter_routing_key = q.config.dead_letter_routing_key;
+  i.overflow = std::string(OverflowName(q.config.overflow));
+  return i;
+}
+
+}  // namespace
+
+std::vector<QueueInfo> Broker::QueueInfos() const {
+  std::vector<QueueInfo> out;
+  for (const auto& [name, q] : queues_) out.push_back(Describe(*q));
+  return out;
+}
+
+std::optional<QueueInfo> Broker::QueueInfoOf(std::string_view name) const {
+  const Queue* q = FindQueue(name);
+  if (q == nullptr) return std::nullopt;
+  return Describe(*q);
+}
+
+std::vector<QueuedMessage> Broker::MessagesOf(std::string_view name) const {
+  std::vector<QueuedMessage> out;
+  const Queue* q = FindQueue(name);
+  if (q == nullptr) return out;
+  for (const Envelope* e : q->ready.InOrder()) {
+    QueuedMessage m;
+    m.message = e->message;
+    m.redelivered = e->redelivered;
+    if (e->deadline != absl::InfiniteFuture()) m.deadline = e->deadline;
+    m.delivery_count = e->delivery_count;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::vector<ExchangeInfo> Broker::ExchangeInfos() const {
+  std::vector<ExchangeInfo> out;
+  for (const auto& [name, x] : exchanges_) {
+    out.push_back({x->name, x->type_name, x->durable, x->auto_delete, x->internal,
+                   x->arguments, x->policy});
+  }
+  return out;
+}
+
+std::vector<BindingInfo> Broker::BindingInfos() const {
+  std::vector<const Binding*> all;
+  for (const auto& [name, x] : exchanges_) {
+    for (const auto& b : x->bindings) all.push_back(b.get());
+  }
+  std::sort(all.begin(), all.end(),
+            [](const Binding* a, const Binding* b) { return a->seq < b->seq; });
+  std::vector<BindingInfo> out;
+  for (const Binding* b : all) {
+    out.push_back({b->source, b->destination, b->exchange != nullptr, b->routing_key,
+                   b->arguments});
+  }
+  return out;
+}
+
+absl::Status Broker::CheckInvariants() const {
+  const Counters& c = ledger_.counters();
+  uint64_t settled = c.acked + c.dead_lettered + c.dropped;
+  if (c.copies_enqueued != c.ready + c.unacked + settled) {
+    return absl::InternalError(Cat(
+        "ledger out of balance: enqueued ", c.copies_enqueued, " != ready ", c.ready,
+        " + unacked ", c.unacked, " + acked ", c.acked, " + dead-lettered ", c.dead_lettered,
+        " + dropped ", c.dropped));
+  }
+  uint64_t ready = 0;
+  absl::flat_hash_map<uint64_t, uint64_t> unacked_by_queue;
+  for (const auto& [name, q] : queues_) {
+    ready += q->ready.size();
+    uint64_t bytes = 0;
+    for (const Envelope* e : q->ready.InOrder()) bytes += e->bytes();
+    if (bytes != q->ready.bytes()) {
+      return absl::InternalError(Cat("queue '", name, "' byte count drifted"));
+    }
+    absl::Time due = q->ready.EarliestFrontDeadline();
+    bool armed = q->ttl_timer.valid();
+    if (armed != (due != absl::InfiniteFuture()) || (armed && q->ttl_timer.when != due)) {
+      return absl::InternalError(Cat("queue '", name, "' TTL timer not armed for its head"));
+    }
+    for (const Consumer* consumer : q->consumers) {
+      const ChannelState* ch = FindChannel(consumer->channel);
+      if (ch == nullptr || !ch->open || !ch->consumers.contains(consumer->tag) ||
+          ch->consumers.at(consumer->tag).get() != consumer) {
+        return absl::InternalError(Cat("queue '", name, "' has a stale consumer"));
+      }
+    }
+  }
+  uint64_t unacked = 0;
+  for (const auto& [id, ch] : channels_) {
+    unacked += ch->unacked.size();
+    if (!ch->open && !ch->unacked.empty()) {
+      return absl::InternalError(Cat("closed channel ", ch->label, " holds unacked"));
+    }
+    for (const auto& [tag, u] : ch->unacked) ++unacked_by_queue[u.queue_id];
+  }
+  for (const auto& [name, q] : queues_) {
+    auto it = unacked_by_queue.find(q->id);
+    uint64_t expected = it == unacked_by_queue.end() ? 0 : it->second;
+    if (q->unacked != expected) {
+      return absl::InternalError(Cat("queue '", name, "' unacked ", q->unacked,
+                                              " but channels hold ", expected));
+    }
+  }
+  if (ready != c.ready || unacked != c.unacked) {
+    return absl::InternalError(Cat("ledger says ready ", c.ready, " unacked ",
+                                            c.unacked, "; queues hold ready ", ready,
+                                            ", channels hold unacked ", unacked));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace warren::internal

@@ -1,0 +1,139 @@
+// basic.publish: validation, routing, mandatory returns, publisher confirms.
+#include "sim/core/strings.h"
+#include "absl/strings/str_join.h"
+#include "sim/broker/broker.h"
+#include "sim/broker/expiration.h"
+#include "sim/broker/methods.h"
+
+namespace warren::internal {
+namespace {
+
+// Routing keys carried by a CC or BCC header, or the 406 text when the
+// header is not an array. Non-string elements are ignored.
+std::optional<std::string> HeaderRoutes(const FieldTable* headers, std::string_view key,
+                                        std::vector<std::string>& out) {
+  if (headers == nullptr) return std::nullopt;
+  const FieldValue* v = headers->Find(key);
+  if (v == nullptr) return std::nullopt;
+  if (v->type() != FieldType::kArray) {
+    return Cat("invalid message: {unacceptable_type_in_header,\"", key, "\",",
+                        FieldTypeName(v->type()), "}");
+  }
+  for (const FieldValue& k : v->as_array()) {
+    if (k.type() == FieldType::kLongString) out.push_back(k.as_string());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+absl::Status Broker::ConfirmSelect(uint64_t id) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  ch->confirm_mode = true;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  const MethodId m = methods::kBasicPublish;
+  if (p.immediate) return Fail(*ch, ReplyCode::kNotImplemented, "immediate=true", m);
+  if (p.body.size() > options_.max_message_size) {
+    return Fail(*ch, ReplyCode::kPreconditionFailed,
+                Cat("message size ", p.body.size(),
+                             " is larger than configured max size ", options_.max_message_size),
+                m);
+  }
+  Exchange* x = FindExchange(p.exchange);
+  if (x == nullptr) {
+    return Fail(*ch, ReplyCode::kNotFound, Cat("no ", ExchangeResource(p.exchange)), m);
+  }
+  if (x->internal) {
+    return Fail(*ch, ReplyCode::kAccessRefused,
+                Cat("cannot publish to internal ", ExchangeResource(p.exchange)), m);
+  }
+  std::vector<std::string> keys = {p.routing_key};
+  const FieldTable* headers = p.properties.headers ? &*p.properties.headers : nullptr;
+  for (std::string_view h : {"CC", "BCC"}) {
+    if (auto err = HeaderRoutes(headers, h, keys)) {
+      return Fail(*ch, ReplyCode::kPreconditionFailed, *err, m);
+    }
+  }
+  if (p.properties.delivery_mode && *p.properties.delivery_mode != 1 &&
+      *p.properties.delivery_mode != 2) {
+    return Fail(*ch, ReplyCode::kPreconditionFailed,
+                Cat("invalid message: {delivery_mode_unknown,",
+                             *p.properties.delivery_mode, "}"),
+                m);
+  }
+  const ConnectionState& conn = *connections_.at(ch->connection);
+  if (p.properties.user_id && *p.properties.user_id != conn.user) {
+    return Fail(*ch, ReplyCode::kPreconditionFailed,
+                Cat("user_id property set to '", *p.properties.user_id,
+                             "' but authenticated user was '", conn.user, "'"),
+                m);
+  }
+  if (p.properties.expiration) {
+    auto parsed = ParseExpiration(*p.properties.expiration);
+    if (auto* reason = std::get_if<std::string>(&parsed)) {
+      return Fail(*ch, ReplyCode::kPreconditionFailed,
+                  Cat("invalid expiration '", *p.properties.expiration, "': ", *reason),
+                  m);
+    }
+  }
+
+  auto msg = std::make_shared<Message>();
+  msg->id = MessageId{next_message_id_++};
+  msg->exchange = std::move(p.exchange);
+  msg->routing_key = std::move(p.routing_key);
+  msg->routing_keys = std::move(keys);
+  msg->properties = std::move(p.properties);
+  if (msg->properties.headers) msg->properties.headers->Erase("BCC");
+  msg->body = std::move(p.body);
+  MessageRef ref = msg;
+
+  ledger_.Published();
+  PublishReceipt receipt{ref->id, ch->confirm_mode ? ch->next_publish_seq++ : 0};
+  if (tracer_.enabled()) {
+    tracer_.Emit(Now(), TraceKind::kPublished, ref->id, "", ref->exchange, ref->routing_key,
+                 ch->label, receipt.confirm_seq ? Cat("confirm seq ", receipt.confirm_seq) : "");
+  }
+  std::vector<Queue*> targets = Route(ref->exchange, *ref);
+  bool ack = true;
+  if (targets.empty()) {
+    ledger_.Unroutable();
+    ledger_.MessageDropped(ref->id, p.mandatory ? "unroutable (returned)" : "unroutable");
+    Trace(TraceKind::kUnroutable, ref->id, "", ch->label,
+          p.mandatory ? "returned 312 NO_ROUTE" : "dropped: no queue bound for it");
+    if (p.mandatory) {
+      ledger_.Returned();
+      Trace(TraceKind::kReturned, ref->id, "", ch->label, "312 NO_ROUTE");
+      Later("basic.return", [this, cid = ch->id, cb = ch->on_return, ref] {
+        const ChannelState* live = FindChannel(cid);
+        if (live && live->open && *cb) (*cb)(Return{312, "NO_ROUTE", ref->exchange, ref->routing_key, ref});
+      });
+    }
+  } else {
+    if (tracer_.enabled()) {
+      std::vector<std::string> names;
+      for (const Queue* q : targets) names.push_back(q->name);
+      Trace(TraceKind::kRouted, ref->id, "", ch->label, absl::StrJoin(names, ","));
+    }
+    // Enqueue in discovery order. Targets stay valid: enqueueing never
+    // deletes a queue.
+    for (Queue* q : targets) {
+      if (Enqueue(*q, ref) == EnqueueResult::kRejected) ack = false;
+    }
+  }
+  if (receipt.confirm_seq != 0) {
+    ledger_.Confirmed(ack);
+    Trace(TraceKind::kConfirmed, ref->id, "", ch->label,
+          Cat(ack ? "basic.ack " : "basic.nack ", receipt.confirm_seq));
+    Later("confirm", [this, cid = ch->id, cb = ch->on_confirm, seq = receipt.confirm_seq, ack] {
+      const ChannelState* live = FindChannel(cid);
+      if (live && live->open && *cb) (*cb)(Confirm{seq, false, ack});
+    });
+  }
+  return receipt;
+}
+
+}  // namespace warren::internal

@@ -1,0 +1,324 @@
+// queue.declare / bind / unbind / purge / delete, queue lifecycle (exclusive,
+// auto-delete, x-expires) and policy application to queues.
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "sim/core/strings.h"
+#include "sim/broker/broker.h"
+#include "sim/broker/headers_matcher.h"
+#include "sim/broker/methods.h"
+
+namespace warren::internal {
+namespace {
+
+std::string StripCrLf(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c != '\r' && c != '\n') out += c;
+  }
+  return out;
+}
+
+const char* Bool(bool b) { return b ? "true" : "false"; }
+
+std::string Locked(std::string_view name) {
+  return Cat("cannot obtain exclusive access to locked ", QueueResource(name),
+                      ". It could be originally declared on another connection or the "
+                      "exclusive property value does not match that of the original "
+                      "declaration.");
+}
+
+}  // namespace
+
+std::string Broker::ServerName(std::string_view prefix) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string name(prefix);
+  for (int i = 0; i < 22; ++i) name += kAlphabet[random_.Uniform(64)];
+  return name;
+}
+
+Queue* Broker::FindQueue(std::string_view name) {
+  auto it = queues_.find(name);
+  return it == queues_.end() ? nullptr : it->second.get();
+}
+
+const Queue* Broker::FindQueue(std::string_view name) const {
+  auto it = queues_.find(name);
+  return it == queues_.end() ? nullptr : it->second.get();
+}
+
+Queue* Broker::FindQueueById(uint64_t id) {
+  auto it = queues_by_id_.find(id);
+  return it == queues_by_id_.end() ? nullptr : it->second;
+}
+
+absl::StatusOr<Queue*> Broker::UsableQueue(ChannelState& ch, std::string_view raw,
+                                           MethodId m) {
+  std::string name = StripCrLf(raw);
+  if (name.empty()) {
+    if (ch.last_queue.empty()) {
+      return Fail(ch, ReplyCode::kNotFound, "no previously declared queue", m);
+    }
+    name = ch.last_queue;
+  }
+  Queue* q = FindQueue(name);
+  if (q == nullptr) return Fail(ch, ReplyCode::kNotFound, Cat("no ", QueueResource(name)), m);
+  if (q->owner != 0 && q->owner != ch.connection) {
+    return Fail(ch, ReplyCode::kResourceLocked, Locked(name), m);
+  }
+  return q;
+}
+
+absl::StatusOr<QueueDeclareOk> Broker::QueueDeclare(uint64_t id, std::string_view raw,
+                                                    const QueueDeclareOptions& o) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  const MethodId m = methods::kQueueDeclare;
+  std::string name = StripCrLf(raw);
+  Queue* q = nullptr;
+  if (o.passive) {
+    WARREN_ASSIGN_OR_RETURN(q, UsableQueue(*ch, name, m));
+  } else {
+    if (absl::StartsWith(name, "amq.")) {
+      return Fail(*ch, ReplyCode::kAccessRefused,
+                  Cat("queue name '", name, "' contains reserved prefix 'amq.*'"), m);
+    }
+    q = name.empty() ? nullptr : FindQueue(name);
+    if (q != nullptr) {
+      uint64_t wanted_owner = o.exclusive ? ch->connection : 0;
+      if (q->owner != wanted_owner) return Fail(*ch, ReplyCode::kResourceLocked, Locked(name), m);
+      auto inequivalent = [&](std::string_view what, bool got, bool cur) {
+        return Fail(*ch, ReplyCode::kPreconditionFailed,
+                    Cat("inequivalent arg '", what, "' for ", QueueResource(name),
+                                 ": received '", Bool(got), "' but current is '", Bool(cur),
+                                 "'"),
+                    m);
+      };
+      bool durable = o.durable && !o.exclusive;
+      if (q->durable != durable) return inequivalent("durable", durable, q->durable);
+      if (q->auto_delete != o.auto_delete) {
+        return inequivalent("auto_delete", o.auto_delete, q->auto_delete);
+      }
+      if (auto err = CheckQueueEquivalence(name, q->args.type, q->arguments, o.arguments)) {
+        return Fail(*ch, ReplyCode::kPreconditionFailed, *err, m);
+      }
+    } else {
+      auto validated = ValidateQueueArguments(name.empty() ? "amq.gen-…" : name, o.arguments,
+                                              o.durable && !o.exclusive, o.exclusive,
+                                              o.auto_delete);
+      if (auto* err = std::get_if<std::string>(&validated)) {
+        if (*err == "stream") {
+          return absl::UnimplementedError(
+              "warren models classic and quorum queues; x-queue-type 'stream' is not "
+              "simulated (the channel stays open)");
+        }
+        return Fail(*ch, ReplyCode::kPreconditionFailed, *err, m);
+      }
+      const QueueArgs& args = std::get<QueueArgs>(validated);
+      if (name.empty()) {
+        if (args.type == QueueType::kQuorum) {
+          return Fail(*ch, ReplyCode::kPreconditionFailed,
+                      "Cannot declare a server-named queue for type rabbit_quorum_queue", m);
+        }
+        do name = ServerName("amq.gen-"); while (FindQueue(name) != nullptr);
+      }
+      q = &CreateQueue(name, o, args, o.exclusive ? ch->connection : 0);
+    }
+  }
+  ch->last_queue = q->name;
+  if (!q->is_quorum()) TouchExpires(*q);
+  return QueueDeclareOk{q->name, q->ready.size(), q->consumers.size()};
+}
+
+Queue& Broker::CreateQueue(std::string name, const QueueDeclareOptions& o,
+                           const QueueArgs& args, uint64_t owner) {
+  auto q = std::make_unique<Queue>();
+  q->id = next_id_++;
+  q->name = name;
+  q->durable = o.durable && !o.exclusive;
+  q->exclusive = o.exclusive;
+  q->auto_delete = o.auto_delete;
+  q->owner = owner;
+  q->arguments = o.arguments;
+  q->args = args;
+  q->ready = ReadyMessages(args.type == QueueType::kClassic
+                               ? static_cast<int>(args.max_priority.value_or(0))
+                               : 0);
+  q->ledger_index = ledger_.QueueIndex(name);
+  q->created = q->last_active = Now();
+  Queue& ref = *q;
+  queues_by_id_[ref.id] = &ref;
+  queues_.emplace(std::move(name), std::move(q));
+  ApplyQueuePolicy(ref);
+  return ref;
+}
+
+void Broker::ApplyQueuePolicy(Queue& q) {
+  std::optional<int64_t> old_expires = q.config.expires_ms;
+  q.config = EffectiveQueueConfig(q.args, policies_.ForQueue(q.name, false),
+                                  policies_.ForQueue(q.name, true));
+  if (q.is_quorum()) {
+    if (q.config.expires_ms != old_expires) TouchExpires(q);
+  } else {
+    TouchExpires(q);
+  }
+  EnforceDropHead(q);
+  DropExpired(q);
+  Dispatch(q);
+}
+
+void Broker::TouchExpires(Queue& q) {
+  scheduler_.Cancel(q.expires_timer);
+  q.expires_timer = {};
+  if (!q.config.expires_ms || !q.consumers.empty()) return;
+  absl::Duration expires = absl::Milliseconds(*q.config.expires_ms);
+  absl::Time when = Now() + expires;
+  if (q.is_quorum()) {
+    // Quorum queues evaluate expiry only on their periodic tick.
+    absl::Time deadline = q.last_active + expires;
+    absl::Duration tick = options_.quorum_tick_interval;
+    absl::Duration rem;
+    int64_t k = absl::IDivDuration(std::max(deadline, Now()) - q.created, tick, &rem);
+    if (rem > absl::ZeroDuration()) ++k;
+    when = q.created + k * tick;
+  }
+  q.expires_timer = scheduler_.ScheduleAt(when, [this, id = q.id] { ExpiresFired(id); },
+                                          "queue expires");
+}
+
+void Broker::ExpiresFired(uint64_t id) {
+  Queue* q = FindQueueById(id);
+  if (q == nullptr) return;
+  q->expires_timer = {};
+  if (!q->consumers.empty() || !q->config.expires_ms) return;
+  if (q->is_quorum() && Now() < q->last_active + absl::Milliseconds(*q->config.expires_ms)) {
+    TouchExpires(*q);
+    return;
+  }
+  DeleteQueue(*q, "expired (x-expires)");
+}
+
+void Broker::DeleteQueue(Queue& q, std::string_view why) {
+  uint64_t id = q.id;
+  std::string name = q.name;
+  // Server-side basic.cancel to every consumer, in registration order.
+  std::vector<std::pair<uint64_t, Consumer*>> consumers;
+  for (Consumer* c : q.consumers) consumers.emplace_back(c->seq, c);
+  std::sort(consumers.begin(), consumers.end());
+  for (const auto& [seq, c] : consumers) {
+    ChannelState* ch = FindChannel(c->channel);
+    Trace(TraceKind::kConsumerCancelled, {}, name, ch->label,
+          Cat("server cancel of ", c->tag, ": queue deleted"));
+    RemoveConsumer(*ch, std::string(c->tag), /*notify_client=*/true);
+  }
+  scheduler_.Cancel(q.ttl_timer);
+  scheduler_.Cancel(q.expires_timer);
+  std::string reason = Cat("queue deleted: ", why);
+  for (Envelope& e : q.ready.TakeAll()) {
+    ledger_.Move(e.copy, CopyState::kReady, CopyState::kDropped, reason, Now());
+    Trace(TraceKind::kDropped, e.message->id, name, "", reason);
+  }
+  std::vector<std::string> sources;
+  for (auto& [src_name, src] : exchanges_) {
+    std::vector<Binding*> doomed;
+    for (auto& b : src->bindings) {
+      if (b->queue == &q) doomed.push_back(b.get());
+    }
+    for (Binding* b : doomed) RemoveBinding(*src, b);
+    if (!doomed.empty()) sources.push_back(src_name);
+  }
+  queues_by_id_.erase(id);
+  queues_.erase(name);
+  Trace(TraceKind::kQueueDeleted, {}, name, "", std::string(why));
+  for (const std::string& s : sources) MaybeAutoDeleteExchange(s);
+}
+
+absl::Status Broker::QueueBind(uint64_t id, std::string_view raw_queue,
+                               std::string_view raw_exchange, std::string_view key,
+                               const FieldTable& args, bool bind) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  const MethodId m = bind ? methods::kQueueBind : methods::kQueueUnbind;
+  std::string queue = StripCrLf(raw_queue), exchange = StripCrLf(raw_exchange);
+  if (queue.empty() && ch->last_queue.empty()) {
+    return Fail(*ch, ReplyCode::kNotFound, "no previously declared queue", m);
+  }
+  if (queue.empty()) queue = ch->last_queue;
+  if (exchange.empty()) {
+    return Fail(*ch, ReplyCode::kAccessRefused, "operation not permitted on the default exchange",
+                m);
+  }
+  Exchange* x = FindExchange(exchange);
+  Queue* q = FindQueue(queue);
+  if (!bind) {
+    if (q && q->owner != 0 && q->owner != ch->connection) {
+      return Fail(*ch, ReplyCode::kResourceLocked, Locked(queue), m);
+    }
+    if (x == nullptr || q == nullptr) return absl::OkStatus();
+    auto it = std::find_if(x->bindings.begin(), x->bindings.end(), [&](const auto& b) {
+      return b->queue == q && b->routing_key == key && b->arguments == args;
+    });
+    if (it != x->bindings.end()) {
+      RemoveBinding(*x, it->get());
+      MaybeAutoDeleteExchange(exchange);
+    }
+    return absl::OkStatus();
+  }
+  if (x == nullptr) return Fail(*ch, ReplyCode::kNotFound, Cat("no ", ExchangeResource(exchange)), m);
+  if (q == nullptr) return Fail(*ch, ReplyCode::kNotFound, Cat("no ", QueueResource(queue)), m);
+  if (q->owner != 0 && q->owner != ch->connection) {
+    return Fail(*ch, ReplyCode::kResourceLocked, Locked(queue), m);
+  }
+  if (x->type == ExchangeType::kHeaders) {
+    if (auto err = ValidateHeadersBinding(args)) {
+      return Fail(*ch, ReplyCode::kPreconditionFailed, *err, m);
+    }
+  }
+  bool exists = std::any_of(x->bindings.begin(), x->bindings.end(), [&](const auto& b) {
+    return b->queue == q && b->routing_key == key && b->arguments == args;
+  });
+  if (exists) return absl::OkStatus();
+  auto b = std::make_unique<Binding>();
+  b->seq = next_binding_seq_++;
+  b->source = exchange;
+  b->destination = queue;
+  b->queue = q;
+  b->routing_key = std::string(key);
+  b->arguments = args;
+  if (x->type == ExchangeType::kDirect) x->direct_index[b->routing_key].push_back(b.get());
+  x->bindings.push_back(std::move(b));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> Broker::QueuePurge(uint64_t id, std::string_view name) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  WARREN_ASSIGN_OR_RETURN(Queue * q, UsableQueue(*ch, name, methods::kQueuePurge));
+  uint64_t count = q->ready.size();
+  for (Envelope& e : q->ready.TakeAll()) {
+    ledger_.Move(e.copy, CopyState::kReady, CopyState::kDropped, "purged", Now());
+    Trace(TraceKind::kDropped, e.message->id, q->name, ch->label, "purged");
+  }
+  ArmTtlTimer(*q);
+  return count;
+}
+
+absl::StatusOr<uint64_t> Broker::QueueDelete(uint64_t id, std::string_view raw,
+                                             const QueueDeleteOptions& o) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  const MethodId m = methods::kQueueDelete;
+  std::string name = StripCrLf(raw);
+  if (!name.empty() && FindQueue(name) == nullptr) return 0;
+  WARREN_ASSIGN_OR_RETURN(Queue * q, UsableQueue(*ch, name, m));
+  if (o.if_unused && !q->consumers.empty()) {
+    return Fail(*ch, ReplyCode::kPreconditionFailed,
+                Cat(QueueResource(q->name), " in use"), m);
+  }
+  if (o.if_empty && !q->ready.empty()) {
+    return Fail(*ch, ReplyCode::kPreconditionFailed,
+                Cat(QueueResource(q->name), " not empty"), m);
+  }
+  uint64_t count = q->ready.size();
+  DeleteQueue(*q, "queue.delete");
+  return count;
+}
+
+}  // namespace warren::internal

@@ -1,0 +1,330 @@
+#include "warren/field_value.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "sim/core/strings.h"
+#include "sim/core/check.h"
+
+namespace warren {
+
+std::string_view FieldTypeName(FieldType type) {
+  switch (type) {
+    case FieldType::kVoid: return "void";
+    case FieldType::kBool: return "bool";
+    case FieldType::kByte: return "byte";
+    case FieldType::kUnsignedByte: return "unsignedbyte";
+    case FieldType::kShort: return "short";
+    case FieldType::kUnsignedShort: return "unsignedshort";
+    case FieldType::kSignedInt: return "signedint";
+    case FieldType::kUnsignedInt: return "unsignedint";
+    case FieldType::kLong: return "long";
+    case FieldType::kFloat: return "float";
+    case FieldType::kDouble: return "double";
+    case FieldType::kLongString: return "longstr";
+    case FieldType::kBinary: return "binary";
+    case FieldType::kTimestamp: return "timestamp";
+    case FieldType::kArray: return "array";
+    case FieldType::kTable: return "table";
+  }
+  return "unknown";
+}
+
+FieldValue FieldValue::Bool(bool b) {
+  FieldValue v;
+  v.type_ = FieldType::kBool;
+  v.int_ = b ? 1 : 0;
+  return v;
+}
+
+FieldValue FieldValue::Integer(FieldType type, int64_t i) {
+  FieldValue v;
+  v.type_ = type;
+  v.int_ = i;
+  WARREN_CHECK(v.is_integer());
+  return v;
+}
+
+FieldValue FieldValue::Double(double d) {
+  FieldValue v;
+  v.type_ = FieldType::kDouble;
+  v.double_ = d;
+  return v;
+}
+
+FieldValue FieldValue::Float(float f) {
+  FieldValue v;
+  v.type_ = FieldType::kFloat;
+  v.double_ = f;
+  return v;
+}
+
+FieldValue FieldValue::String(std::string_view s) {
+  FieldValue v;
+  v.type_ = FieldType::kLongString;
+  v.string_ = std::string(s);
+  return v;
+}
+
+FieldValue FieldValue::Binary(std::string_view s) {
+  FieldValue v;
+  v.type_ = FieldType::kBinary;
+  v.string_ = std::string(s);
+  return v;
+}
+
+FieldValue FieldValue::Timestamp(int64_t seconds) {
+  FieldValue v;
+  v.type_ = FieldType::kTimestamp;
+  v.int_ = seconds;
+  return v;
+}
+
+FieldValue FieldValue::Array(std::vector<FieldValue> items) {
+  FieldValue v;
+  v.type_ = FieldType::kArray;
+  v.array_ = std::move(items);
+  return v;
+}
+
+FieldValue FieldValue::Table(FieldTable table) {
+  FieldValue v;
+  v.type_ = FieldType::kTable;
+  v.table_ = std::move(table);
+  return v;
+}
+
+bool FieldValue::is_integer() const {
+  switch (type_) {
+    case FieldType::kByte:
+    case FieldType::kUnsignedByte:
+    case FieldType::kShort:
+    case FieldType::kUnsignedShort:
+    case FieldType::kSignedInt:
+    case FieldType::kUnsignedInt:
+    case FieldType::kLong:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool FieldValue::as_bool() const {
+  WARREN_CHECK(type_ == FieldType::kBool);
+  return int_ != 0;
+}
+int64_t FieldValue::as_int() const {
+  WARREN_CHECK(is_integer() || type_ == FieldType::kTimestamp);
+  return int_;
+}
+double FieldValue::as_double() const {
+  WARREN_CHECK(is_float());
+  return double_;
+}
+const std::string& FieldValue::as_string() const {
+  WARREN_CHECK(type_ == FieldType::kLongString || type_ == FieldType::kBinary);
+  return string_;
+}
+const std::vector<FieldValue>& FieldValue::as_array() const {
+  WARREN_CHECK(type_ == FieldType::kArray);
+  return array_;
+}
+const FieldTable& FieldValue::as_table() const {
+  WARREN_CHECK(type_ == FieldType::kTable);
+  return table_;
+}
+std::vector<FieldValue>& FieldValue::mutable_array() {
+  WARREN_CHECK(type_ == FieldType::kArray);
+  return array_;
+}
+FieldTable& FieldValue::mutable_table() {
+  WARREN_CHECK(type_ == FieldType::kTable);
+  return table_;
+}
+
+bool operator==(const FieldValue& a, const FieldValue& b) {
+  if (a.type_ != b.type_) return false;
+  switch (a.type_) {
+    case FieldType::kVoid: return true;
+    case FieldType::kFloat:
+    case FieldType::kDouble: return a.double_ == b.double_;
+    case FieldType::kLongString:
+    case FieldType::kBinary: return a.string_ == b.string_;
+    case FieldType::kArray: return a.array_ == b.array_;
+    case FieldType::kTable: return a.table_ == b.table_;
+    default: return a.int_ == b.int_;
+  }
+}
+
+bool FieldValue::LooselyEquals(const FieldValue& other) const {
+  if (is_number() && other.is_number()) {
+    if (is_integer() && other.is_integer()) return int_ == other.int_;
+    double x = is_integer() ? static_cast<double>(int_) : double_;
+    double y = other.is_integer() ? static_cast<double>(other.int_) : other.double_;
+    return x == y;
+  }
+  bool a_str = type_ == FieldType::kLongString || type_ == FieldType::kBinary;
+  bool b_str = other.type_ == FieldType::kLongString || other.type_ == FieldType::kBinary;
+  if (a_str && b_str) return string_ == other.string_;
+  return *this == other;
+}
+
+bool FieldValue::EquivalentTo(const FieldValue& other) const {
+  if (is_integer() && other.is_integer()) return int_ == other.int_;
+  if (is_float() && other.is_float()) return double_ == other.double_;
+  return *this == other;
+}
+
+std::string FieldValue::ToString() const {
+  switch (type_) {
+    case FieldType::kVoid: return "undefined";
+    case FieldType::kBool: return int_ ? "true" : "false";
+    case FieldType::kFloat:
+    case FieldType::kDouble: {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.17g", double_);
+      return buf;
+    }
+    case FieldType::kLongString:
+    case FieldType::kBinary: return string_;
+    case FieldType::kArray:
+    case FieldType::kTable: return ToJson(*this);
+    default: return internal::Cat(int_);
+  }
+}
+
+// ---- FieldTable ----
+
+FieldTable::FieldTable(std::initializer_list<Entry> entries) : entries_(entries) {}
+FieldTable::FieldTable(std::vector<Entry> entries) : entries_(std::move(entries)) {}
+
+std::vector<FieldTable::Entry>::const_iterator FieldTable::begin() const {
+  return entries_.begin();
+}
+std::vector<FieldTable::Entry>::const_iterator FieldTable::end() const {
+  return entries_.end();
+}
+
+bool operator==(const FieldTable& a, const FieldTable& b) { return a.entries_ == b.entries_; }
+
+const FieldValue* FieldTable::Find(std::string_view key) const {
+  for (const auto& [k, v] : entries_) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+FieldValue* FieldTable::Find(std::string_view key) {
+  for (auto& [k, v] : entries_) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+void FieldTable::Set(std::string_view key, FieldValue value) {
+  if (FieldValue* existing = Find(key)) {
+    *existing = std::move(value);
+    return;
+  }
+  entries_.emplace_back(std::string(key), std::move(value));
+}
+
+bool FieldTable::Erase(std::string_view key) {
+  auto it = std::find_if(entries_.begin(), entries_.end(),
+                         [&](const Entry& e) { return e.first == key; });
+  if (it == entries_.end()) return false;
+  entries_.erase(it);
+  return true;
+}
+
+void FieldTable::SortByKey() {
+  std::stable_sort(entries_.begin(), entries_.end(),
+                   [](const Entry& a, const Entry& b) { return a.first < b.first; });
+}
+
+// ---- JSON rendering ----
+
+namespace {
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+void AppendJson(std::string& out, const FieldValue& v);
+
+void AppendJsonTable(std::string& out, const FieldTable& t) {
+  out += '{';
+  bool first = true;
+  for (const auto& [k, v] : t) {
+    if (!first) out += ',';
+    first = false;
+    AppendJsonString(out, k);
+    out += ':';
+    AppendJson(out, v);
+  }
+  out += '}';
+}
+
+void AppendJson(std::string& out, const FieldValue& v) {
+  switch (v.type()) {
+    case FieldType::kVoid: out += "null"; break;
+    case FieldType::kBool: out += v.as_bool() ? "true" : "false"; break;
+    case FieldType::kFloat:
+    case FieldType::kDouble: out += v.ToString(); break;
+    case FieldType::kLongString: AppendJsonString(out, v.as_string()); break;
+    case FieldType::kBinary:
+      out += "{\"binary\":";
+      AppendJsonString(out, v.as_string());
+      out += '}';
+      break;
+    case FieldType::kTimestamp: internal::Append(&out, "{\"timestamp\":", v.as_int(), "}"); break;
+    case FieldType::kArray: {
+      out += '[';
+      bool first = true;
+      for (const FieldValue& item : v.as_array()) {
+        if (!first) out += ',';
+        first = false;
+        AppendJson(out, item);
+      }
+      out += ']';
+      break;
+    }
+    case FieldType::kTable: AppendJsonTable(out, v.as_table()); break;
+    default: internal::Append(&out, v.as_int()); break;
+  }
+}
+
+}  // namespace
+
+std::string ToJson(const FieldValue& value) {
+  std::string out;
+  AppendJson(out, value);
+  return out;
+}
+
+std::string ToJson(const FieldTable& table) {
+  std::string out;
+  AppendJsonTable(out, table);
+  return out;
+}
+
+}  // namespace warren

@@ -1,0 +1,52 @@
+#include "sim/broker/headers_matcher.h"
+
+#include "absl/strings/match.h"
+#include "sim/core/strings.h"
+
+namespace warren::internal {
+namespace {
+
+enum class Mode { kAll, kAny, kAllWithX, kAnyWithX };
+
+Mode ModeOf(const FieldTable& args) {
+  const FieldValue* m = args.Find("x-match");
+  if (m == nullptr) return Mode::kAll;
+  const std::string& s = m->as_string();
+  if (s == "any") return Mode::kAny;
+  if (s == "all-with-x") return Mode::kAllWithX;
+  if (s == "any-with-x") return Mode::kAnyWithX;
+  return Mode::kAll;
+}
+
+}  // namespace
+
+std::optional<std::string> ValidateHeadersBinding(const FieldTable& args) {
+  const FieldValue* m = args.Find("x-match");
+  if (m == nullptr) return std::nullopt;
+  if (m->type() != FieldType::kLongString) {
+    return Cat("Invalid x-match field type ", FieldTypeName(m->type()), " (value ",
+                        m->ToString(), "); expected longstr");
+  }
+  const std::string& s = m->as_string();
+  if (s == "all" || s == "any" || s == "all-with-x" || s == "any-with-x") return std::nullopt;
+  return Cat("Invalid x-match field value <<\"", s,
+                      "\">>; expected all, any, all-with-x, or any-with-x");
+}
+
+bool HeadersMatch(const FieldTable& args, const FieldTable* headers) {
+  Mode mode = ModeOf(args);
+  bool with_x = mode == Mode::kAllWithX || mode == Mode::kAnyWithX;
+  bool all = mode == Mode::kAll || mode == Mode::kAllWithX;
+  for (const auto& [key, pattern] : args) {
+    if (key == "x-match") continue;
+    if (!with_x && absl::StartsWith(key, "x-")) continue;
+    const FieldValue* value = headers ? headers->Find(key) : nullptr;
+    bool matched = value != nullptr &&
+                   (pattern.type() == FieldType::kVoid || pattern.LooselyEquals(*value));
+    if (all && !matched) return false;
+    if (!all && matched) return true;
+  }
+  return all;
+}
+
+}  // namespace warren::internal

@@ -1,0 +1,73 @@
+// Policies (rabbitmqctl set_policy / set_operator_policy): validation with
+// rabbitmqctl's texts, matching (unanchored regex, apply-to, highest
+// priority wins, no merging), and the per-key precedence that combines a
+// policy with a queue's own x-arguments (spec section 6 table).
+#ifndef WARREN_SIM_BROKER_POLICY_H_
+#define WARREN_SIM_BROKER_POLICY_H_
+
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/status/status.h"
+#include "sim/broker/queue_arguments.h"
+#include "warren/options.h"
+
+namespace warren::internal {
+
+// A queue's effective settings after combining arguments and policies.
+struct QueueConfig {
+  QueueType type = QueueType::kClassic;
+  std::optional<int64_t> message_ttl_ms;
+  std::optional<int64_t> expires_ms;
+  std::optional<int64_t> max_length;
+  std::optional<int64_t> max_length_bytes;
+  std::optional<int64_t> delivery_limit;
+  Overflow overflow = Overflow::kDropHead;
+  std::optional<std::string> dead_letter_exchange;
+  std::optional<std::string> dead_letter_routing_key;
+  int max_priority = 0;  // 0: one FIFO level
+  bool single_active_consumer = false;
+  std::string policy;           // applied user policy, "" if none
+  std::string operator_policy;  // applied operator policy, "" if none
+};
+
+class PolicyStore {
+ public:
+  // Validates and stores (replacing one of the same name).
+  absl::Status Set(const PolicySpec& spec, bool operator_policy);
+  // Removing a missing policy is NOT_FOUND, as rabbitmqctl reports.
+  absl::Status Clear(std::string_view name, bool operator_policy);
+
+  // The single policy that applies to a queue / exchange of this name.
+  const PolicySpec* ForQueue(std::string_view name, bool operator_policy) const;
+  const PolicySpec* ForExchange(std::string_view name) const;
+
+  std::vector<PolicySpec> All() const;
+
+ private:
+  struct Entry {
+    PolicySpec spec;
+    std::regex regex;
+  };
+  using Map = absl::btree_map<std::string, Entry, std::less<>>;
+  const PolicySpec* Match(const Map& map, std::string_view name, bool queue) const;
+
+  Map user_;
+  Map operator_;
+};
+
+QueueConfig EffectiveQueueConfig(const QueueArgs& args, const PolicySpec* user,
+                                 const PolicySpec* op);
+
+// The alternate exchange of an exchange: argument first, else policy.
+std::optional<std::string> EffectiveAlternateExchange(const FieldTable& exchange_args,
+                                                      const PolicySpec* policy);
+
+}  // namespace warren::internal
+
+#endif  // WARREN_SIM_BROKER_POLICY_H_

@@ -1,0 +1,92 @@
+// The ready messages of one queue, in delivery order.
+//
+// Classic queues keep each message's enqueue position so that a requeued
+// message returns to its original place (ahead of later publishes). Priority
+// queues keep one FIFO per priority level; the head is the oldest message of
+// the highest non-empty level. Quorum queues keep a "returns" FIFO that is
+// served before everything else (returns with a delivery limit, and
+// consumer-down returns).
+//
+// Invariants: (1) size() and bytes() equal the sums over all sub-queues;
+//             (2) each level is sorted by position.
+#ifndef WARREN_SIM_BROKER_READY_MESSAGES_H_
+#define WARREN_SIM_BROKER_READY_MESSAGES_H_
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "warren/message.h"
+
+namespace warren::internal {
+
+// One copy of a message in one queue.
+struct Envelope {
+  MessageRef message;
+  uint64_t copy = 0;      // ledger copy id
+  uint64_t position = 0;  // enqueue order within the queue
+  absl::Time deadline = absl::InfiniteFuture();
+  uint32_t delivery_count = 0;  // quorum returns
+  bool redelivered = false;
+  uint8_t priority = 0;  // level index, already capped at max-priority
+  uint64_t bytes() const { return message->body.size(); }
+};
+
+class ReadyMessages {
+ public:
+  explicit ReadyMessages(int max_priority = 0) : levels_(max_priority + 1) {}
+
+  bool empty() const { return size_ == 0; }
+  uint64_t size() const { return size_; }
+  uint64_t bytes() const { return bytes_; }
+
+  void Append(Envelope e);      // a new enqueue, at the tail of its level
+  void Restore(Envelope e);     // classic requeue: back to its position
+  void PushReturn(Envelope e);  // quorum: served before all others
+
+  // REQUIRES: !empty().
+  const Envelope& Head() const;
+  Envelope PopHead();
+
+  // Drops from the front of every sub-queue while `pred(front)` holds,
+  // handing each dropped envelope to `sink`. Used for head-only expiry,
+  // which RabbitMQ checks per priority sub-queue.
+  template <typename Pred, typename Sink>
+  void DropFrontsWhile(Pred pred, Sink sink);
+  // Earliest deadline among sub-queue fronts (InfiniteFuture if none).
+  absl::Time EarliestFrontDeadline() const;
+
+  // All envelopes in delivery order.
+  std::vector<const Envelope*> InOrder() const;
+  std::vector<Envelope> TakeAll();
+
+ private:
+  std::deque<Envelope>& HeadQueue();
+  const std::deque<Envelope>* HeadQueueConst() const;
+  void Added(const Envelope& e) { ++size_; bytes_ += e.bytes(); }
+  void Removed(const Envelope& e) { --size_; bytes_ -= e.bytes(); }
+
+  std::deque<Envelope> returns_;
+  std::vector<std::deque<Envelope>> levels_;  // index = priority
+  uint64_t size_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+template <typename Pred, typename Sink>
+void ReadyMessages::DropFrontsWhile(Pred pred, Sink sink) {
+  auto drain = [&](std::deque<Envelope>& q) {
+    while (!q.empty() && pred(q.front())) {
+      Envelope e = std::move(q.front());
+      q.pop_front();
+      Removed(e);
+      sink(std::move(e));
+    }
+  };
+  drain(returns_);
+  for (size_t i = levels_.size(); i-- > 0;) drain(levels_[i]);
+}
+
+}  // namespace warren::internal
+
+#endif  // WARREN_SIM_BROKER_READY_MESSAGES_H_

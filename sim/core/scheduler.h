@@ -1,0 +1,80 @@
+// A discrete-event queue over virtual time. Events run in (due time,
+// scheduling sequence) order; time jumps to the next due event and never
+// moves backwards. A callback never runs inside the call that scheduled it.
+// Not thread-safe.
+//
+// Invariants: (1) every pending event is due at or after Now();
+//             (2) daemon events (periodic housekeeping) do not keep
+//                 RunUntilIdle going: it stops when only daemons remain.
+#ifndef WARREN_SIM_CORE_SCHEDULER_H_
+#define WARREN_SIM_CORE_SCHEDULER_H_
+
+#include <cstdint>
+#include <string>
+#include <tuple>
+
+#include "absl/container/btree_map.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace warren::internal {
+
+class Scheduler {
+ public:
+  struct EventId {
+    absl::Time when = absl::InfinitePast();
+    uint64_t seq = 0;  // tie-breaker: scheduling order
+    friend bool operator<(const EventId& a, const EventId& b) {
+      return std::tie(a.when, a.seq) < std::tie(b.when, b.seq);
+    }
+    friend bool operator==(const EventId& a, const EventId& b) {
+      return a.when == b.when && a.seq == b.seq;
+    }
+    bool valid() const { return seq != 0; }
+  };
+
+  explicit Scheduler(absl::Time start) : now_(start) {}
+
+  absl::Time Now() const { return now_; }
+
+  // Runs `fn` at `when` (clamped to Now()), never before this call returns.
+  // `label` names the event in RunUntilIdle's bound error.
+  EventId ScheduleAt(absl::Time when, absl::AnyInvocable<void()> fn,
+                     const char* label = "event", bool daemon = false);
+  EventId ScheduleAfter(absl::Duration d, absl::AnyInvocable<void()> fn,
+                        const char* label = "event", bool daemon = false) {
+    return ScheduleAt(now_ + d, std::move(fn), label, daemon);
+  }
+  // True iff `id` was still pending; its closure is destroyed before return.
+  bool Cancel(EventId id);
+
+  // Runs the earliest event; false if none is pending.
+  bool Step();
+  // Runs all events due at or before `deadline`; afterwards Now() == deadline.
+  void RunUntil(absl::Time deadline);
+  // Runs until only daemon events remain. RESOURCE_EXHAUSTED past max_events.
+  absl::Status RunUntilIdle(int64_t max_events);
+
+  size_t pending() const { return pending_.size(); }
+  size_t pending_non_daemon() const { return non_daemon_; }
+  uint64_t events_run() const { return events_run_; }
+
+ private:
+  struct Pending {
+    absl::AnyInvocable<void()> fn;
+    const char* label;
+    bool daemon;
+  };
+  void RunOne(absl::btree_map<EventId, Pending>::iterator it);
+
+  absl::Time now_;
+  uint64_t next_seq_ = 1;
+  uint64_t events_run_ = 0;
+  size_t non_daemon_ = 0;
+  absl::btree_map<EventId, Pending> pending_;
+};
+
+}  // namespace warren::internal
+
+#endif  // WARREN_SIM_CORE_SCHEDULER_H_

@@ -1,0 +1,36 @@
+// StrCat/StrAppend that accept std::string_view. This Abseil build's
+// absl::string_view is its own type, so std::string_view arguments are
+// converted here, in one place.
+#ifndef WARREN_SIM_CORE_STRINGS_H_
+#define WARREN_SIM_CORE_STRINGS_H_
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "absl/strings/str_cat.h"
+
+namespace warren::internal {
+
+template <typename T>
+decltype(auto) ToAbsl(const T& v) {
+  if constexpr (std::is_same_v<T, std::string_view>) {
+    return absl::string_view(v.data(), v.size());
+  } else {
+    return (v);
+  }
+}
+
+template <typename... Args>
+std::string Cat(const Args&... args) {
+  return absl::StrCat(ToAbsl(args)...);
+}
+
+template <typename... Args>
+void Append(std::string* out, const Args&... args) {
+  absl::StrAppend(out, ToAbsl(args)...);
+}
+
+}  // namespace warren::internal
+
+#endif  // WARREN_SIM_CORE_STRINGS_H_

@@ -1,0 +1,55 @@
+#include <cstdio>
+
+#include "sim/core/strings.h"
+#include "warren/field_value.h"
+#include "warren/trace.h"
+
+namespace warren {
+
+std::string_view TraceKindName(TraceKind kind) {
+  switch (kind) {
+    case TraceKind::kPublished: return "published";
+    case TraceKind::kRouted: return "routed";
+    case TraceKind::kUnroutable: return "unroutable";
+    case TraceKind::kEnqueued: return "enqueued";
+    case TraceKind::kDelivered: return "delivered";
+    case TraceKind::kAcked: return "acked";
+    case TraceKind::kRejected: return "rejected";
+    case TraceKind::kRequeued: return "requeued";
+    case TraceKind::kExpired: return "expired";
+    case TraceKind::kDeadLettered: return "dead-lettered";
+    case TraceKind::kDropped: return "dropped";
+    case TraceKind::kReturned: return "returned";
+    case TraceKind::kConfirmed: return "confirmed";
+    case TraceKind::kChannelClosed: return "channel-closed";
+    case TraceKind::kConnectionClosed: return "connection-closed";
+    case TraceKind::kQueueDeleted: return "queue-deleted";
+    case TraceKind::kExchangeDeleted: return "exchange-deleted";
+    case TraceKind::kPolicyChanged: return "policy-changed";
+    case TraceKind::kConsumerCancelled: return "consumer-cancelled";
+  }
+  return "unknown";
+}
+
+std::string ToJsonLine(const TraceEvent& e) {
+  // Strings go through FieldValue's JSON escaping, so one escaper exists.
+  auto str = [](std::string_view s) { return ToJson(FieldValue::String(s)); };
+  std::string out = internal::Cat(
+      "{\"seq\":", e.seq, ",\"t_ms\":", absl::ToUnixMillis(e.time),
+      ",\"time\":", str(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", e.time, absl::UTCTimeZone())),
+      ",\"kind\":", str(TraceKindName(e.kind)));
+  if (e.message.value != 0) internal::Append(&out, ",\"message\":", e.message.value);
+  if (!e.queue.empty()) internal::Append(&out, ",\"queue\":", str(e.queue));
+  if (!e.exchange.empty()) internal::Append(&out, ",\"exchange\":", str(e.exchange));
+  if (!e.routing_key.empty()) internal::Append(&out, ",\"routing_key\":", str(e.routing_key));
+  if (!e.channel.empty()) internal::Append(&out, ",\"channel\":", str(e.channel));
+  if (!e.detail.empty()) internal::Append(&out, ",\"detail\":", str(e.detail));
+  out += '}';
+  return out;
+}
+
+void WriteJsonLines(const std::vector<TraceEvent>& events, std::ostream& out) {
+  for (const TraceEvent& e : events) out << ToJsonLine(e) << '\n';
+}
+
+}  // namespace warren
