@@ -81,7 +81,12 @@ struct Consumer {
   bool exclusive = false;
   int64_t priority = 0;
   uint32_t prefetch = 0;  // 0 = unlimited
-  uint32_t unacked = 0;
+  // Signed: acking a delivery made to an earlier consumer with the same tag
+  // credits this one, as rabbit_limiter does (keyed by tag).
+  int64_t unacked = 0;
+  // Skipped for lack of room; rejoins the back of its priority group when
+  // it has room again (rabbit_queue_consumers block/unblock).
+  bool blocked = false;
   uint64_t seq = 0;
   std::shared_ptr<DeliveryCallback> callback;
 };
@@ -96,6 +101,8 @@ struct Queue {
   FieldTable arguments;
   QueueArgs args;
   QueueConfig config;
+  std::optional<PolicySpec> applied_policy;           // as matched last time
+  std::optional<PolicySpec> applied_operator_policy;
   ReadyMessages ready;
   uint64_t unacked = 0;
   uint64_t next_position = 0;
@@ -265,6 +272,8 @@ class Broker {
                      uint64_t owner);
   void DeleteQueue(Queue& q, std::string_view why);
   void ApplyQueuePolicy(Queue& q);
+  // Re-matches policies; applies only if the queue's policy changed.
+  bool RefreshQueuePolicy(Queue& q);
   void TouchExpires(Queue& q);
   void ExpiresFired(uint64_t queue_id);
   std::string ServerName(std::string_view prefix);
@@ -280,6 +289,9 @@ class Broker {
   void DispatchChannel(ChannelState& ch);
   Consumer* PickConsumer(Queue& q);
   bool HasCapacity(const Consumer& c) const;
+  // Consumers of `ch` that regained room move to the back of their group.
+  void UnblockConsumers(ChannelState& ch);
+  void MaybeUnblockQuorum(Queue& q);
   void DeliverTo(Queue& q, Consumer& c, Envelope e);
   Delivery MakeDelivery(const Queue& q, const Envelope& e, std::string consumer_tag,
                         uint64_t tag, bool via_get) const;

@@ -51,6 +51,7 @@ absl::Status Broker::Ack(uint64_t id, uint64_t tag, bool multiple) {
             Cat("tag ", t));
     }
   }
+  UnblockConsumers(*ch);
   DispatchChannel(*ch);
   return absl::OkStatus();
 }
@@ -76,6 +77,7 @@ absl::Status Broker::Reject(uint64_t id, uint64_t tag, bool multiple, bool reque
       DeadLetter(*q, std::move(u.envelope), DeathReason::kRejected, CopyState::kUnacked);
     }
   }
+  UnblockConsumers(*ch);
   DispatchChannel(*ch);
   return absl::OkStatus();
 }
@@ -90,6 +92,7 @@ absl::Status Broker::Recover(uint64_t id, bool requeue) {
   std::vector<Unacked> items;
   for (uint64_t t : tags) items.push_back(TakeUnacked(*ch, t));
   Requeue(*ch, std::move(items), ReturnKind::kNack);
+  UnblockConsumers(*ch);
   DispatchChannel(*ch);
   return absl::OkStatus();
 }

@@ -129,10 +129,25 @@ void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
     touched.push_back(ch.consumers.at(tag)->queue->id);
     RemoveConsumer(ch, tag, /*notify_client=*/false);
   }
+  // An auto-delete queue this close leaves without consumers is deleted
+  // without requeueing (rabbit_amqqueue_process:handle_ch_down checks
+  // should_auto_delete first): its unacked copies go with it.
+  auto doomed = [this](uint64_t qid) {
+    Queue* q = FindQueueById(qid);
+    return q && q->auto_delete && q->had_consumer && q->consumers.empty();
+  };
+  std::vector<uint64_t> tags;
+  for (const auto& [tag, u] : ch.unacked) tags.push_back(tag);
   std::vector<Unacked> items;
-  for (auto& [tag, u] : ch.unacked) items.push_back(std::move(u));
-  ch.unacked.clear();
-  ch.global_unacked = 0;
+  for (uint64_t tag : tags) {
+    Unacked u = TakeUnacked(ch, tag);
+    if (doomed(u.queue_id)) {
+      ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kDropped,
+                   "queue deleted: auto-delete: last consumer gone", Now());
+      continue;
+    }
+    items.push_back(std::move(u));
+  }
   Requeue(ch, std::move(items), ReturnKind::kClose);
   Trace(TraceKind::kChannelClosed, {}, "", ch.label,
         reason ? Cat(static_cast<int>(reason->code), " ", reason->text)
@@ -207,7 +222,8 @@ void Broker::ConsumerTimeoutTick(uint64_t id) {
   if (!ch->open || ch->unacked.empty()) return;
   absl::Time oldest = absl::InfiniteFuture();
   for (const auto& [tag, u] : ch->unacked) oldest = std::min(oldest, u.delivered_at);
-  if (Now() - oldest >= options_.consumer_timeout) {
+  // rabbit_channel:evaluate_consumer_timeout: strictly older than the timeout.
+  if (Now() - oldest > options_.consumer_timeout) {
     (void)Fail(*ch, ReplyCode::kPreconditionFailed,
                Cat("delivery acknowledgement on channel ", ch->number,
                             " timed out. Timeout value used: ",

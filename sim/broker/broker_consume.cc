@@ -16,8 +16,11 @@ absl::Status Broker::Qos(uint64_t id, const QosOptions& o) {
   if (o.global) {
     ch->global_prefetch = o.prefetch_count;
   } else {
+    // rabbit_channel: a per-consumer qos also lifts the channel-wide limit.
     ch->prefetch_count = o.prefetch_count;
+    ch->global_prefetch = 0;
   }
+  UnblockConsumers(*ch);
   DispatchChannel(*ch);
   return absl::OkStatus();
 }
@@ -26,12 +29,16 @@ absl::StatusOr<std::string> Broker::Consume(uint64_t id, std::string_view queue,
                                             DeliveryCallback cb, const ConsumeOptions& o) {
   WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
   const MethodId m = methods::kBasicConsume;
+  if (queue.empty() && ch->last_queue.empty()) {
+    return Fail(*ch, ReplyCode::kNotFound, "no previously declared queue", m);
+  }
+  // The tag is checked before the queue is looked up (530 beats 404/405).
+  if (!o.consumer_tag.empty() && ch->consumers.contains(o.consumer_tag)) {
+    return Fail(*ch, ReplyCode::kNotAllowed,
+                Cat("attempt to reuse consumer tag '", o.consumer_tag, "'"), m);
+  }
   WARREN_ASSIGN_OR_RETURN(Queue * q, UsableQueue(*ch, queue, m));
   std::string tag = o.consumer_tag.empty() ? ServerName("amq.ctag-") : o.consumer_tag;
-  if (ch->consumers.contains(tag)) {
-    return Fail(*ch, ReplyCode::kNotAllowed,
-                Cat("attempt to reuse consumer tag '", tag, "'"), m);
-  }
   int64_t priority = 0;
   if (const FieldValue* p = o.arguments.Find("x-priority")) {
     if (!p->is_integer()) {

@@ -59,9 +59,7 @@ Broker::EnqueueResult Broker::Enqueue(Queue& q, const MessageRef& m) {
     if (q.is_quorum()) {
       // Quorum: the limit is evaluated after an enqueue (so max-length + 1
       // get in) and the queue unblocks at the soft limit.
-      if (q.quorum_blocked && BelowSoftLimit(q.config, q.ready.size(), q.ready.bytes())) {
-        q.quorum_blocked = false;
-      }
+      MaybeUnblockQuorum(q);
       reject = q.quorum_blocked;
     } else {
       reject = OverLimit(q.config, q.ready.size() + 1, q.ready.bytes() + size);
@@ -136,8 +134,11 @@ void Broker::ArmTtlTimer(Queue& q) {
 bool Broker::HasCapacity(const Consumer& c) const {
   const ChannelState* ch = FindChannel(c.channel);
   if (ch == nullptr || !ch->open) return false;
+  // A closing connection's channels take nothing more (their deliveries
+  // would bounce back when the next channel closes).
+  if (!connections_.at(ch->connection)->open) return false;
   if (c.no_ack) return true;
-  if (c.prefetch != 0 && c.unacked >= c.prefetch) return false;
+  if (c.prefetch != 0 && c.unacked >= static_cast<int64_t>(c.prefetch)) return false;
   if (ch->global_prefetch != 0 && ch->global_unacked >= ch->global_prefetch) return false;
   return true;
 }
@@ -149,7 +150,10 @@ Consumer* Broker::PickConsumer(Queue& q) {
     return HasCapacity(*list.front()) ? list.front() : nullptr;
   }
   for (size_t i = 0; i < list.size(); ++i) {
-    if (!HasCapacity(*list[i])) continue;
+    if (!HasCapacity(*list[i])) {
+      list[i]->blocked = true;
+      continue;
+    }
     Consumer* c = list[i];
     // Round-robin: to the back of its priority group.
     size_t end = i + 1;
@@ -160,6 +164,30 @@ Consumer* Broker::PickConsumer(Queue& q) {
   return nullptr;
 }
 
+void Broker::UnblockConsumers(ChannelState& ch) {
+  std::vector<std::pair<uint64_t, Consumer*>> blocked;
+  for (const auto& [tag, c] : ch.consumers) {
+    if (c->blocked && HasCapacity(*c)) blocked.emplace_back(c->seq, c.get());
+  }
+  std::sort(blocked.begin(), blocked.end());
+  for (const auto& [seq, c] : blocked) {
+    c->blocked = false;
+    auto& list = c->queue->consumers;
+    if (c->queue->config.single_active_consumer) continue;  // order is registration
+    auto it = std::find(list.begin(), list.end(), c);
+    list.erase(it);
+    auto pos = std::find_if(list.begin(), list.end(),
+                            [&](const Consumer* o) { return o->priority < c->priority; });
+    list.insert(pos, c);
+  }
+}
+
+void Broker::MaybeUnblockQuorum(Queue& q) {
+  if (q.quorum_blocked && BelowSoftLimit(q.config, q.ready.size(), q.ready.bytes())) {
+    q.quorum_blocked = false;
+  }
+}
+
 void Broker::Dispatch(Queue& q) {
   while (true) {
     DropExpired(q);
@@ -168,6 +196,7 @@ void Broker::Dispatch(Queue& q) {
     if (c == nullptr) break;
     DeliverTo(q, *c, q.ready.PopHead());
   }
+  MaybeUnblockQuorum(q);
   ArmTtlTimer(q);
 }
 
@@ -257,6 +286,7 @@ absl::StatusOr<std::optional<Delivery>> Broker::Get(uint64_t id, std::string_vie
   }
   DropExpired(*q);
   d.message_count = q->ready.size();
+  MaybeUnblockQuorum(*q);
   ArmTtlTimer(*q);
   return std::optional<Delivery>(std::move(d));
 }

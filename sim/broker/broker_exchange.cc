@@ -101,16 +101,16 @@ absl::Status Broker::ExchangeDeclare(uint64_t id, std::string_view raw_name,
     }
     return absl::OkStatus();
   }
-  if (const FieldValue* ae = o.arguments.Find("alternate-exchange"); ae && !ae->is_string()) {
-    return Fail(*ch, ReplyCode::kPreconditionFailed,
-                Cat("invalid type '", FieldTypeName(ae->type()),
-                             "' for arg 'alternate-exchange' in ", ExchangeResource(name)),
-                m);
-  }
   if (x == nullptr) {
     if (absl::StartsWith(name, "amq.")) {
       return Fail(*ch, ReplyCode::kAccessRefused,
                   Cat("exchange name '", name, "' contains reserved prefix 'amq.*'"),
+                  m);
+    }
+    if (const FieldValue* ae = o.arguments.Find("alternate-exchange"); ae && !ae->is_string()) {
+      return Fail(*ch, ReplyCode::kPreconditionFailed,
+                  Cat("invalid type '", FieldTypeName(ae->type()),
+                      "' for arg 'alternate-exchange' in ", ExchangeResource(name)),
                   m);
     }
     CreateExchange(name, *type, o.type, o);

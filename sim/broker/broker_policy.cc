@@ -13,7 +13,7 @@ absl::Status Broker::SetPolicy(const PolicySpec& p, bool operator_policy) {
   std::vector<uint64_t> ids;
   for (const auto& [name, q] : queues_) ids.push_back(q->id);
   for (uint64_t id : ids) {
-    if (Queue* q = FindQueueById(id)) ApplyQueuePolicy(*q);
+    if (Queue* q = FindQueueById(id)) RefreshQueuePolicy(*q);
   }
   for (auto& [name, x] : exchanges_) ApplyExchangePolicy(*x);
   return absl::OkStatus();
@@ -26,7 +26,7 @@ absl::Status Broker::ClearPolicy(std::string_view name, bool operator_policy) {
   std::vector<uint64_t> ids;
   for (const auto& [qname, q] : queues_) ids.push_back(q->id);
   for (uint64_t id : ids) {
-    if (Queue* q = FindQueueById(id)) ApplyQueuePolicy(*q);
+    if (Queue* q = FindQueueById(id)) RefreshQueuePolicy(*q);
   }
   for (auto& [xname, x] : exchanges_) ApplyExchangePolicy(*x);
   return absl::OkStatus();

@@ -51,20 +51,6 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
     return Fail(*ch, ReplyCode::kAccessRefused,
                 Cat("cannot publish to internal ", ExchangeResource(p.exchange)), m);
   }
-  std::vector<std::string> keys = {p.routing_key};
-  const FieldTable* headers = p.properties.headers ? &*p.properties.headers : nullptr;
-  for (std::string_view h : {"CC", "BCC"}) {
-    if (auto err = HeaderRoutes(headers, h, keys)) {
-      return Fail(*ch, ReplyCode::kPreconditionFailed, *err, m);
-    }
-  }
-  if (p.properties.delivery_mode && *p.properties.delivery_mode != 1 &&
-      *p.properties.delivery_mode != 2) {
-    return Fail(*ch, ReplyCode::kPreconditionFailed,
-                Cat("invalid message: {delivery_mode_unknown,",
-                             *p.properties.delivery_mode, "}"),
-                m);
-  }
   const ConnectionState& conn = *connections_.at(ch->connection);
   if (p.properties.user_id && *p.properties.user_id != conn.user) {
     return Fail(*ch, ReplyCode::kPreconditionFailed,
@@ -81,6 +67,20 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
     }
   }
 
+  std::vector<std::string> keys = {p.routing_key};
+  const FieldTable* headers = p.properties.headers ? &*p.properties.headers : nullptr;
+  for (std::string_view h : {"CC", "BCC"}) {
+    if (auto err = HeaderRoutes(headers, h, keys)) {
+      return Fail(*ch, ReplyCode::kPreconditionFailed, *err, m);
+    }
+  }
+  if (p.properties.delivery_mode && *p.properties.delivery_mode != 1 &&
+      *p.properties.delivery_mode != 2) {
+    return Fail(*ch, ReplyCode::kPreconditionFailed,
+                Cat("invalid message: {delivery_mode_unknown,",
+                             *p.properties.delivery_mode, "}"),
+                m);
+  }
   auto msg = std::make_shared<Message>();
   msg->id = MessageId{next_message_id_++};
   msg->exchange = std::move(p.exchange);

@@ -21,6 +21,15 @@ std::string StripCrLf(std::string_view name) {
 
 const char* Bool(bool b) { return b ? "true" : "false"; }
 
+bool SamePolicy(const std::optional<PolicySpec>& applied, const PolicySpec* now) {
+  if (!applied || now == nullptr) return !applied && now == nullptr;
+  return applied->name == now->name && applied->definition == now->definition;
+}
+
+std::optional<PolicySpec> Copy(const PolicySpec* p) {
+  return p ? std::optional<PolicySpec>(*p) : std::nullopt;
+}
+
 std::string Locked(std::string_view name) {
   return Cat("cannot obtain exclusive access to locked ", QueueResource(name),
                       ". It could be originally declared on another connection or the "
@@ -77,6 +86,8 @@ absl::StatusOr<QueueDeclareOk> Broker::QueueDeclare(uint64_t id, std::string_vie
   std::string name = StripCrLf(raw);
   Queue* q = nullptr;
   if (o.passive) {
+    // 3.10 does not expand "" on a passive declare: 404 "no queue ''".
+    if (name.empty()) return Fail(*ch, ReplyCode::kNotFound, Cat("no ", QueueResource("")), m);
     WARREN_ASSIGN_OR_RETURN(q, UsableQueue(*ch, name, m));
   } else {
     if (absl::StartsWith(name, "amq.")) {
@@ -103,9 +114,16 @@ absl::StatusOr<QueueDeclareOk> Broker::QueueDeclare(uint64_t id, std::string_vie
         return Fail(*ch, ReplyCode::kPreconditionFailed, *err, m);
       }
     } else {
-      auto validated = ValidateQueueArguments(name.empty() ? "amq.gen-…" : name, o.arguments,
-                                              o.durable && !o.exclusive, o.exclusive,
-                                              o.auto_delete);
+      const FieldValue* type = o.arguments.Find("x-queue-type");
+      if (name.empty() && type && type->is_string() && type->as_string() == "quorum") {
+        return Fail(*ch, ReplyCode::kPreconditionFailed,
+                    "Cannot declare a server-named queue for type rabbit_quorum_queue", m);
+      }
+      if (name.empty()) {
+        do name = ServerName("amq.gen-"); while (FindQueue(name) != nullptr);
+      }
+      auto validated =
+          ValidateQueueArguments(name, o.arguments, o.durable, o.exclusive, o.auto_delete);
       if (auto* err = std::get_if<std::string>(&validated)) {
         if (*err == "stream") {
           return absl::UnimplementedError(
@@ -115,13 +133,6 @@ absl::StatusOr<QueueDeclareOk> Broker::QueueDeclare(uint64_t id, std::string_vie
         return Fail(*ch, ReplyCode::kPreconditionFailed, *err, m);
       }
       const QueueArgs& args = std::get<QueueArgs>(validated);
-      if (name.empty()) {
-        if (args.type == QueueType::kQuorum) {
-          return Fail(*ch, ReplyCode::kPreconditionFailed,
-                      "Cannot declare a server-named queue for type rabbit_quorum_queue", m);
-        }
-        do name = ServerName("amq.gen-"); while (FindQueue(name) != nullptr);
-      }
       q = &CreateQueue(name, o, args, o.exclusive ? ch->connection : 0);
     }
   }
@@ -149,14 +160,29 @@ Queue& Broker::CreateQueue(std::string name, const QueueDeclareOptions& o,
   Queue& ref = *q;
   queues_by_id_[ref.id] = &ref;
   queues_.emplace(std::move(name), std::move(q));
+  ref.applied_policy = Copy(policies_.ForQueue(ref.name, false));
+  ref.applied_operator_policy = Copy(policies_.ForQueue(ref.name, true));
   ApplyQueuePolicy(ref);
   return ref;
 }
 
+bool Broker::RefreshQueuePolicy(Queue& q) {
+  const PolicySpec* user = policies_.ForQueue(q.name, false);
+  const PolicySpec* op = policies_.ForQueue(q.name, true);
+  if (SamePolicy(q.applied_policy, user) && SamePolicy(q.applied_operator_policy, op)) {
+    return false;  // rabbit_policy:update_queue reports no_change
+  }
+  q.applied_policy = Copy(user);
+  q.applied_operator_policy = Copy(op);
+  ApplyQueuePolicy(q);
+  return true;
+}
+
 void Broker::ApplyQueuePolicy(Queue& q) {
   std::optional<int64_t> old_expires = q.config.expires_ms;
-  q.config = EffectiveQueueConfig(q.args, policies_.ForQueue(q.name, false),
-                                  policies_.ForQueue(q.name, true));
+  q.config = EffectiveQueueConfig(q.args, q.applied_policy ? &*q.applied_policy : nullptr,
+                                  q.applied_operator_policy ? &*q.applied_operator_policy
+                                                            : nullptr);
   if (q.is_quorum()) {
     if (q.config.expires_ms != old_expires) TouchExpires(q);
   } else {
@@ -242,7 +268,11 @@ absl::Status Broker::QueueBind(uint64_t id, std::string_view raw_queue,
   if (queue.empty() && ch->last_queue.empty()) {
     return Fail(*ch, ReplyCode::kNotFound, "no previously declared queue", m);
   }
-  if (queue.empty()) queue = ch->last_queue;
+  std::string routing_key(key);
+  if (queue.empty()) {
+    queue = ch->last_queue;
+    if (routing_key.empty()) routing_key = queue;  // expand_routing_key_shortcut
+  }
   if (exchange.empty()) {
     return Fail(*ch, ReplyCode::kAccessRefused, "operation not permitted on the default exchange",
                 m);
@@ -250,14 +280,14 @@ absl::Status Broker::QueueBind(uint64_t id, std::string_view raw_queue,
   Exchange* x = FindExchange(exchange);
   Queue* q = FindQueue(queue);
   if (!bind) {
-    if (q && q->owner != 0 && q->owner != ch->connection) {
-      return Fail(*ch, ReplyCode::kResourceLocked, Locked(queue), m);
-    }
     if (x == nullptr || q == nullptr) return absl::OkStatus();
     auto it = std::find_if(x->bindings.begin(), x->bindings.end(), [&](const auto& b) {
-      return b->queue == q && b->routing_key == key && b->arguments == args;
+      return b->queue == q && b->routing_key == routing_key && b->arguments == args;
     });
     if (it != x->bindings.end()) {
+      if (q->owner != 0 && q->owner != ch->connection) {
+        return Fail(*ch, ReplyCode::kResourceLocked, Locked(queue), m);
+      }
       RemoveBinding(*x, it->get());
       MaybeAutoDeleteExchange(exchange);
     }
@@ -274,7 +304,7 @@ absl::Status Broker::QueueBind(uint64_t id, std::string_view raw_queue,
     }
   }
   bool exists = std::any_of(x->bindings.begin(), x->bindings.end(), [&](const auto& b) {
-    return b->queue == q && b->routing_key == key && b->arguments == args;
+    return b->queue == q && b->routing_key == routing_key && b->arguments == args;
   });
   if (exists) return absl::OkStatus();
   auto b = std::make_unique<Binding>();
@@ -282,7 +312,7 @@ absl::Status Broker::QueueBind(uint64_t id, std::string_view raw_queue,
   b->source = exchange;
   b->destination = queue;
   b->queue = q;
-  b->routing_key = std::string(key);
+  b->routing_key = routing_key;
   b->arguments = args;
   if (x->type == ExchangeType::kDirect) x->direct_index[b->routing_key].push_back(b.get());
   x->bindings.push_back(std::move(b));
@@ -306,6 +336,7 @@ absl::StatusOr<uint64_t> Broker::QueueDelete(uint64_t id, std::string_view raw,
   WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
   const MethodId m = methods::kQueueDelete;
   std::string name = StripCrLf(raw);
+  if (name.empty() && !ch->last_queue.empty()) name = ch->last_queue;
   if (!name.empty() && FindQueue(name) == nullptr) return 0;
   WARREN_ASSIGN_OR_RETURN(Queue * q, UsableQueue(*ch, name, m));
   if (o.if_unused && !q->consumers.empty()) {

@@ -80,7 +80,7 @@ std::optional<std::string> CheckQueueType(const FieldValue& v) {
 std::optional<std::string> CheckStrategy(const FieldValue& v) {
   if (auto e = CheckString(v)) return e;
   if (v.as_string() == "at-most-once" || v.as_string() == "at-least-once") return std::nullopt;
-  return Quoted(Cat("unsupported dead letter strategy '", v.as_string(), "'"));
+  return std::string("invalid_dlx_strategy");
 }
 
 struct ArgRule {
@@ -188,44 +188,45 @@ std::variant<QueueArgs, std::string> ValidateQueueArguments(std::string_view nam
                                                             bool durable, bool exclusive,
                                                             bool auto_delete) {
   std::string q = QueueResource(name);
-  for (const ArgRule& rule : kDeclareArgs) {
-    const FieldValue* v = args.Find(rule.key);
-    if (v == nullptr) continue;
-    if (rule.key == "x-dead-letter-exchange") {
-      if (v->type() != FieldType::kLongString) {
-        return Cat("invalid type '", FieldTypeName(v->type()),
-                            "' for arg 'x-dead-letter-exchange' in ", q);
-      }
-      continue;
-    }
-    if (rule.key == "x-dead-letter-routing-key" && !args.Contains("x-dead-letter-exchange")) {
-      return Cat("invalid arg 'x-dead-letter-routing-key' for ", q,
-                          ": routing_key_but_no_dlx_defined");
-    }
-    if (auto reason = rule.check(*v)) {
-      return Cat("invalid arg '", rule.key, "' for ", q, ": ", *reason);
-    }
+  // 3.10 order: the channel's DLX type check, then the queue type, then
+  // keys foreign to that type, then values (declare_args order), then the
+  // quorum queue's property checks.
+  if (const FieldValue* v = args.Find("x-dead-letter-exchange"); v && !v->is_string()) {
+    return Cat("invalid type '", FieldTypeName(v->type()),
+               "' for arg 'x-dead-letter-exchange' in ", q);
   }
   QueueType type = QueueType::kClassic;
   if (const FieldValue* t = args.Find("x-queue-type")) {
+    if (auto reason = CheckQueueType(*t)) {
+      return Cat("invalid arg 'x-queue-type' for ", q, ": ", *reason);
+    }
     if (t->as_string() == "quorum") type = QueueType::kQuorum;
     if (t->as_string() == "stream") return std::string("stream");
   }
-  if (type == QueueType::kQuorum) {
-    if (!durable) return Cat("invalid property 'non-durable' for ", q);
-    if (exclusive) return Cat("invalid property 'exclusive-owner' for ", q);
-    if (auto_delete) return Cat("invalid property 'auto-delete' for ", q);
-  }
-  const std::string_view* begin = type == QueueType::kQuorum ? std::begin(kClassicOnly)
-                                                             : std::begin(kQuorumOnly);
-  const std::string_view* end = type == QueueType::kQuorum ? std::end(kClassicOnly)
-                                                           : std::end(kQuorumOnly);
+  bool quorum = type == QueueType::kQuorum;
+  const std::string_view* begin = quorum ? std::begin(kClassicOnly) : std::begin(kQuorumOnly);
+  const std::string_view* end = quorum ? std::end(kClassicOnly) : std::end(kQuorumOnly);
   for (const std::string_view* key = begin; key != end; ++key) {
     if (args.Contains(*key)) {
       return Cat("invalid arg '", *key, "' for ", q, " of queue type ",
-                          type == QueueType::kQuorum ? "rabbit_quorum_queue"
-                                                     : "rabbit_classic_queue");
+                 quorum ? "rabbit_quorum_queue" : "rabbit_classic_queue");
     }
+  }
+  for (const ArgRule& rule : kDeclareArgs) {
+    const FieldValue* v = args.Find(rule.key);
+    if (v == nullptr || rule.check == nullptr) continue;
+    if (auto reason = rule.check(*v)) {
+      return Cat("invalid arg '", rule.key, "' for ", q, ": ", *reason);
+    }
+    if (rule.key == "x-dead-letter-routing-key" && !args.Contains("x-dead-letter-exchange")) {
+      return Cat("invalid arg 'x-dead-letter-routing-key' for ", q,
+                 ": routing_key_but_no_dlx_defined");
+    }
+  }
+  if (quorum) {
+    if (auto_delete) return Cat("invalid property 'auto-delete' for ", q);
+    if (exclusive) return Cat("invalid property 'exclusive-owner' for ", q);
+    if (!durable) return Cat("invalid property 'non-durable' for ", q);
   }
   return ParseValidated(args, type);
 }

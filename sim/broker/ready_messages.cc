@@ -54,7 +54,7 @@ Envelope ReadyMessages::PopHead() {
 
 absl::Time ReadyMessages::EarliestFrontDeadline() const {
   absl::Time t = absl::InfiniteFuture();
-  if (!returns_.empty()) t = std::min(t, returns_.front().deadline);
+  if (!returns_.empty()) return returns_.front().deadline;
   for (const auto& q : levels_) {
     if (!q.empty()) t = std::min(t, q.front().deadline);
   }

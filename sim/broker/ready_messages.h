@@ -83,7 +83,10 @@ void ReadyMessages::DropFrontsWhile(Pred pred, Sink sink) {
       sink(std::move(e));
     }
   };
+  // Returns are served first: while a live return is at the head nothing
+  // behind it is looked at (quorum head-only expiry).
   drain(returns_);
+  if (!returns_.empty()) return;
   for (size_t i = levels_.size(); i-- > 0;) drain(levels_[i]);
 }
 
