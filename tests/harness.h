@@ -21,7 +21,13 @@ inline FieldValue S(std::string_view v) { return FieldValue::String(v); }
 inline FieldValue B(bool v) { return FieldValue::Bool(v); }
 
 // What a recording consumer does with each delivery.
-enum class OnDelivery { kAck, kHold, kRequeue, kReject };
+enum class OnDelivery {
+  kAck,
+  kHold,
+  kRequeue,      // reject requeue=true, every time
+  kRequeueOnce,  // reject requeue=true unless redelivered, then ack
+  kReject,       // reject requeue=false
+};
 
 struct Recorder {
   std::vector<Delivery> deliveries;
@@ -80,6 +86,11 @@ class BrokerHarness {
             case OnDelivery::kAck: EXPECT_THAT(c.BasicAck(d.delivery_tag), IsOk()); break;
             case OnDelivery::kRequeue: EXPECT_THAT(c.BasicReject(d.delivery_tag, true), IsOk()); break;
             case OnDelivery::kReject: EXPECT_THAT(c.BasicReject(d.delivery_tag, false), IsOk()); break;
+            case OnDelivery::kRequeueOnce:
+              EXPECT_THAT(d.redelivered ? c.BasicAck(d.delivery_tag)
+                                        : c.BasicReject(d.delivery_tag, true),
+                          IsOk());
+              break;
             case OnDelivery::kHold: break;
           }
         },
@@ -88,11 +99,14 @@ class BrokerHarness {
     return *rec;
   }
 
-  void RunFor(absl::Duration d) { sim.RunFor(d); }
-  // Runs everything until no event is pending (bounded).
-  void Settle() { ASSERT_THAT(sim.RunUntilIdle(100000), IsOk()); }
+  // All runs are bounded so that a livelock fails the test instead of
+  // hanging it.
+  static constexpr int64_t kMaxEvents = 200000;
+  void RunFor(absl::Duration d) { ASSERT_THAT(sim.RunFor(d, kMaxEvents), IsOk()); }
+  // Runs everything until no event is pending.
+  void Settle() { ASSERT_THAT(sim.RunUntilIdle(kMaxEvents), IsOk()); }
   // Runs only what is due at the current instant (deliveries, callbacks).
-  void Flush() { sim.RunFor(absl::ZeroDuration()); }
+  void Flush() { RunFor(absl::ZeroDuration()); }
 
   uint64_t Ready(std::string_view q) const {
     auto info = sim.Queue(q);

@@ -54,14 +54,20 @@ class Simulation {
 
   // ---- Virtual time ----
   absl::Time Now() const;
+  // Every Run* call is bounded: past `max_events` events it stops and
+  // returns RESOURCE_EXHAUSTED naming the last events, instead of hanging on
+  // a livelock (e.g. a consumer that always rejects with requeue=true spins
+  // at one virtual instant, as it would spin a real broker).
+  static constexpr int64_t kDefaultMaxEvents = 10'000'000;
+
   // Runs every event due up to Now() + d, then sets Now() to that instant.
-  void RunFor(absl::Duration d);
+  [[nodiscard]] absl::Status RunFor(absl::Duration d, int64_t max_events = kDefaultMaxEvents);
   // Same, up to `deadline`. REQUIRES: deadline >= Now().
-  void RunUntil(absl::Time deadline);
+  [[nodiscard]] absl::Status RunUntil(absl::Time deadline,
+                                      int64_t max_events = kDefaultMaxEvents);
   // Runs events until none is pending but periodic housekeeping (channel
-  // ticks). Returns RESOURCE_EXHAUSTED naming the last events when more than
-  // `max_events` ran, instead of hanging on a livelock.
-  [[nodiscard]] absl::Status RunUntilIdle(int64_t max_events = 10'000'000);
+  // ticks).
+  [[nodiscard]] absl::Status RunUntilIdle(int64_t max_events = kDefaultMaxEvents);
 
   // ---- Clients ----
   // connection.open as `user` (checked against the user_id property).

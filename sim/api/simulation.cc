@@ -10,8 +10,12 @@ Simulation::~Simulation() = default;
 
 const SimulationOptions& Simulation::options() const { return broker_->options(); }
 absl::Time Simulation::Now() const { return broker_->Now(); }
-void Simulation::RunFor(absl::Duration d) { broker_->scheduler().RunUntil(Now() + d); }
-void Simulation::RunUntil(absl::Time deadline) { broker_->scheduler().RunUntil(deadline); }
+absl::Status Simulation::RunFor(absl::Duration d, int64_t max_events) {
+  return broker_->scheduler().RunUntil(Now() + d, max_events);
+}
+absl::Status Simulation::RunUntil(absl::Time deadline, int64_t max_events) {
+  return broker_->scheduler().RunUntil(deadline, max_events);
+}
 absl::Status Simulation::RunUntilIdle(int64_t max_events) {
   return broker_->scheduler().RunUntilIdle(max_events);
 }

@@ -6,6 +6,8 @@
 #include "sim/core/strings.h"
 #include "absl/strings/str_join.h"
 #include "sim/core/check.h"
+#include "sim/core/status_macros.h"
+#include "sim/core/strings.h"
 
 namespace warren::internal {
 
@@ -41,31 +43,37 @@ bool Scheduler::Step() {
   return true;
 }
 
-void Scheduler::RunUntil(absl::Time deadline) {
-  WARREN_CHECK(deadline >= now_);
-  while (!pending_.empty() && pending_.begin()->first.when <= deadline) {
-    RunOne(pending_.begin());
+template <typename More>
+absl::Status Scheduler::RunWhile(More more, int64_t max_events, const char* what) {
+  std::deque<const char*> last;
+  for (int64_t ran = 0; more(); ++ran) {
+    auto it = pending_.begin();
+    if (ran >= max_events) {
+      std::vector<std::string> labels(last.begin(), last.end());
+      return absl::ResourceExhaustedError(internal::Cat(
+          what, ": bound of ", max_events, " events reached at virtual time ",
+          absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now_, absl::UTCTimeZone()),
+          " (a livelock such as a consumer that always requeues?); last events: ",
+          absl::StrJoin(labels, ", ")));
+    }
+    if (last.size() == 5) last.pop_front();
+    last.push_back(it->second.label);
+    RunOne(it);
   }
+  return absl::OkStatus();
+}
+
+absl::Status Scheduler::RunUntil(absl::Time deadline, int64_t max_events) {
+  WARREN_CHECK(deadline >= now_);
+  WARREN_RETURN_IF_ERROR(RunWhile(
+      [&] { return !pending_.empty() && pending_.begin()->first.when <= deadline; },
+      max_events, "RunUntil"));
   now_ = deadline;
+  return absl::OkStatus();
 }
 
 absl::Status Scheduler::RunUntilIdle(int64_t max_events) {
-  std::deque<std::string> last;
-  int64_t ran = 0;
-  while (non_daemon_ > 0) {
-    if (ran >= max_events) {
-      return absl::ResourceExhaustedError(Cat(
-          "RunUntilIdle: bound of ", max_events, " events reached at ",
-          absl::FormatTime(now_, absl::UTCTimeZone()), "; last events: ",
-          absl::StrJoin(last, ", ")));
-    }
-    auto it = pending_.begin();
-    if (last.size() == 5) last.pop_front();
-    last.emplace_back(it->second.label);
-    RunOne(it);
-    ++ran;
-  }
-  return absl::OkStatus();
+  return RunWhile([&] { return non_daemon_ > 0; }, max_events, "RunUntilIdle");
 }
 
 }  // namespace warren::internal

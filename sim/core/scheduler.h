@@ -51,8 +51,10 @@ class Scheduler {
 
   // Runs the earliest event; false if none is pending.
   bool Step();
-  // Runs all events due at or before `deadline`; afterwards Now() == deadline.
-  void RunUntil(absl::Time deadline);
+  // Runs all events due at or before `deadline`; afterwards Now() ==
+  // deadline. RESOURCE_EXHAUSTED (time stays at the last event) past
+  // max_events.
+  absl::Status RunUntil(absl::Time deadline, int64_t max_events = INT64_MAX);
   // Runs until only daemon events remain. RESOURCE_EXHAUSTED past max_events.
   absl::Status RunUntilIdle(int64_t max_events);
 
@@ -67,6 +69,9 @@ class Scheduler {
     bool daemon;
   };
   void RunOne(absl::btree_map<EventId, Pending>::iterator it);
+  // Runs events while `more()`; the bound error names the last labels.
+  template <typename More>
+  absl::Status RunWhile(More more, int64_t max_events, const char* what);
 
   absl::Time now_;
   uint64_t next_seq_ = 1;

@@ -15,7 +15,7 @@ TEST(Scheduler, SameInstantEventsRunInSchedulingOrder) {
   s.ScheduleAt(kStart + absl::Seconds(1), [&] { order.push_back(2); });
   s.ScheduleAt(kStart, [&] { order.push_back(0); });
   s.ScheduleAt(kStart, [&] { order.push_back(1); });
-  s.RunUntil(kStart + absl::Seconds(5));
+  ASSERT_TRUE(s.RunUntil(kStart + absl::Seconds(5)).ok());
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
   EXPECT_EQ(s.Now(), kStart + absl::Seconds(5));
 }
@@ -35,7 +35,7 @@ TEST(Scheduler, CancelPreventsTheRunAndReportsWhetherItDid) {
   auto id = s.ScheduleAt(kStart + absl::Seconds(1), [&] { ran = true; });
   EXPECT_TRUE(s.Cancel(id));
   EXPECT_FALSE(s.Cancel(id));
-  s.RunUntil(kStart + absl::Seconds(2));
+  ASSERT_TRUE(s.RunUntil(kStart + absl::Seconds(2)).ok());
   EXPECT_FALSE(ran);
 }
 
@@ -59,11 +59,27 @@ TEST(Scheduler, RunUntilIdleIgnoresDaemonEvents) {
 
 TEST(Scheduler, TimeNeverMovesBackwards) {
   Scheduler s(kStart);
-  s.RunUntil(kStart + absl::Seconds(10));
+  ASSERT_TRUE(s.RunUntil(kStart + absl::Seconds(10)).ok());
   absl::Time seen;
   s.ScheduleAt(kStart, [&] { seen = s.Now(); });  // in the past: clamped
   s.Step();
   EXPECT_EQ(seen, kStart + absl::Seconds(10));
+}
+
+}  // namespace
+}  // namespace warren::internal
+
+namespace warren::internal {
+namespace {
+
+TEST(Scheduler, RunUntilReportsALivelockAtOneInstantInsteadOfHanging) {
+  Scheduler s(kStart);
+  std::function<void()> spin = [&] { s.ScheduleAt(s.Now(), spin, "spin"); };
+  s.ScheduleAt(kStart, spin, "spin");
+  absl::Status st = s.RunUntil(kStart + absl::Seconds(1), 1000);
+  EXPECT_EQ(st.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(st.message().find("spin"), std::string_view::npos);
+  EXPECT_EQ(s.Now(), kStart);
 }
 
 }  // namespace

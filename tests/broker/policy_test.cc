@@ -1,0 +1,130 @@
+// Spec section 6: policies and operator policies.
+#include "harness.h"
+
+namespace warren::testing {
+namespace {
+
+PolicySpec Policy(std::string name, std::string pattern, FieldTable def, int priority = 0,
+                  PolicyApplyTo to = PolicyApplyTo::kAll) {
+  return {.name = std::move(name), .pattern = std::move(pattern), .definition = std::move(def),
+          .priority = priority, .apply_to = to};
+}
+
+TEST(Policy, PatternIsMatchedUnanchored) {
+  BrokerHarness h;
+  h.DeclareQueue("my-jobs-queue");
+  ASSERT_THAT(h.sim.SetPolicy(Policy("p", "jobs", {{"max-length", I(1)}})), IsOk());
+  EXPECT_EQ(h.sim.Queue("my-jobs-queue")->max_length, 1);
+}
+
+TEST(Policy, OnlyTheHighestPriorityPolicyAppliesAndDefinitionsAreNotMerged) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  ASSERT_THAT(h.sim.SetPolicy(Policy("low", ".*", {{"max-length", I(1)}}, 0)), IsOk());
+  ASSERT_THAT(h.sim.SetPolicy(Policy("high", "^q$", {{"message-ttl", I(1000)}}, 5)), IsOk());
+  auto q = h.sim.Queue("q");
+  EXPECT_EQ(q->policy, "high");
+  EXPECT_EQ(q->message_ttl_ms, 1000);
+  EXPECT_EQ(q->max_length, std::nullopt);
+}
+
+TEST(Policy, ClearingThePolicyFallsBackToTheNextMatch) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  ASSERT_THAT(h.sim.SetPolicy(Policy("low", ".*", {{"max-length", I(1)}}, 0)), IsOk());
+  ASSERT_THAT(h.sim.SetPolicy(Policy("high", "^q$", {{"message-ttl", I(1000)}}, 5)), IsOk());
+  ASSERT_THAT(h.sim.ClearPolicy("high"), IsOk());
+  EXPECT_EQ(h.sim.Queue("q")->policy, "low");
+  EXPECT_EQ(h.sim.Queue("q")->max_length, 1);
+}
+
+TEST(Policy, ApplyToExchangesDoesNotTouchQueues) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  ASSERT_THAT(h.sim.SetPolicy(Policy("p", ".*", {{"max-length", I(1)}}, 0,
+                                     PolicyApplyTo::kExchanges)),
+              IsOk());
+  EXPECT_EQ(h.sim.Queue("q")->policy, "");
+}
+
+TEST(Policy, NumericLimitsTakeTheMinimumOfPolicyAndArgument) {
+  BrokerHarness h;
+  h.DeclareQueue("a", {{"x-max-length", I(10)}, {"x-message-ttl", I(500)}});
+  ASSERT_THAT(h.sim.SetPolicy(Policy("p", ".*", {{"max-length", I(3)},
+                                                  {"message-ttl", I(9000)}})),
+              IsOk());
+  EXPECT_EQ(h.sim.Queue("a")->max_length, 3);
+  EXPECT_EQ(h.sim.Queue("a")->message_ttl_ms, 500);
+}
+
+TEST(Policy, ClassicOverflowArgumentWinsButQuorumOverflowPolicyWins) {
+  BrokerHarness h;
+  h.DeclareQueue("c", {{"x-overflow", S("reject-publish")}});
+  h.DeclareQueue("qq", {{"x-queue-type", S("quorum")}, {"x-overflow", S("reject-publish")}},
+                 true);
+  ASSERT_THAT(h.sim.SetPolicy(Policy("p", ".*", {{"overflow", S("drop-head")}})), IsOk());
+  EXPECT_EQ(h.sim.Queue("c")->overflow, "reject-publish");
+  EXPECT_EQ(h.sim.Queue("qq")->overflow, "drop-head");
+}
+
+TEST(Policy, ClassicExpiresTakesTheMinimumButQuorumExpiresPolicyWins) {
+  BrokerHarness h;
+  h.DeclareQueue("c", {{"x-expires", I(1000)}});
+  h.DeclareQueue("qq", {{"x-queue-type", S("quorum")}, {"x-expires", I(1000)}}, true);
+  ASSERT_THAT(h.sim.SetPolicy(Policy("p", ".*", {{"expires", I(60000)}})), IsOk());
+  EXPECT_EQ(h.sim.Queue("c")->expires_ms, 1000);
+  EXPECT_EQ(h.sim.Queue("qq")->expires_ms, 60000);
+}
+
+TEST(Policy, DeadLetterExchangeArgumentWinsPerKeySoAPolicyRoutingKeyStillApplies) {
+  BrokerHarness h;
+  h.DeclareQueue("q", {{"x-dead-letter-exchange", S("arg-dlx")}});
+  ASSERT_THAT(h.sim.SetPolicy(Policy("p", ".*", {{"dead-letter-exchange", S("pol-dlx")},
+                                                  {"dead-letter-routing-key", S("pol-key")}})),
+              IsOk());
+  EXPECT_EQ(h.sim.Queue("q")->dead_letter_exchange, "arg-dlx");
+  EXPECT_EQ(h.sim.Queue("q")->dead_letter_routing_key, "pol-key");
+}
+
+TEST(Policy, InvalidDefinitionsFailValidationLikeRabbitmqctl) {
+  BrokerHarness h;
+  auto text = [&](PolicySpec p) { return std::string(h.sim.SetPolicy(p).message()); };
+  EXPECT_EQ(text(Policy("p", ".*", {{"max-priority", I(5)}})),
+            "Validation failed\n\n[{<<\"max-priority\">>,5}] are not recognised policy settings");
+  EXPECT_EQ(text(Policy("p", ".*", {{"message-ttl", I(-1)}})),
+            "Validation failed\n\n-1 is not a valid message TTL");
+  EXPECT_EQ(text(Policy("p", ".*", {{"message-ttl", S("100")}})),
+            "Validation failed\n\n<<\"100\">> is not a valid message TTL");
+  EXPECT_EQ(text(Policy("p", ".*", {{"expires", I(0)}})),
+            "Validation failed\n\n0 is not a valid queue expiry");
+  EXPECT_EQ(text(Policy("p", ".*", {})), "Validation failed\n\nno policy provided");
+  EXPECT_EQ(h.sim.SetPolicy(Policy("p", "(", {{"max-length", I(1)}})).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(text(Policy("p", ".*", {{"single-active-consumer", B(true)}})),
+            "Validation failed\n\n[{<<\"single-active-consumer\">>,true}] are not recognised "
+            "policy settings");
+}
+
+TEST(OperatorPolicy, AcceptsOnlyLimitsAndCombinesWithTheUserPolicyAsTheMinimum) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  EXPECT_EQ(h.sim.SetOperatorPolicy(Policy("op", ".*", {{"dead-letter-exchange", S("x")}})).code(),
+            absl::StatusCode::kInvalidArgument);
+  ASSERT_THAT(h.sim.SetPolicy(Policy("user", ".*", {{"max-length", I(100)}})), IsOk());
+  ASSERT_THAT(h.sim.SetOperatorPolicy(Policy("op", ".*", {{"max-length", I(10)}})), IsOk());
+  EXPECT_EQ(h.sim.Queue("q")->max_length, 10);
+}
+
+TEST(Policy, AnUnrelatedPolicyChangeDoesNotRestartAQueuesExpiryTimer) {
+  BrokerHarness h;
+  h.DeclareQueue("q", {{"x-expires", I(10000)}});
+  h.RunFor(absl::Seconds(6));
+  ASSERT_THAT(h.sim.SetPolicy(Policy("other", "^elsewhere$", {{"max-length", I(1)}})), IsOk());
+  h.RunFor(absl::Seconds(4) - absl::Milliseconds(1));
+  EXPECT_TRUE(h.Exists("q"));
+  h.RunFor(absl::Milliseconds(1));
+  EXPECT_FALSE(h.Exists("q"));
+}
+
+}  // namespace
+}  // namespace warren::testing
