@@ -55,6 +55,9 @@ struct TraceEvent {
 // Renders one event as a single JSON object (no trailing newline).
 std::string ToJsonLine(const TraceEvent& event);
 void WriteJsonLines(const std::vector<TraceEvent>& events, std::ostream& out);
+// One human-readable timeline line, time relative to `start`:
+//   "+   2.000s  expired        #1 retry_2s  message TTL reached at the head"
+std::string FormatTimelineLine(const TraceEvent& event, absl::Time start);
 
 }  // namespace warren
 

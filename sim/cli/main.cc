@@ -1,16 +1,34 @@
-// The warren CLI. For now: version and usage; scenario replay is issue 3.
+// The warren CLI: thin argument handling over the library.
 #include <cstring>
 #include <iostream>
+#include <string_view>
 
+#include "sim/cli/demo.h"
 #include "warren/version.h"
 
+namespace {
+
+constexpr char kUsage[] =
+    "usage: warren --version\n"
+    "       warren demo ladder     run the TTL + dead-letter delay ladder (2s/4s/8s -> dlq)\n"
+    "       warren run FILE...     replay scenario files (not implemented yet)\n";
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  if (argc >= 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0)) {
+  std::string_view cmd = argc >= 2 ? argv[1] : "";
+  if (cmd == "--version" || cmd == "version") {
     std::cout << "warren " << WARREN_VERSION_STRING << " (models RabbitMQ "
               << WARREN_MODELED_RABBITMQ << ")\n";
     return 0;
   }
-  std::cerr << "usage: warren --version\n"
-               "       warren run FILE...        (not implemented yet)\n";
-  return argc >= 2 && std::strcmp(argv[1], "--help") == 0 ? 0 : 2;
+  if (cmd == "demo" && argc == 3 && std::string_view(argv[2]) == "ladder") {
+    return warren::cli::RunLadderDemo();
+  }
+  if (cmd == "--help" || cmd == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  std::cerr << kUsage;
+  return 2;
 }

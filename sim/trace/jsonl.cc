@@ -1,6 +1,8 @@
 #include <cstdio>
 
 #include "sim/core/strings.h"
+
+#include "sim/core/strings.h"
 #include "warren/field_value.h"
 #include "warren/trace.h"
 
@@ -45,6 +47,24 @@ std::string ToJsonLine(const TraceEvent& e) {
   if (!e.channel.empty()) internal::Append(&out, ",\"channel\":", str(e.channel));
   if (!e.detail.empty()) internal::Append(&out, ",\"detail\":", str(e.detail));
   out += '}';
+  return out;
+}
+
+std::string FormatTimelineLine(const TraceEvent& e, absl::Time start) {
+  char when[32];
+  std::snprintf(when, sizeof when, "+%9.3fs", absl::ToDoubleSeconds(e.time - start));
+  char kind[24];
+  std::snprintf(kind, sizeof kind, "%-18s", std::string(TraceKindName(e.kind)).c_str());
+  std::string out = internal::Cat(when, "  ", kind);
+  if (e.message.value != 0) internal::Append(&out, "#", e.message.value, " ");
+  if (!e.queue.empty()) internal::Append(&out, "queue=", e.queue, " ");
+  if (!e.exchange.empty() || e.kind == TraceKind::kPublished) {
+    internal::Append(&out, "exchange='", e.exchange, "' ");
+  }
+  if (!e.routing_key.empty()) internal::Append(&out, "key=", e.routing_key, " ");
+  if (!e.channel.empty()) internal::Append(&out, "[", e.channel, "] ");
+  if (!e.detail.empty()) internal::Append(&out, "- ", e.detail);
+  while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
 
