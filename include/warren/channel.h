@@ -107,7 +107,15 @@ class Channel {
   [[nodiscard]] absl::Status BasicRecover(bool requeue = true);
 
   // confirm.select: later publishes get sequence numbers from 1.
+  // On a transactional channel: 406.
   [[nodiscard]] absl::Status ConfirmSelect();
+  // tx.select: from now on publishes (routed at publish time) and
+  // acks/nacks/rejects take effect only at TxCommit; TxRollback discards the
+  // publishes and makes acked tags outstanding again. On a confirm channel:
+  // 406. Commit/rollback without select: 406 "channel is not transactional".
+  [[nodiscard]] absl::Status TxSelect();
+  [[nodiscard]] absl::Status TxCommit();
+  [[nodiscard]] absl::Status TxRollback();
 
   // channel.close by the client: unacked deliveries are requeued.
   [[nodiscard]] absl::Status Close();

@@ -65,6 +65,9 @@ absl::Status Channel::BasicReject(DeliveryTag tag, bool requeue) {
 }
 absl::Status Channel::BasicRecover(bool requeue) { return broker_->Recover(id_, requeue); }
 absl::Status Channel::ConfirmSelect() { return broker_->ConfirmSelect(id_); }
+absl::Status Channel::TxSelect() { return broker_->TxSelect(id_); }
+absl::Status Channel::TxCommit() { return broker_->TxCommit(id_); }
+absl::Status Channel::TxRollback() { return broker_->TxRollback(id_); }
 absl::Status Channel::Close() { return broker_->CloseChannelByClient(id_); }
 
 void Channel::OnReturn(ReturnCallback cb) { *broker_->FindChannel(id_)->on_return = std::move(cb); }

@@ -125,6 +125,17 @@ struct Unacked {
   Envelope envelope;
   std::string consumer_tag;  // empty for basic.get
   absl::Time delivered_at;
+  // Acked/rejected inside an uncommitted transaction: no longer an
+  // outstanding tag, but still unacked until tx.commit.
+  bool in_tx = false;
+};
+
+// What a transactional channel defers until tx.commit.
+struct TxOp {
+  enum class Kind { kPublish, kAck, kReject, kRequeue } kind;
+  MessageRef message;                  // kPublish: routed at commit
+  bool mandatory = false;              // kPublish
+  std::vector<uint64_t> tags;          // kAck / kReject / kRequeue
 };
 
 struct ChannelState {
@@ -142,6 +153,8 @@ struct ChannelState {
   uint16_t global_prefetch = 0;
   uint32_t global_unacked = 0;  // consumer deliveries outstanding
   bool confirm_mode = false;
+  bool tx_mode = false;
+  std::vector<TxOp> tx_ops;
   uint64_t next_publish_seq = 1;
   std::string last_queue;  // for empty queue names
   bool tick_armed = false;
@@ -205,6 +218,10 @@ class Broker {
   // ---- publish (broker_publish.cc) ----
   absl::StatusOr<PublishReceipt> Publish(uint64_t ch, Publishing p);
   absl::Status ConfirmSelect(uint64_t ch);
+  // ---- transactions (broker_tx.cc) ----
+  absl::Status TxSelect(uint64_t ch);
+  absl::Status TxCommit(uint64_t ch);
+  absl::Status TxRollback(uint64_t ch);
 
   // ---- consumers and acks (broker_consume.cc, broker_ack.cc) ----
   absl::Status Qos(uint64_t ch, const QosOptions& o);
@@ -300,6 +317,12 @@ class Broker {
   absl::StatusOr<std::vector<uint64_t>> CollectTags(ChannelState& ch, uint64_t tag,
                                                     bool multiple, MethodId m);
   Unacked TakeUnacked(ChannelState& ch, uint64_t tag);
+  void SettleAck(ChannelState& ch, const std::vector<uint64_t>& tags);
+  void SettleReject(ChannelState& ch, const std::vector<uint64_t>& tags, bool requeue);
+  // Enqueues a routed publish (or returns/drops it) and sends its confirm.
+  // Returns whether every target queue accepted it.
+  bool CompletePublish(ChannelState& ch, const MessageRef& m, const std::vector<Queue*>& targets,
+                       bool mandatory, uint64_t confirm_seq);
   enum class ReturnKind { kNack, kClose };
   void Requeue(ChannelState& ch, std::vector<Unacked> items, ReturnKind kind);
 

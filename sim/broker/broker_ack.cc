@@ -10,7 +10,9 @@ namespace warren::internal {
 absl::StatusOr<std::vector<uint64_t>> Broker::CollectTags(ChannelState& ch, uint64_t tag,
                                                           bool multiple, MethodId m) {
   std::vector<uint64_t> tags;
-  if (!(multiple && tag == 0) && !ch.unacked.contains(tag)) {
+  auto outstanding = ch.unacked.find(tag);
+  if (!(multiple && tag == 0) &&
+      (outstanding == ch.unacked.end() || outstanding->second.in_tx)) {
     return Fail(ch, ReplyCode::kPreconditionFailed, Cat("unknown delivery tag ", tag),
                 m);
   }
@@ -20,7 +22,7 @@ absl::StatusOr<std::vector<uint64_t>> Broker::CollectTags(ChannelState& ch, uint
   }
   for (const auto& [t, u] : ch.unacked) {
     if (tag != 0 && t > tag) break;
-    tags.push_back(t);
+    if (!u.in_tx) tags.push_back(t);
   }
   return tags;
 }
@@ -38,19 +40,47 @@ Unacked Broker::TakeUnacked(ChannelState& ch, uint64_t tag) {
   return u;
 }
 
+void Broker::SettleAck(ChannelState& ch, const std::vector<uint64_t>& tags) {
+  for (uint64_t t : tags) {
+    Unacked u = TakeUnacked(ch, t);
+    ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kAcked, "ack", Now());
+    if (tracer_.enabled()) {
+      const Queue* q = FindQueueById(u.queue_id);
+      Trace(TraceKind::kAcked, u.envelope.message->id, q ? q->name : "", ch.label,
+            Cat("tag ", t));
+    }
+  }
+}
+
+void Broker::SettleReject(ChannelState& ch, const std::vector<uint64_t>& tags, bool requeue) {
+  std::vector<Unacked> items;
+  for (uint64_t t : tags) items.push_back(TakeUnacked(ch, t));
+  if (requeue) {
+    Requeue(ch, std::move(items), ReturnKind::kNack);
+    return;
+  }
+  for (Unacked& u : items) {
+    Queue* q = FindQueueById(u.queue_id);
+    if (q == nullptr) {
+      ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kDropped, "queue deleted",
+                   Now());
+      continue;
+    }
+    Trace(TraceKind::kRejected, u.envelope.message->id, q->name, ch.label, "requeue=false");
+    DeadLetter(*q, std::move(u.envelope), DeathReason::kRejected, CopyState::kUnacked);
+  }
+}
+
 absl::Status Broker::Ack(uint64_t id, uint64_t tag, bool multiple) {
   WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
   WARREN_ASSIGN_OR_RETURN(std::vector<uint64_t> tags,
                           CollectTags(*ch, tag, multiple, methods::kBasicAck));
-  for (uint64_t t : tags) {
-    Unacked u = TakeUnacked(*ch, t);
-    ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kAcked, "ack", Now());
-    if (tracer_.enabled()) {
-      const Queue* q = FindQueueById(u.queue_id);
-      Trace(TraceKind::kAcked, u.envelope.message->id, q ? q->name : "", ch->label,
-            Cat("tag ", t));
-    }
+  if (ch->tx_mode) {
+    for (uint64_t t : tags) ch->unacked.at(t).in_tx = true;
+    ch->tx_ops.push_back({.kind = TxOp::Kind::kAck, .tags = std::move(tags)});
+    return absl::OkStatus();
   }
+  SettleAck(*ch, tags);
   UnblockConsumers(*ch);
   DispatchChannel(*ch);
   return absl::OkStatus();
@@ -60,23 +90,13 @@ absl::Status Broker::Reject(uint64_t id, uint64_t tag, bool multiple, bool reque
                             MethodId method) {
   WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
   WARREN_ASSIGN_OR_RETURN(std::vector<uint64_t> tags, CollectTags(*ch, tag, multiple, method));
-  std::vector<Unacked> items;
-  for (uint64_t t : tags) items.push_back(TakeUnacked(*ch, t));
-  if (requeue) {
-    Requeue(*ch, std::move(items), ReturnKind::kNack);
-  } else {
-    for (Unacked& u : items) {
-      Queue* q = FindQueueById(u.queue_id);
-      if (q == nullptr) {
-        ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kDropped,
-                     "queue deleted", Now());
-        continue;
-      }
-      Trace(TraceKind::kRejected, u.envelope.message->id, q->name, ch->label,
-            "requeue=false");
-      DeadLetter(*q, std::move(u.envelope), DeathReason::kRejected, CopyState::kUnacked);
-    }
+  if (ch->tx_mode) {
+    for (uint64_t t : tags) ch->unacked.at(t).in_tx = true;
+    ch->tx_ops.push_back(
+        {.kind = requeue ? TxOp::Kind::kRequeue : TxOp::Kind::kReject, .tags = std::move(tags)});
+    return absl::OkStatus();
   }
+  SettleReject(*ch, tags, requeue);
   UnblockConsumers(*ch);
   DispatchChannel(*ch);
   return absl::OkStatus();

@@ -119,6 +119,12 @@ void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
   if (!ch.open) return;
   ch.open = false;
   ch.close_reason = reason;
+  for (const TxOp& op : ch.tx_ops) {
+    if (op.kind == TxOp::Kind::kPublish) {
+      ledger_.MessageDropped(op.message->id, "transaction not committed (channel closed)");
+    }
+  }
+  ch.tx_ops.clear();
   // Consumers go first (auto-delete needs "last consumer gone"), then the
   // unacked deliveries are requeued, then emptied auto-delete queues go.
   std::vector<std::pair<uint64_t, std::string>> by_seq;

@@ -29,6 +29,10 @@ std::optional<std::string> HeaderRoutes(const FieldTable* headers, std::string_v
 
 absl::Status Broker::ConfirmSelect(uint64_t id) {
   WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  if (ch->tx_mode) {
+    return Fail(*ch, ReplyCode::kPreconditionFailed, "cannot switch from tx to confirm mode",
+                methods::kConfirmSelect);
+  }
   ch->confirm_mode = true;
   return absl::OkStatus();
 }
@@ -97,26 +101,40 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
     tracer_.Emit(Now(), TraceKind::kPublished, ref->id, "", ref->exchange, ref->routing_key,
                  ch->label, receipt.confirm_seq ? Cat("confirm seq ", receipt.confirm_seq) : "");
   }
+  if (ch->tx_mode) {
+    // Validated now; routed and delivered at tx.commit.
+    ch->tx_ops.push_back({.kind = TxOp::Kind::kPublish, .message = ref, .mandatory = p.mandatory});
+    return receipt;
+  }
   std::vector<Queue*> targets = Route(ref->exchange, *ref);
+  CompletePublish(*ch, ref, targets, p.mandatory, receipt.confirm_seq);
+  return receipt;
+}
+
+bool Broker::CompletePublish(ChannelState& ch, const MessageRef& ref,
+                             const std::vector<Queue*>& targets, bool mandatory,
+                             uint64_t confirm_seq) {
   bool ack = true;
   if (targets.empty()) {
     ledger_.Unroutable();
-    ledger_.MessageDropped(ref->id, p.mandatory ? "unroutable (returned)" : "unroutable");
-    Trace(TraceKind::kUnroutable, ref->id, "", ch->label,
-          p.mandatory ? "returned 312 NO_ROUTE" : "dropped: no queue bound for it");
-    if (p.mandatory) {
+    ledger_.MessageDropped(ref->id, mandatory ? "unroutable (returned)" : "unroutable");
+    Trace(TraceKind::kUnroutable, ref->id, "", ch.label,
+          mandatory ? "returned 312 NO_ROUTE" : "dropped: no queue bound for it");
+    if (mandatory) {
       ledger_.Returned();
-      Trace(TraceKind::kReturned, ref->id, "", ch->label, "312 NO_ROUTE");
-      Later("basic.return", [this, cid = ch->id, cb = ch->on_return, ref] {
+      Trace(TraceKind::kReturned, ref->id, "", ch.label, "312 NO_ROUTE");
+      Later("basic.return", [this, cid = ch.id, cb = ch.on_return, ref] {
         const ChannelState* live = FindChannel(cid);
-        if (live && live->open && *cb) (*cb)(Return{312, "NO_ROUTE", ref->exchange, ref->routing_key, ref});
+        if (live && live->open && *cb) {
+          (*cb)(Return{312, "NO_ROUTE", ref->exchange, ref->routing_key, ref});
+        }
       });
     }
   } else {
     if (tracer_.enabled()) {
       std::vector<std::string> names;
       for (const Queue* q : targets) names.push_back(q->name);
-      Trace(TraceKind::kRouted, ref->id, "", ch->label, absl::StrJoin(names, ","));
+      Trace(TraceKind::kRouted, ref->id, "", ch.label, absl::StrJoin(names, ","));
     }
     // Enqueue in discovery order. Targets stay valid: enqueueing never
     // deletes a queue.
@@ -124,16 +142,16 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
       if (Enqueue(*q, ref) == EnqueueResult::kRejected) ack = false;
     }
   }
-  if (receipt.confirm_seq != 0) {
+  if (confirm_seq != 0) {
     ledger_.Confirmed(ack);
-    Trace(TraceKind::kConfirmed, ref->id, "", ch->label,
-          Cat(ack ? "basic.ack " : "basic.nack ", receipt.confirm_seq));
-    Later("confirm", [this, cid = ch->id, cb = ch->on_confirm, seq = receipt.confirm_seq, ack] {
+    Trace(TraceKind::kConfirmed, ref->id, "", ch.label,
+          Cat(ack ? "basic.ack " : "basic.nack ", confirm_seq));
+    Later("confirm", [this, cid = ch.id, cb = ch.on_confirm, seq = confirm_seq, ack] {
       const ChannelState* live = FindChannel(cid);
       if (live && live->open && *cb) (*cb)(Confirm{seq, false, ack});
     });
   }
-  return receipt;
+  return ack;
 }
 
 }  // namespace warren::internal

@@ -339,13 +339,20 @@ absl::StatusOr<uint64_t> Broker::QueueDelete(uint64_t id, std::string_view raw,
   if (name.empty() && !ch->last_queue.empty()) name = ch->last_queue;
   if (!name.empty() && FindQueue(name) == nullptr) return 0;
   WARREN_ASSIGN_OR_RETURN(Queue * q, UsableQueue(*ch, name, m));
+  if (q->is_quorum() && (o.if_unused || o.if_empty)) {
+    return Fail(*ch, ReplyCode::kNotImplemented,
+                Cat("cannot delete ", QueueResource(q->name), ". queue.delete operations with ",
+                    o.if_unused ? "if-unused" : "if-empty",
+                    " flag set are not supported by quorum queues"),
+                m);
+  }
+  // if-empty is checked before if-unused (rabbit_amqqueue_process).
+  if (o.if_empty && !q->ready.empty()) {
+    return Fail(*ch, ReplyCode::kPreconditionFailed, Cat(QueueResource(q->name), " not empty"), m);
+  }
   if (o.if_unused && !q->consumers.empty()) {
     return Fail(*ch, ReplyCode::kPreconditionFailed,
                 Cat(QueueResource(q->name), " in use"), m);
-  }
-  if (o.if_empty && !q->ready.empty()) {
-    return Fail(*ch, ReplyCode::kPreconditionFailed,
-                Cat(QueueResource(q->name), " not empty"), m);
   }
   uint64_t count = q->ready.size();
   DeleteQueue(*q, "queue.delete");

@@ -14,8 +14,9 @@ std::string ErlangTerm(const FieldValue& v) {
   return v.ToString();
 }
 
+// rabbit_runtime_parameters:format_error: "Validation failed~n~n<msg>~n".
 absl::Status Invalid(std::string_view detail) {
-  return absl::InvalidArgumentError(Cat("Validation failed\n\n", detail));
+  return absl::InvalidArgumentError(Cat("Validation failed\n\n", detail, "\n"));
 }
 
 bool IsInt(const FieldValue& v) { return v.is_integer(); }
@@ -28,19 +29,25 @@ std::optional<std::string> ValidateValue(const std::string& key, const FieldValu
     if (!IsInt(v) || v.as_int() < 0 || v.as_int() > kMaxExpiryMs) return bad("message TTL");
   } else if (key == "expires") {
     if (!IsInt(v) || v.as_int() < 1 || v.as_int() > kMaxExpiryMs) return bad("queue expiry");
-  } else if (key == "max-length" || key == "max-length-bytes" ||
-             key == "max-in-memory-length" || key == "max-in-memory-bytes") {
+  } else if (key == "max-length") {
+    if (!IsInt(v) || v.as_int() < 0) return bad("maximum length");
+  } else if (key == "max-length-bytes") {
+    if (!IsInt(v) || v.as_int() < 0) return bad("maximum length in bytes");
+  } else if (key == "max-in-memory-length" || key == "max-in-memory-bytes") {
     if (!IsInt(v) || v.as_int() < 0) return bad(Cat(key, " value"));
   } else if (key == "delivery-limit") {
     if (!IsInt(v) || v.as_int() < 0) return bad("delivery limit");
-  } else if (key == "dead-letter-exchange" || key == "dead-letter-routing-key" ||
-             key == "alternate-exchange") {
-    if (!v.is_string()) return bad(Cat(key, " name"));
+  } else if (key == "dead-letter-exchange") {
+    if (!v.is_string()) return bad("dead letter exchange name");
+  } else if (key == "dead-letter-routing-key") {
+    if (!v.is_string()) return bad("dead letter routing key");
+  } else if (key == "alternate-exchange") {
+    if (!v.is_string()) return bad("alternate exchange name");
   } else if (key == "overflow") {
     if (!v.is_string() || !ParseOverflow(v.as_string())) return bad("overflow value");
   } else if (key == "queue-mode") {
     if (!v.is_string() || (v.as_string() != "default" && v.as_string() != "lazy")) {
-      return bad("queue mode");
+      return bad("queue-mode value");
     }
   } else if (key == "dead-letter-strategy") {
     if (!v.is_string() ||
@@ -87,7 +94,9 @@ std::optional<int64_t> Min(std::optional<int64_t> a, std::optional<int64_t> b) {
 
 absl::Status PolicyStore::Set(const PolicySpec& spec, bool operator_policy) {
   if (spec.definition.empty()) return Invalid("no policy provided");
-  std::vector<std::string> unknown;
+  // Known keys' values are validated first; unknown keys are reported only
+  // when those pass, listed in key order (maps:to_list).
+  std::vector<std::pair<std::string, std::string>> unknown;
   for (const auto& [key, value] : spec.definition) {
     bool known = false;
     if (operator_policy) {
@@ -97,16 +106,16 @@ absl::Status PolicyStore::Set(const PolicySpec& spec, bool operator_policy) {
       known = std::find(std::begin(kUserKeys), std::end(kUserKeys), key) != std::end(kUserKeys);
     }
     if (!known) {
-      unknown.push_back(Cat("{<<\"", key, "\">>,", ErlangTerm(value), "}"));
+      unknown.emplace_back(key, Cat("{<<\"", key, "\">>,", ErlangTerm(value), "}"));
+    } else if (auto err = ValidateValue(key, value)) {
+      return Invalid(*err);
     }
   }
   if (!unknown.empty()) {
+    std::sort(unknown.begin(), unknown.end());
     std::string list;
-    for (const std::string& u : unknown) Append(&list, list.empty() ? "" : ",", u);
+    for (const auto& [key, term] : unknown) Append(&list, list.empty() ? "" : ",", term);
     return Invalid(Cat("[", list, "] are not recognised policy settings"));
-  }
-  for (const auto& [key, value] : spec.definition) {
-    if (auto err = ValidateValue(key, value)) return Invalid(*err);
   }
   Entry entry{spec, std::regex()};
   try {

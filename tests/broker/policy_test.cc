@@ -90,19 +90,23 @@ TEST(Policy, InvalidDefinitionsFailValidationLikeRabbitmqctl) {
   BrokerHarness h;
   auto text = [&](PolicySpec p) { return std::string(h.sim.SetPolicy(p).message()); };
   EXPECT_EQ(text(Policy("p", ".*", {{"max-priority", I(5)}})),
-            "Validation failed\n\n[{<<\"max-priority\">>,5}] are not recognised policy settings");
+            "Validation failed\n\n[{<<\"max-priority\">>,5}] are not recognised policy settings\n");
   EXPECT_EQ(text(Policy("p", ".*", {{"message-ttl", I(-1)}})),
-            "Validation failed\n\n-1 is not a valid message TTL");
+            "Validation failed\n\n-1 is not a valid message TTL\n");
   EXPECT_EQ(text(Policy("p", ".*", {{"message-ttl", S("100")}})),
-            "Validation failed\n\n<<\"100\">> is not a valid message TTL");
+            "Validation failed\n\n<<\"100\">> is not a valid message TTL\n");
   EXPECT_EQ(text(Policy("p", ".*", {{"expires", I(0)}})),
-            "Validation failed\n\n0 is not a valid queue expiry");
-  EXPECT_EQ(text(Policy("p", ".*", {})), "Validation failed\n\nno policy provided");
+            "Validation failed\n\n0 is not a valid queue expiry\n");
+  EXPECT_EQ(text(Policy("p", ".*", {})), "Validation failed\n\nno policy provided\n");
+  EXPECT_EQ(text(Policy("p", ".*", {{"max-length", I(-1)}})),
+            "Validation failed\n\n-1 is not a valid maximum length\n");
+  EXPECT_EQ(text(Policy("p", ".*", {{"dead-letter-exchange", I(5)}})),
+            "Validation failed\n\n5 is not a valid dead letter exchange name\n");
   EXPECT_EQ(h.sim.SetPolicy(Policy("p", "(", {{"max-length", I(1)}})).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(text(Policy("p", ".*", {{"single-active-consumer", B(true)}})),
             "Validation failed\n\n[{<<\"single-active-consumer\">>,true}] are not recognised "
-            "policy settings");
+            "policy settings\n");
 }
 
 TEST(OperatorPolicy, AcceptsOnlyLimitsAndCombinesWithTheUserPolicyAsTheMinimum) {

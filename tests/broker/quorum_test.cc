@@ -190,3 +190,18 @@ TEST(QuorumQueues, BasicGetWithSingleActiveConsumerIs405) {
 
 }  // namespace
 }  // namespace warren::testing
+
+namespace warren::testing {
+namespace {
+
+TEST(QuorumQueues, DeleteWithIfUnusedIsNotImplemented540) {
+  BrokerHarness h;
+  h.DeclareQueue("qq", {{"x-queue-type", S("quorum")}}, true);
+  EXPECT_THAT(h.ch.QueueDelete("qq", {.if_unused = true}), ReplyIs(ReplyCode::kNotImplemented));
+  EXPECT_EQ(h.conn.close_reason()->text,
+            "NOT_IMPLEMENTED - cannot delete queue 'qq' in vhost '/'. queue.delete operations "
+            "with if-unused flag set are not supported by quorum queues");
+}
+
+}  // namespace
+}  // namespace warren::testing
