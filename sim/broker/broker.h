@@ -288,9 +288,12 @@ class Broker {
   Queue& CreateQueue(std::string name, const QueueDeclareOptions& o, const QueueArgs& args,
                      uint64_t owner);
   void DeleteQueue(Queue& q, std::string_view why);
+  // Discards every ready message of `q` (purge, deletion) with `reason`.
+  void DropAllReady(Queue& q, std::string_view reason);
   void ApplyQueuePolicy(Queue& q);
   // Re-matches policies; applies only if the queue's policy changed.
   bool RefreshQueuePolicy(Queue& q);
+  void ReapplyPolicies();
   void TouchExpires(Queue& q);
   void ExpiresFired(uint64_t queue_id);
   std::string ServerName(std::string_view prefix);

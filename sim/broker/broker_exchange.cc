@@ -6,6 +6,7 @@
 #include "sim/broker/broker.h"
 #include "sim/broker/headers_matcher.h"
 #include "sim/broker/methods.h"
+#include "sim/broker/names.h"
 
 namespace warren::internal {
 namespace {
@@ -17,16 +18,6 @@ std::optional<ExchangeType> ParseExchangeType(std::string_view t) {
   if (t == "headers") return ExchangeType::kHeaders;
   return std::nullopt;
 }
-
-std::string StripCrLf(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c != '\r' && c != '\n') out += c;
-  }
-  return out;
-}
-
-const char* Bool(bool b) { return b ? "true" : "false"; }
 
 constexpr char kDefaultExchangeText[] = "operation not permitted on the default exchange";
 
@@ -123,12 +114,12 @@ absl::Status Broker::ExchangeDeclare(uint64_t id, std::string_view raw_name,
                 m);
   };
   if (x->type_name != o.type) return inequivalent("type", o.type, x->type_name);
-  if (x->durable != o.durable) return inequivalent("durable", Bool(o.durable), Bool(x->durable));
+  if (x->durable != o.durable) return inequivalent("durable", BoolText(o.durable), BoolText(x->durable));
   if (x->auto_delete != o.auto_delete) {
-    return inequivalent("auto_delete", Bool(o.auto_delete), Bool(x->auto_delete));
+    return inequivalent("auto_delete", BoolText(o.auto_delete), BoolText(x->auto_delete));
   }
   if (x->internal != o.internal) {
-    return inequivalent("internal", Bool(o.internal), Bool(x->internal));
+    return inequivalent("internal", BoolText(o.internal), BoolText(x->internal));
   }
   const FieldValue* cur = x->arguments.Find("alternate-exchange");
   const FieldValue* req = o.arguments.Find("alternate-exchange");

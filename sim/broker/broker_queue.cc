@@ -7,19 +7,10 @@
 #include "sim/broker/broker.h"
 #include "sim/broker/headers_matcher.h"
 #include "sim/broker/methods.h"
+#include "sim/broker/names.h"
 
 namespace warren::internal {
 namespace {
-
-std::string StripCrLf(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c != '\r' && c != '\n') out += c;
-  }
-  return out;
-}
-
-const char* Bool(bool b) { return b ? "true" : "false"; }
 
 bool SamePolicy(const std::optional<PolicySpec>& applied, const PolicySpec* now) {
   if (!applied || now == nullptr) return !applied && now == nullptr;
@@ -101,7 +92,7 @@ absl::StatusOr<QueueDeclareOk> Broker::QueueDeclare(uint64_t id, std::string_vie
       auto inequivalent = [&](std::string_view what, bool got, bool cur) {
         return Fail(*ch, ReplyCode::kPreconditionFailed,
                     Cat("inequivalent arg '", what, "' for ", QueueResource(name),
-                                 ": received '", Bool(got), "' but current is '", Bool(cur),
+                                 ": received '", BoolText(got), "' but current is '", BoolText(cur),
                                  "'"),
                     m);
       };
@@ -239,11 +230,7 @@ void Broker::DeleteQueue(Queue& q, std::string_view why) {
   }
   scheduler_.Cancel(q.ttl_timer);
   scheduler_.Cancel(q.expires_timer);
-  std::string reason = Cat("queue deleted: ", why);
-  for (Envelope& e : q.ready.TakeAll()) {
-    ledger_.Move(e.copy, CopyState::kReady, CopyState::kDropped, reason, Now());
-    Trace(TraceKind::kDropped, e.message->id, name, "", reason);
-  }
+  DropAllReady(q, Cat("queue deleted: ", why));
   std::vector<std::string> sources;
   for (auto& [src_name, src] : exchanges_) {
     std::vector<Binding*> doomed;
@@ -323,12 +310,17 @@ absl::StatusOr<uint64_t> Broker::QueuePurge(uint64_t id, std::string_view name) 
   WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
   WARREN_ASSIGN_OR_RETURN(Queue * q, UsableQueue(*ch, name, methods::kQueuePurge));
   uint64_t count = q->ready.size();
-  for (Envelope& e : q->ready.TakeAll()) {
-    ledger_.Move(e.copy, CopyState::kReady, CopyState::kDropped, "purged", Now());
-    Trace(TraceKind::kDropped, e.message->id, q->name, ch->label, "purged");
-  }
+  DropAllReady(*q, "purged");
   ArmTtlTimer(*q);
   return count;
+}
+
+void Broker::DropAllReady(Queue& q, std::string_view reason) {
+  for (Envelope& e : q.ready.TakeAll()) {
+    ledger_.Move(e.copy, CopyState::kReady, CopyState::kDropped, reason, Now());
+    Trace(TraceKind::kDropped, e.message->id, q.name, "", std::string(reason));
+  }
+  MaybeUnblockQuorum(q);
 }
 
 absl::StatusOr<uint64_t> Broker::QueueDelete(uint64_t id, std::string_view raw,

@@ -223,18 +223,24 @@ TEST(DeadLetterCycles, RejectLoopsNeverDropAndTheCountKeepsGrowing) {
 }
 
 // Spec section 6: rabbitmqctl set_policy retry ".*"
-//   '{"dead-letter-exchange":"delayed_retry","message-ttl":2000}'
-TEST(SeedCatchAllPolicy, AMessageHopsToTheRetryQueueOnceThenIsDroppedAsAnExpiryCycle) {
+//   '{"dead-letter-exchange":"delayed_retry","message-ttl":2000}' --apply-to queues
+class SeedCatchAllPolicy : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    h.DeclareExchange("delayed_retry", "fanout");
+    ASSERT_THAT(h.sim.SetPolicy({.name = "retry", .pattern = ".*",
+                                 .definition = {{"dead-letter-exchange", S("delayed_retry")},
+                                                {"message-ttl", I(2000)}},
+                                 .apply_to = PolicyApplyTo::kQueues}),
+                IsOk());
+    h.DeclareQueue("task_queue");
+  }
   BrokerHarness h;
-  h.DeclareExchange("delayed_retry", "fanout");
-  h.DeclareQueue("task_queue");
+};
+
+TEST_F(SeedCatchAllPolicy, AMessageHopsToTheRetryQueueOnceThenIsDroppedAsAnExpiryCycle) {
   h.DeclareQueue("retry");
   h.Bind("retry", "delayed_retry");
-  ASSERT_THAT(h.sim.SetPolicy({.name = "retry", .pattern = ".*",
-                               .definition = {{"dead-letter-exchange", S("delayed_retry")},
-                                              {"message-ttl", I(2000)}},
-                               .apply_to = PolicyApplyTo::kQueues}),
-              IsOk());
   EXPECT_EQ(h.sim.Queue("retry")->policy, "retry");  // the retry queue too
   MessageId id = h.Send("task_queue", "job");
   h.RunFor(absl::Seconds(2));
@@ -244,17 +250,9 @@ TEST(SeedCatchAllPolicy, AMessageHopsToTheRetryQueueOnceThenIsDroppedAsAnExpiryC
   EXPECT_THAT(h.sim.Fate(id).drops, ElementsAre("dead-letter cycle"));
 }
 
-TEST(SeedCatchAllPolicy, ARejectedMessageNeverReturnsToTheWorkQueue) {
-  BrokerHarness h;
-  h.DeclareExchange("delayed_retry", "fanout");
-  h.DeclareQueue("task_queue");
+TEST_F(SeedCatchAllPolicy, ARejectedMessageNeverReturnsToTheWorkQueue) {
   h.DeclareQueue("retry");
   h.Bind("retry", "delayed_retry");
-  ASSERT_THAT(h.sim.SetPolicy({.name = "retry", .pattern = ".*",
-                               .definition = {{"dead-letter-exchange", S("delayed_retry")},
-                                              {"message-ttl", I(2000)}},
-                               .apply_to = PolicyApplyTo::kQueues}),
-              IsOk());
   Recorder& worker = h.Consume("task_queue", OnDelivery::kReject);
   MessageId id = h.Send("task_queue", "job");
   h.Flush();
@@ -264,16 +262,8 @@ TEST(SeedCatchAllPolicy, ARejectedMessageNeverReturnsToTheWorkQueue) {
   EXPECT_THAT(h.sim.Fate(id).drops, ElementsAre("dead-letter cycle"));
 }
 
-TEST(SeedCatchAllPolicy, WhenTheDlxRoutesStraightBackAnUnconsumedMessageIsDropped) {
-  BrokerHarness h;
-  h.DeclareExchange("delayed_retry", "fanout");
-  h.DeclareQueue("task_queue");
+TEST_F(SeedCatchAllPolicy, WhenTheDlxRoutesStraightBackAnUnconsumedMessageIsDropped) {
   h.Bind("task_queue", "delayed_retry");
-  ASSERT_THAT(h.sim.SetPolicy({.name = "retry", .pattern = ".*",
-                               .definition = {{"dead-letter-exchange", S("delayed_retry")},
-                                              {"message-ttl", I(2000)}},
-                               .apply_to = PolicyApplyTo::kQueues}),
-              IsOk());
   MessageId id = h.Send("task_queue", "job");
   h.RunFor(absl::Seconds(2));
   EXPECT_EQ(h.Ready("task_queue"), 0u);
