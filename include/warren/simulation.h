@@ -69,6 +69,10 @@ class Simulation {
   // ticks).
   [[nodiscard]] absl::Status RunUntilIdle(int64_t max_events = kDefaultMaxEvents);
 
+  // Runs `fn` at Now() + delay from within Run* (never inside this call):
+  // an embedder's timer on virtual time (think time, delayed acks, ...).
+  void ScheduleAfter(absl::Duration delay, std::function<void()> fn);
+
   // ---- Clients ----
   // connection.open as `user` (checked against the user_id property).
   Connection Connect(std::string_view name, std::string_view user = "guest");

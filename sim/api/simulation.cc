@@ -20,6 +20,10 @@ absl::Status Simulation::RunUntilIdle(int64_t max_events) {
   return broker_->scheduler().RunUntilIdle(max_events);
 }
 
+void Simulation::ScheduleAfter(absl::Duration delay, std::function<void()> fn) {
+  broker_->scheduler().ScheduleAfter(delay, std::move(fn), "user timer");
+}
+
 Connection Simulation::Connect(std::string_view name, std::string_view user) {
   return Connection(broker_.get(), broker_->Connect(name, user));
 }

@@ -1,9 +1,14 @@
 // The warren CLI: thin argument handling over the library.
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <string_view>
 
+#include <string>
+#include <vector>
+
 #include "sim/cli/demo.h"
+#include "sim/cli/run_command.h"
 #include "warren/version.h"
 
 namespace {
@@ -11,7 +16,10 @@ namespace {
 constexpr char kUsage[] =
     "usage: warren --version\n"
     "       warren demo ladder     run the TTL + dead-letter delay ladder (2s/4s/8s -> dlq)\n"
-    "       warren run FILE...     replay scenario files (not implemented yet)\n";
+    "       warren run FILE... [--trace OUT.jsonl] [--seed N] [--quiet] [--check-determinism]\n"
+    "                              replay scenario files; exit 0 all expectations hold,\n"
+    "                              1 one failed, 2 invalid input\n"
+    "       warren validate FILE...  check scenario files without running them\n";
 
 }  // namespace
 
@@ -25,6 +33,9 @@ int main(int argc, char** argv) {
   if (cmd == "demo" && argc == 3 && std::string_view(argv[2]) == "ladder") {
     return warren::cli::RunLadderDemo();
   }
+  std::vector<std::string> rest(argv + std::min(argc, 2), argv + argc);
+  if (cmd == "run") return warren::cli::RunCommand(rest);
+  if (cmd == "validate") return warren::cli::ValidateCommand(rest);
   if (cmd == "--help" || cmd == "help") {
     std::cout << kUsage;
     return 0;

@@ -1,0 +1,202 @@
+// Scenario replay files: a broker topology, scripted AMQP clients, a
+// timeline of steps on virtual time, and expectations, loaded from JSON
+// (format version 1, JSON Schema in scenarios/schema.json) or built in C++.
+//
+// Three stages: text -> JSON (parse errors keep line and column) -> a
+// ScenarioSpec of plain structs (every error names the file, the JSON
+// pointer, what was expected and what was found; unknown keys are errors)
+// -> a Simulation run whose outcome is checked against the expectations.
+// Nothing runs half-loaded: a spec either loads whole or not at all.
+#ifndef WARREN_INCLUDE_WARREN_SCENARIO_H_
+#define WARREN_INCLUDE_WARREN_SCENARIO_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "warren/field_value.h"
+#include "warren/message.h"
+#include "warren/options.h"
+#include "warren/trace.h"
+
+namespace warren {
+
+struct ScenarioExchange {
+  std::string name;
+  ExchangeDeclareOptions options;
+};
+
+struct ScenarioQueue {
+  std::string name;
+  QueueDeclareOptions options;
+};
+
+struct ScenarioBinding {
+  std::string source;       // exchange
+  std::string destination;  // queue, or exchange when to_exchange
+  bool to_exchange = false;
+  std::string routing_key;
+  FieldTable arguments;
+};
+
+// When a client rule applies. Unset fields always match.
+struct ClientCondition {
+  std::optional<int> attempt;  // 1-based count of deliveries of this message to this client
+  std::optional<bool> redelivered;
+  // Sum of x-death counts (optionally only entries of `x_death_queue`).
+  std::optional<int64_t> x_death_count_at_least;
+  std::optional<int64_t> x_death_count_below;
+  std::optional<std::string> x_death_queue;
+  std::optional<std::string> header;  // header that must be present...
+  std::optional<FieldValue> header_equals;  // ...and, if set, equal this
+};
+
+enum class ClientAction {
+  kAck,
+  kReject,     // basic.reject requeue=false (dead-letters if a DLX is set)
+  kRequeue,    // basic.reject requeue=true
+  kNack,       // basic.nack requeue=false
+  kHold,       // never settle
+  kRepublish,  // publish a copy (headers kept) to exchange/routing key, then ack
+  kCrash,      // close the connection without settling: everything requeues
+};
+
+struct ClientRule {
+  ClientCondition when;
+  ClientAction action = ClientAction::kAck;
+  absl::Duration delay = absl::ZeroDuration();  // think time before acting
+  std::string republish_exchange;
+  std::string republish_routing_key;
+};
+
+// A plain AMQP consumer with scripted behaviour: for each delivery the
+// first rule whose condition holds decides; without a match it acks.
+struct ScenarioClient {
+  std::string name;
+  std::string queue;
+  uint16_t prefetch = 0;
+  absl::Duration start = absl::ZeroDuration();
+  std::vector<ClientRule> rules;
+};
+
+struct ExpectedError {
+  uint16_t code = 0;      // AMQP reply code, e.g. 406
+  std::string closes;     // "channel" or "connection"
+  std::string text;       // optional: exact reply text
+};
+
+enum class StepKind {
+  kPublish,
+  kSetPolicy,
+  kClearPolicy,
+  kDeclareExchange,
+  kDeclareQueue,
+  kBind,
+  kUnbind,
+  kDeleteQueue,
+  kPurgeQueue,
+  kDeleteExchange,
+  kStopClient,  // the client's connection closes (crash); its unacked requeue
+};
+
+struct ScenarioStep {
+  absl::Duration at;
+  std::string pointer;  // JSON pointer of the step, for reports
+  StepKind kind = StepKind::kPublish;
+  Publishing publish;   // kPublish
+  int count = 1;        // kPublish: how many copies to publish
+  std::string label;    // kPublish: names the message(s) for fate checks
+  PolicySpec policy;    // kSetPolicy; kClearPolicy uses policy.name
+  bool operator_policy = false;
+  ScenarioExchange exchange;  // kDeclareExchange, kDeleteExchange (name)
+  ScenarioQueue queue;        // kDeclareQueue, kDeleteQueue, kPurgeQueue (name)
+  ScenarioBinding binding;    // kBind, kUnbind
+  std::string client;         // kStopClient
+  std::optional<ExpectedError> expect_error;
+};
+
+struct ExpectedXDeath {
+  std::string queue;
+  std::string reason;
+  int64_t count = 0;
+};
+
+struct ExpectedMessage {
+  std::optional<std::string> body;
+  std::optional<bool> redelivered;
+  std::optional<std::vector<ExpectedXDeath>> x_death;  // whole array, newest first
+  FieldTable headers;  // each must be present with this value
+  std::vector<std::string> absent_headers;
+};
+
+enum class ExpectationKind {
+  kQueue,       // depth and/or messages of a queue
+  kQueueGone,   // the queue does not exist
+  kFate,        // where a labelled message ended
+  kEventCount,  // how many trace events of a kind (optionally for a queue)
+  kCounter,     // a ledger counter
+};
+
+struct Expectation {
+  std::optional<absl::Duration> at;  // unset: at the end
+  std::string pointer;
+  ExpectationKind kind = ExpectationKind::kQueue;
+  std::string queue;
+  std::optional<uint64_t> ready;
+  std::optional<uint64_t> unacked;
+  std::optional<uint64_t> enqueued;  // copies that ever entered the queue
+  std::optional<std::vector<ExpectedMessage>> messages;  // ready messages, head first
+  std::string label;                 // kFate
+  std::vector<std::string> fate_states;  // kFate: "queue:state" per copy, in order
+  std::vector<std::string> fate_drops;   // kFate: message-level drops
+  std::string event;                 // kEventCount: trace kind name
+  std::string counter;               // kCounter: "published", "unroutable", ...
+  uint64_t equals = 0;               // kEventCount, kCounter
+};
+
+struct ScenarioSpec {
+  std::string file;  // where it came from, for messages
+  std::string name;
+  std::string description;
+  SimulationOptions options;
+  std::vector<ScenarioExchange> exchanges;
+  std::vector<ScenarioQueue> queues;
+  std::vector<ScenarioBinding> bindings;
+  std::vector<PolicySpec> policies;
+  std::vector<ScenarioClient> clients;
+  std::vector<ScenarioStep> timeline;
+  std::vector<Expectation> expectations;
+  absl::Duration run_for = absl::Minutes(10);  // virtual time to run
+};
+
+// Loads and validates a scenario. Errors are INVALID_ARGUMENT (or NOT_FOUND
+// for a missing file) reading "<file>: <json pointer>: expected ..., got ...".
+absl::StatusOr<ScenarioSpec> LoadScenarioFile(const std::string& path);
+absl::StatusOr<ScenarioSpec> ParseScenario(std::string_view json_text, std::string_view file);
+
+struct ExpectationFailure {
+  std::string pointer;
+  std::string what;  // "queue 'dlq' ready: expected 1, got 0"
+};
+
+struct ScenarioResult {
+  std::vector<ExpectationFailure> failures;
+  std::vector<std::string> step_errors;  // steps that failed unexpectedly
+  std::vector<TraceEvent> trace;
+  std::vector<std::string> queue_table;  // rabbitmqctl list_queues style lines
+  absl::Time start;
+  bool ok() const { return failures.empty() && step_errors.empty(); }
+};
+
+// Runs a loaded scenario on a fresh Simulation. Never throws; a scenario
+// that livelocks reports it as a step error.
+ScenarioResult RunScenario(const ScenarioSpec& spec);
+
+}  // namespace warren
+
+#endif  // WARREN_INCLUDE_WARREN_SCENARIO_H_

@@ -1,0 +1,17 @@
+// `warren run` and `warren validate`.
+#ifndef WARREN_SIM_CLI_RUN_COMMAND_H_
+#define WARREN_SIM_CLI_RUN_COMMAND_H_
+
+#include <string>
+#include <vector>
+
+namespace warren::cli {
+
+// Exit codes: 0 every expectation holds, 1 one failed (or a step failed),
+// 2 invalid input (bad flags, unreadable or malformed scenario).
+int RunCommand(const std::vector<std::string>& args);
+int ValidateCommand(const std::vector<std::string>& args);
+
+}  // namespace warren::cli
+
+#endif  // WARREN_SIM_CLI_RUN_COMMAND_H_

@@ -1,0 +1,42 @@
+// A scripted AMQP consumer for scenarios: a client of the public API, like
+// any embedder. For each delivery the first matching rule decides.
+#ifndef WARREN_SIM_SCENARIO_CLIENT_H_
+#define WARREN_SIM_SCENARIO_CLIENT_H_
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "warren/scenario.h"
+#include "warren/simulation.h"
+
+namespace warren::internal {
+
+class ScriptedClient {
+ public:
+  ScriptedClient(Simulation& sim, const ScenarioClient& spec) : sim_(sim), spec_(spec) {}
+  const std::string& name() const { return spec_.name; }
+  // Connects, sets prefetch and consumes. Effective at the current instant.
+  absl::Status Start();
+  // The connection drops: RabbitMQ requeues everything unacked.
+  absl::Status Stop();
+
+ private:
+  void OnDelivery(const Delivery& d);
+  const ClientRule* Choose(const Delivery& d, int attempt) const;
+  void Act(const ClientRule& rule, const Delivery& d);
+
+  Simulation& sim_;
+  const ScenarioClient& spec_;
+  std::optional<Connection> conn_;
+  std::optional<Channel> ch_;
+  std::map<uint64_t, int> attempts_;  // message id -> deliveries seen
+};
+
+// Sum of x-death counts, of entries for `queue` only if given.
+int64_t XDeathCount(const BasicProperties& p, const std::optional<std::string>& queue);
+
+}  // namespace warren::internal
+
+#endif  // WARREN_SIM_SCENARIO_CLIENT_H_

@@ -1,0 +1,170 @@
+#include "sim/scenario/expectations.h"
+
+#include <cstdio>
+
+#include "absl/strings/str_join.h"
+#include "sim/core/strings.h"
+#include "sim/scenario/client.h"
+#include "sim/scenario/references.h"
+
+namespace warren::internal {
+namespace {
+
+std::string RenderXDeath(const BasicProperties& p) {
+  const FieldValue* x = p.headers ? p.headers->Find("x-death") : nullptr;
+  if (x == nullptr || x->type() != FieldType::kArray) return "[]";
+  std::vector<std::string> parts;
+  for (const FieldValue& d : x->as_array()) {
+    if (d.type() != FieldType::kTable) continue;
+    const FieldTable& t = d.as_table();
+    auto str = [&](const char* k) {
+      const FieldValue* v = t.Find(k);
+      return v && v->is_string() ? v->as_string() : std::string("?");
+    };
+    const FieldValue* c = t.Find("count");
+    parts.push_back(Cat(str("queue"), "/", str("reason"), "/",
+                        c && c->is_integer() ? c->as_int() : -1));
+  }
+  return Cat("[", absl::StrJoin(parts, ", "), "]");
+}
+
+std::string RenderExpectedXDeath(const std::vector<ExpectedXDeath>& x) {
+  std::vector<std::string> parts;
+  for (const ExpectedXDeath& d : x) parts.push_back(Cat(d.queue, "/", d.reason, "/", d.count));
+  return Cat("[", absl::StrJoin(parts, ", "), "]");
+}
+
+void CheckMessage(const QueuedMessage& got, const ExpectedMessage& want, const std::string& at,
+                  std::vector<std::string>& out) {
+  if (want.body && got.body() != *want.body) {
+    out.push_back(Cat(at, " body: expected \"", *want.body, "\", got \"", got.body(), "\""));
+  }
+  if (want.redelivered && got.redelivered != *want.redelivered) {
+    out.push_back(Cat(at, " redelivered: expected ", *want.redelivered ? "true" : "false",
+                      ", got ", got.redelivered ? "true" : "false"));
+  }
+  if (want.x_death) {
+    std::string g = RenderXDeath(got.properties()), w = RenderExpectedXDeath(*want.x_death);
+    if (g != w) out.push_back(Cat(at, " x-death: expected ", w, ", got ", g));
+  }
+  const auto& headers = got.properties().headers;
+  for (const auto& [key, value] : want.headers) {
+    const FieldValue* v = headers ? headers->Find(key) : nullptr;
+    if (v == nullptr || !v->LooselyEquals(value)) {
+      out.push_back(Cat(at, " header ", key, ": expected ", ToJson(value), ", got ",
+                        v ? ToJson(*v) : "nothing"));
+    }
+  }
+  for (const std::string& key : want.absent_headers) {
+    if (headers && headers->Contains(key)) out.push_back(Cat(at, " header ", key, ": expected absent"));
+  }
+}
+
+void CheckQueue(const Simulation& sim, const Expectation& e, std::vector<std::string>& out) {
+  std::optional<QueueInfo> q = sim.Queue(e.queue);
+  if (!q) {
+    out.push_back(Cat("queue '", e.queue, "': expected it to exist, it does not"));
+    return;
+  }
+  auto count = [&](const char* what, std::optional<uint64_t> want, uint64_t got) {
+    if (want && *want != got) {
+      out.push_back(Cat("queue '", e.queue, "' ", what, ": expected ", *want, ", got ", got));
+    }
+  };
+  count("ready", e.ready, q->ready);
+  count("unacked", e.unacked, q->unacked);
+  if (e.enqueued) {
+    uint64_t n = 0;
+    for (const TraceEvent& t : sim.trace()) n += t.kind == TraceKind::kEnqueued && t.queue == e.queue;
+    count("enqueued", e.enqueued, n);
+  }
+  if (!e.messages) return;
+  std::vector<QueuedMessage> got = sim.Messages(e.queue);
+  if (got.size() != e.messages->size()) {
+    out.push_back(Cat("queue '", e.queue, "' messages: expected ", e.messages->size(), ", got ",
+                      got.size()));
+  }
+  for (size_t i = 0; i < std::min(got.size(), e.messages->size()); ++i) {
+    CheckMessage(got[i], (*e.messages)[i], Cat("queue '", e.queue, "' message ", i), out);
+  }
+}
+
+void CheckFate(const Simulation& sim, const Expectation& e,
+               const std::map<std::string, std::vector<MessageId>>& labels,
+               std::vector<std::string>& out) {
+  auto it = labels.find(e.label);
+  if (it == labels.end()) {
+    out.push_back(Cat("message \"", e.label, "\" was never published"));
+    return;
+  }
+  for (MessageId id : it->second) {
+    MessageFate fate = sim.Fate(id);
+    std::vector<std::string> copies;
+    for (const CopyFate& c : fate.copies) copies.push_back(Cat(c.queue, ":", CopyStateName(c.state)));
+    std::string got = absl::StrJoin(copies, ", "), want = absl::StrJoin(e.fate_states, ", ");
+    if (got != want) {
+      out.push_back(Cat("fate of \"", e.label, "\" (#", id.value, ") copies: expected [", want,
+                        "], got [", got, "]"));
+    }
+    std::string got_drops = absl::StrJoin(fate.drops, ", ");
+    std::string want_drops = absl::StrJoin(e.fate_drops, ", ");
+    if (got_drops != want_drops) {
+      out.push_back(Cat("fate of \"", e.label, "\" (#", id.value, ") drops: expected [",
+                        want_drops, "], got [", got_drops, "]"));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> CheckExpectation(
+    const Simulation& sim, const Expectation& e,
+    const std::map<std::string, std::vector<MessageId>>& labels) {
+  std::vector<std::string> out;
+  switch (e.kind) {
+    case ExpectationKind::kQueue:
+      CheckQueue(sim, e, out);
+      break;
+    case ExpectationKind::kQueueGone:
+      if (sim.Queue(e.queue)) out.push_back(Cat("queue '", e.queue, "': expected it gone, it exists"));
+      break;
+    case ExpectationKind::kFate:
+      CheckFate(sim, e, labels, out);
+      break;
+    case ExpectationKind::kEventCount: {
+      uint64_t n = 0;
+      for (const TraceEvent& t : sim.trace()) {
+        n += TraceKindName(t.kind) == e.event && (e.queue.empty() || t.queue == e.queue);
+      }
+      if (n != e.equals) {
+        out.push_back(Cat("events '", e.event, "'", e.queue.empty() ? "" : Cat(" in '", e.queue, "'"),
+                          ": expected ", e.equals, ", got ", n));
+      }
+      break;
+    }
+    case ExpectationKind::kCounter: {
+      uint64_t v = 0;
+      CounterByName(sim.counters(), e.counter, &v);
+      if (v != e.equals) {
+        out.push_back(Cat("counter ", e.counter, ": expected ", e.equals, ", got ", v));
+      }
+      break;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> QueueTable(const Simulation& sim) {
+  std::vector<std::string> lines;
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%-24s %9s %24s", "name", "messages", "messages_unacknowledged");
+  lines.emplace_back(buf);
+  for (const QueueInfo& q : sim.Queues()) {
+    std::snprintf(buf, sizeof buf, "%-24s %9llu %24llu", q.name.c_str(),
+                  static_cast<unsigned long long>(q.ready), static_cast<unsigned long long>(q.unacked));
+    lines.emplace_back(buf);
+  }
+  return lines;
+}
+
+}  // namespace warren::internal

@@ -1,0 +1,23 @@
+// Checking scenario expectations against a live Simulation.
+#ifndef WARREN_SIM_SCENARIO_EXPECTATIONS_H_
+#define WARREN_SIM_SCENARIO_EXPECTATIONS_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "warren/scenario.h"
+#include "warren/simulation.h"
+
+namespace warren::internal {
+
+// Each failed part of `e`, as "what: expected X, got Y". Empty: it holds.
+std::vector<std::string> CheckExpectation(const Simulation& sim, const Expectation& e,
+                                          const std::map<std::string, std::vector<MessageId>>& labels);
+
+// rabbitmqctl list_queues name messages messages_unacknowledged, as lines.
+std::vector<std::string> QueueTable(const Simulation& sim);
+
+}  // namespace warren::internal
+
+#endif  // WARREN_SIM_SCENARIO_EXPECTATIONS_H_

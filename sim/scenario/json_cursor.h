@@ -1,0 +1,70 @@
+// A JSON value plus its JSON Pointer. Typed reads never throw; failures are
+// INVALID_ARGUMENT "<pointer>: expected <what>, got <found>". The document
+// must outlive every cursor on it.
+#ifndef WARREN_SIM_SCENARIO_JSON_CURSOR_H_
+#define WARREN_SIM_SCENARIO_JSON_CURSOR_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "nlohmann/json.hpp"
+#include "warren/field_value.h"
+
+namespace warren::internal {
+
+class JsonCursor {
+ public:
+  JsonCursor(const nlohmann::json& value, std::string pointer)
+      : value_(&value), pointer_(std::move(pointer)) {}
+
+  const std::string& pointer() const { return pointer_; }
+  const nlohmann::json& value() const { return *value_; }
+  bool Has(std::string_view key) const;
+  JsonCursor Child(std::string_view key) const;  // REQUIRES: Has(key)
+  absl::Status Error(std::string_view expected) const;  // "<ptr>: expected X, got Y"
+
+  // Objects: every key must be one of `keys`.
+  absl::Status AllowOnly(std::initializer_list<std::string_view> keys) const;
+  absl::Status ExpectObject() const;
+  // Elements of an array member (empty if absent).
+  absl::StatusOr<std::vector<JsonCursor>> Array(std::string_view key) const;
+
+  absl::StatusOr<std::string> RequiredString(std::string_view key) const;
+  absl::StatusOr<std::string> String(std::string_view key, std::string fallback) const;
+  absl::StatusOr<std::optional<std::string>> OptionalString(std::string_view key) const;
+  absl::StatusOr<bool> Bool(std::string_view key, bool fallback) const;
+  absl::StatusOr<std::optional<bool>> OptionalBool(std::string_view key) const;
+  absl::StatusOr<std::optional<int64_t>> OptionalInt(std::string_view key, int64_t min,
+                                                     int64_t max) const;
+  absl::StatusOr<int64_t> Int(std::string_view key, int64_t fallback, int64_t min,
+                              int64_t max) const;
+  // A non-negative integer of milliseconds ("ttl_ms", "at_ms").
+  absl::StatusOr<std::optional<absl::Duration>> OptionalMillis(std::string_view key) const;
+  absl::StatusOr<absl::Duration> Millis(std::string_view key, absl::Duration fallback) const;
+  // An AMQP field table from a JSON object (see ToFieldValue).
+  absl::StatusOr<FieldTable> Table(std::string_view key) const;
+  // JSON -> AMQP value: integers -> signedint (long if outside 32 bits),
+  // floats -> double, strings -> longstr, booleans -> bool, null -> void,
+  // arrays -> array, objects -> table. {"$type": "long", "value": 5} picks a
+  // type explicitly (long, short, byte, signedint, double, timestamp,
+  // binary, longstr).
+  absl::StatusOr<FieldValue> ToFieldValue() const;
+
+ private:
+  const nlohmann::json* value_;
+  std::string pointer_;
+};
+
+// "<pointer>/<key>" with RFC 6901 escaping.
+std::string JoinPointer(std::string_view base, std::string_view key);
+
+}  // namespace warren::internal
+
+#endif  // WARREN_SIM_SCENARIO_JSON_CURSOR_H_

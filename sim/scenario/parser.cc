@@ -1,0 +1,427 @@
+// JSON -> ScenarioSpec. First pass: shapes and types, unknown keys are
+// errors. Second pass (references.cc): names refer to things that exist.
+#include <fstream>
+#include <sstream>
+
+#include "sim/core/status_macros.h"
+#include "sim/core/strings.h"
+#include "sim/scenario/json_cursor.h"
+#include "sim/scenario/references.h"
+#include "warren/scenario.h"
+
+namespace warren {
+namespace internal {
+namespace {
+
+using Json = nlohmann::json;
+
+absl::StatusOr<ScenarioExchange> ParseExchange(const JsonCursor& c) {
+  WARREN_RETURN_IF_ERROR(
+      c.AllowOnly({"name", "type", "durable", "auto_delete", "internal", "arguments"}));
+  ScenarioExchange x;
+  WARREN_ASSIGN_OR_RETURN(x.name, c.RequiredString("name"));
+  WARREN_ASSIGN_OR_RETURN(x.options.type, c.String("type", "direct"));
+  WARREN_ASSIGN_OR_RETURN(x.options.durable, c.Bool("durable", false));
+  WARREN_ASSIGN_OR_RETURN(x.options.auto_delete, c.Bool("auto_delete", false));
+  WARREN_ASSIGN_OR_RETURN(x.options.internal, c.Bool("internal", false));
+  WARREN_ASSIGN_OR_RETURN(x.options.arguments, c.Table("arguments"));
+  return x;
+}
+
+absl::StatusOr<ScenarioQueue> ParseQueue(const JsonCursor& c) {
+  WARREN_RETURN_IF_ERROR(
+      c.AllowOnly({"name", "durable", "exclusive", "auto_delete", "arguments"}));
+  ScenarioQueue q;
+  WARREN_ASSIGN_OR_RETURN(q.name, c.RequiredString("name"));
+  WARREN_ASSIGN_OR_RETURN(q.options.durable, c.Bool("durable", false));
+  WARREN_ASSIGN_OR_RETURN(q.options.exclusive, c.Bool("exclusive", false));
+  WARREN_ASSIGN_OR_RETURN(q.options.auto_delete, c.Bool("auto_delete", false));
+  WARREN_ASSIGN_OR_RETURN(q.options.arguments, c.Table("arguments"));
+  return q;
+}
+
+absl::StatusOr<ScenarioBinding> ParseBinding(const JsonCursor& c) {
+  WARREN_RETURN_IF_ERROR(
+      c.AllowOnly({"exchange", "queue", "to_exchange", "routing_key", "arguments"}));
+  ScenarioBinding b;
+  WARREN_ASSIGN_OR_RETURN(b.source, c.RequiredString("exchange"));
+  if (c.Has("queue") == c.Has("to_exchange")) {
+    return c.Error("exactly one of \"queue\" or \"to_exchange\"");
+  }
+  b.to_exchange = c.Has("to_exchange");
+  WARREN_ASSIGN_OR_RETURN(b.destination, c.RequiredString(b.to_exchange ? "to_exchange" : "queue"));
+  WARREN_ASSIGN_OR_RETURN(b.routing_key, c.String("routing_key", ""));
+  WARREN_ASSIGN_OR_RETURN(b.arguments, c.Table("arguments"));
+  return b;
+}
+
+absl::StatusOr<PolicySpec> ParsePolicy(const JsonCursor& c, bool* operator_policy) {
+  WARREN_RETURN_IF_ERROR(
+      c.AllowOnly({"name", "pattern", "definition", "priority", "apply_to", "operator"}));
+  PolicySpec p;
+  WARREN_ASSIGN_OR_RETURN(p.name, c.RequiredString("name"));
+  WARREN_ASSIGN_OR_RETURN(p.pattern, c.RequiredString("pattern"));
+  WARREN_ASSIGN_OR_RETURN(p.definition, c.Table("definition"));
+  WARREN_ASSIGN_OR_RETURN(int64_t priority, c.Int("priority", 0, -1000000, 1000000));
+  p.priority = static_cast<int>(priority);
+  WARREN_ASSIGN_OR_RETURN(std::string apply_to, c.String("apply_to", "all"));
+  if (apply_to == "queues") {
+    p.apply_to = PolicyApplyTo::kQueues;
+  } else if (apply_to == "exchanges") {
+    p.apply_to = PolicyApplyTo::kExchanges;
+  } else if (apply_to != "all") {
+    return c.Child("apply_to").Error("\"queues\", \"exchanges\" or \"all\"");
+  }
+  bool op = false;
+  WARREN_ASSIGN_OR_RETURN(op, c.Bool("operator", false));
+  if (operator_policy) *operator_policy = op;
+  return p;
+}
+
+absl::StatusOr<BasicProperties> ParseProperties(const JsonCursor& c) {
+  WARREN_RETURN_IF_ERROR(c.AllowOnly({"content_type", "content_encoding", "headers",
+                                      "delivery_mode", "priority", "correlation_id", "reply_to",
+                                      "expiration", "message_id", "timestamp", "type", "user_id",
+                                      "app_id"}));
+  BasicProperties p;
+  WARREN_ASSIGN_OR_RETURN(p.content_type, c.OptionalString("content_type"));
+  WARREN_ASSIGN_OR_RETURN(p.content_encoding, c.OptionalString("content_encoding"));
+  if (c.Has("headers")) {
+    WARREN_ASSIGN_OR_RETURN(FieldTable h, c.Table("headers"));
+    p.headers = std::move(h);
+  }
+  WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> mode, c.OptionalInt("delivery_mode", 0, 255));
+  if (mode) p.delivery_mode = static_cast<int>(*mode);
+  WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> prio, c.OptionalInt("priority", 0, 255));
+  if (prio) p.priority = static_cast<int>(*prio);
+  WARREN_ASSIGN_OR_RETURN(p.correlation_id, c.OptionalString("correlation_id"));
+  WARREN_ASSIGN_OR_RETURN(p.reply_to, c.OptionalString("reply_to"));
+  WARREN_ASSIGN_OR_RETURN(p.expiration, c.OptionalString("expiration"));
+  WARREN_ASSIGN_OR_RETURN(p.message_id, c.OptionalString("message_id"));
+  WARREN_ASSIGN_OR_RETURN(p.timestamp, c.OptionalInt("timestamp", 0, INT64_MAX));
+  WARREN_ASSIGN_OR_RETURN(p.type, c.OptionalString("type"));
+  WARREN_ASSIGN_OR_RETURN(p.user_id, c.OptionalString("user_id"));
+  WARREN_ASSIGN_OR_RETURN(p.app_id, c.OptionalString("app_id"));
+  return p;
+}
+
+absl::StatusOr<ClientRule> ParseRule(const JsonCursor& c) {
+  WARREN_RETURN_IF_ERROR(c.AllowOnly({"when", "do", "delay_ms", "exchange", "routing_key"}));
+  ClientRule r;
+  if (c.Has("when")) {
+    JsonCursor w = c.Child("when");
+    WARREN_RETURN_IF_ERROR(w.AllowOnly({"attempt", "redelivered", "x_death_count_at_least",
+                                        "x_death_count_below", "x_death_queue", "header",
+                                        "header_equals"}));
+    WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> attempt, w.OptionalInt("attempt", 1, 1000000));
+    if (attempt) r.when.attempt = static_cast<int>(*attempt);
+    WARREN_ASSIGN_OR_RETURN(r.when.redelivered, w.OptionalBool("redelivered"));
+    WARREN_ASSIGN_OR_RETURN(r.when.x_death_count_at_least,
+                            w.OptionalInt("x_death_count_at_least", 0, INT64_MAX));
+    WARREN_ASSIGN_OR_RETURN(r.when.x_death_count_below,
+                            w.OptionalInt("x_death_count_below", 0, INT64_MAX));
+    WARREN_ASSIGN_OR_RETURN(r.when.x_death_queue, w.OptionalString("x_death_queue"));
+    WARREN_ASSIGN_OR_RETURN(r.when.header, w.OptionalString("header"));
+    if (w.Has("header_equals")) {
+      if (!r.when.header) return w.Child("header_equals").Error("\"header\" alongside it");
+      WARREN_ASSIGN_OR_RETURN(FieldValue v, w.Child("header_equals").ToFieldValue());
+      r.when.header_equals = std::move(v);
+    }
+  }
+  WARREN_ASSIGN_OR_RETURN(std::string action, c.RequiredString("do"));
+  static const std::pair<const char*, ClientAction> kActions[] = {
+      {"ack", ClientAction::kAck},         {"reject", ClientAction::kReject},
+      {"requeue", ClientAction::kRequeue}, {"nack", ClientAction::kNack},
+      {"hold", ClientAction::kHold},       {"republish", ClientAction::kRepublish},
+      {"crash", ClientAction::kCrash}};
+  bool found = false;
+  for (const auto& [name, a] : kActions) {
+    if (action == name) {
+      r.action = a;
+      found = true;
+    }
+  }
+  if (!found) {
+    return c.Child("do").Error(
+        "one of \"ack\", \"reject\", \"requeue\", \"nack\", \"hold\", \"republish\", \"crash\"");
+  }
+  WARREN_ASSIGN_OR_RETURN(r.delay, c.Millis("delay_ms", absl::ZeroDuration()));
+  if (r.action == ClientAction::kRepublish) {
+    WARREN_ASSIGN_OR_RETURN(r.republish_exchange, c.String("exchange", ""));
+    WARREN_ASSIGN_OR_RETURN(r.republish_routing_key, c.RequiredString("routing_key"));
+  } else if (c.Has("exchange") || c.Has("routing_key")) {
+    return c.Error("\"exchange\"/\"routing_key\" only with \"do\": \"republish\"");
+  }
+  return r;
+}
+
+absl::StatusOr<ScenarioClient> ParseClient(const JsonCursor& c) {
+  WARREN_RETURN_IF_ERROR(c.AllowOnly({"name", "queue", "prefetch", "start_ms", "rules"}));
+  ScenarioClient client;
+  WARREN_ASSIGN_OR_RETURN(client.name, c.RequiredString("name"));
+  WARREN_ASSIGN_OR_RETURN(client.queue, c.RequiredString("queue"));
+  WARREN_ASSIGN_OR_RETURN(int64_t prefetch, c.Int("prefetch", 0, 0, 65535));
+  client.prefetch = static_cast<uint16_t>(prefetch);
+  WARREN_ASSIGN_OR_RETURN(client.start, c.Millis("start_ms", absl::ZeroDuration()));
+  WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> rules, c.Array("rules"));
+  for (const JsonCursor& r : rules) {
+    WARREN_ASSIGN_OR_RETURN(ClientRule rule, ParseRule(r));
+    client.rules.push_back(std::move(rule));
+  }
+  return client;
+}
+
+absl::StatusOr<ExpectedError> ParseExpectedError(const JsonCursor& c) {
+  WARREN_RETURN_IF_ERROR(c.AllowOnly({"code", "closes", "text"}));
+  ExpectedError e;
+  WARREN_ASSIGN_OR_RETURN(int64_t code, c.Int("code", 0, 200, 599));
+  if (code == 0) return c.Error("an object with \"code\" (an AMQP reply code)");
+  e.code = static_cast<uint16_t>(code);
+  WARREN_ASSIGN_OR_RETURN(e.closes, c.String("closes", ""));
+  if (!e.closes.empty() && e.closes != "channel" && e.closes != "connection") {
+    return c.Child("closes").Error("\"channel\" or \"connection\"");
+  }
+  WARREN_ASSIGN_OR_RETURN(e.text, c.String("text", ""));
+  return e;
+}
+
+absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
+  WARREN_RETURN_IF_ERROR(c.AllowOnly({"at_ms", "publish", "set_policy", "clear_policy",
+                                      "declare_exchange", "declare_queue", "bind", "unbind",
+                                      "delete_queue", "purge_queue", "delete_exchange",
+                                      "stop_client", "expect_error", "note"}));
+  ScenarioStep s;
+  s.pointer = c.pointer();
+  WARREN_ASSIGN_OR_RETURN(s.at, c.Millis("at_ms", absl::ZeroDuration()));
+  int actions = 0;
+  for (const char* k : {"publish", "set_policy", "clear_policy", "declare_exchange",
+                        "declare_queue", "bind", "unbind", "delete_queue", "purge_queue",
+                        "delete_exchange", "stop_client"}) {
+    actions += c.Has(k) ? 1 : 0;
+  }
+  if (actions != 1) {
+    return c.Error("exactly one action (publish, set_policy, clear_policy, declare_exchange, "
+                   "declare_queue, bind, unbind, delete_queue, purge_queue, delete_exchange, "
+                   "stop_client)");
+  }
+  if (c.Has("publish")) {
+    s.kind = StepKind::kPublish;
+    JsonCursor p = c.Child("publish");
+    WARREN_RETURN_IF_ERROR(p.AllowOnly({"exchange", "routing_key", "body", "properties",
+                                        "mandatory", "count", "label"}));
+    WARREN_ASSIGN_OR_RETURN(s.publish.exchange, p.String("exchange", ""));
+    WARREN_ASSIGN_OR_RETURN(s.publish.routing_key, p.String("routing_key", ""));
+    WARREN_ASSIGN_OR_RETURN(s.publish.body, p.String("body", ""));
+    WARREN_ASSIGN_OR_RETURN(s.publish.mandatory, p.Bool("mandatory", false));
+    WARREN_ASSIGN_OR_RETURN(int64_t count, p.Int("count", 1, 1, 1000000));
+    s.count = static_cast<int>(count);
+    WARREN_ASSIGN_OR_RETURN(s.label, p.String("label", ""));
+    if (p.Has("properties")) {
+      WARREN_ASSIGN_OR_RETURN(s.publish.properties, ParseProperties(p.Child("properties")));
+    }
+  } else if (c.Has("set_policy")) {
+    s.kind = StepKind::kSetPolicy;
+    WARREN_ASSIGN_OR_RETURN(s.policy, ParsePolicy(c.Child("set_policy"), &s.operator_policy));
+  } else if (c.Has("declare_exchange")) {
+    s.kind = StepKind::kDeclareExchange;
+    WARREN_ASSIGN_OR_RETURN(s.exchange, ParseExchange(c.Child("declare_exchange")));
+  } else if (c.Has("declare_queue")) {
+    s.kind = StepKind::kDeclareQueue;
+    WARREN_ASSIGN_OR_RETURN(s.queue, ParseQueue(c.Child("declare_queue")));
+  } else if (c.Has("bind") || c.Has("unbind")) {
+    s.kind = c.Has("bind") ? StepKind::kBind : StepKind::kUnbind;
+    WARREN_ASSIGN_OR_RETURN(s.binding, ParseBinding(c.Child(c.Has("bind") ? "bind" : "unbind")));
+  } else {
+    static const std::pair<const char*, StepKind> kNamed[] = {
+        {"clear_policy", StepKind::kClearPolicy},   {"delete_queue", StepKind::kDeleteQueue},
+        {"purge_queue", StepKind::kPurgeQueue},     {"delete_exchange", StepKind::kDeleteExchange},
+        {"stop_client", StepKind::kStopClient}};
+    for (const auto& [key, kind] : kNamed) {
+      if (!c.Has(key)) continue;
+      s.kind = kind;
+      WARREN_ASSIGN_OR_RETURN(std::string name, c.RequiredString(key));
+      s.policy.name = s.queue.name = s.exchange.name = s.client = name;
+    }
+  }
+  if (c.Has("expect_error")) {
+    WARREN_ASSIGN_OR_RETURN(ExpectedError e, ParseExpectedError(c.Child("expect_error")));
+    s.expect_error = std::move(e);
+  }
+  return s;
+}
+
+absl::StatusOr<ExpectedMessage> ParseExpectedMessage(const JsonCursor& c) {
+  WARREN_RETURN_IF_ERROR(c.AllowOnly({"body", "redelivered", "x_death", "headers",
+                                      "absent_headers"}));
+  ExpectedMessage m;
+  WARREN_ASSIGN_OR_RETURN(m.body, c.OptionalString("body"));
+  WARREN_ASSIGN_OR_RETURN(m.redelivered, c.OptionalBool("redelivered"));
+  WARREN_ASSIGN_OR_RETURN(m.headers, c.Table("headers"));
+  if (c.Has("x_death")) {
+    WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> deaths, c.Array("x_death"));
+    m.x_death.emplace();
+    for (const JsonCursor& d : deaths) {
+      WARREN_RETURN_IF_ERROR(d.AllowOnly({"queue", "reason", "count"}));
+      ExpectedXDeath x;
+      WARREN_ASSIGN_OR_RETURN(x.queue, d.RequiredString("queue"));
+      WARREN_ASSIGN_OR_RETURN(x.reason, d.RequiredString("reason"));
+      WARREN_ASSIGN_OR_RETURN(x.count, d.Int("count", 1, 1, INT64_MAX));
+      m.x_death->push_back(std::move(x));
+    }
+  }
+  WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> absent, c.Array("absent_headers"));
+  for (const JsonCursor& a : absent) {
+    if (!a.value().is_string()) return a.Error("a header name");
+    m.absent_headers.push_back(a.value().get<std::string>());
+  }
+  return m;
+}
+
+absl::StatusOr<std::vector<std::string>> StringList(const JsonCursor& c, std::string_view key) {
+  std::vector<std::string> out;
+  WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> items, c.Array(key));
+  for (const JsonCursor& i : items) {
+    if (!i.value().is_string()) return i.Error("a string");
+    out.push_back(i.value().get<std::string>());
+  }
+  return out;
+}
+
+absl::StatusOr<Expectation> ParseExpectation(const JsonCursor& c) {
+  WARREN_RETURN_IF_ERROR(c.AllowOnly({"at_ms", "queue", "ready", "unacked", "enqueued",
+                                      "messages", "queue_gone", "fate", "copies", "drops",
+                                      "event", "counter", "equals", "note"}));
+  Expectation e;
+  e.pointer = c.pointer();
+  WARREN_ASSIGN_OR_RETURN(e.at, c.OptionalMillis("at_ms"));
+  int kinds = c.Has("queue") + c.Has("queue_gone") + c.Has("fate") + c.Has("counter") +
+              (c.Has("event") && !c.Has("queue") ? 1 : 0);
+  if (kinds != 1) {
+    return c.Error("one of \"queue\", \"queue_gone\", \"fate\", \"event\" or \"counter\"");
+  }
+  if (c.Has("event")) {
+    e.kind = ExpectationKind::kEventCount;
+    WARREN_ASSIGN_OR_RETURN(e.event, c.RequiredString("event"));
+    WARREN_ASSIGN_OR_RETURN(e.queue, c.String("queue", ""));
+    WARREN_ASSIGN_OR_RETURN(int64_t n, c.Int("equals", -1, 0, INT64_MAX));
+    if (n < 0) return c.Error("\"equals\" with the expected count");
+    e.equals = static_cast<uint64_t>(n);
+  } else if (c.Has("counter")) {
+    e.kind = ExpectationKind::kCounter;
+    WARREN_ASSIGN_OR_RETURN(e.counter, c.RequiredString("counter"));
+    WARREN_ASSIGN_OR_RETURN(int64_t n, c.Int("equals", -1, 0, INT64_MAX));
+    if (n < 0) return c.Error("\"equals\" with the expected count");
+    e.equals = static_cast<uint64_t>(n);
+  } else if (c.Has("queue_gone")) {
+    e.kind = ExpectationKind::kQueueGone;
+    WARREN_ASSIGN_OR_RETURN(e.queue, c.RequiredString("queue_gone"));
+  } else if (c.Has("fate")) {
+    e.kind = ExpectationKind::kFate;
+    WARREN_ASSIGN_OR_RETURN(e.label, c.RequiredString("fate"));
+    WARREN_ASSIGN_OR_RETURN(e.fate_states, StringList(c, "copies"));
+    WARREN_ASSIGN_OR_RETURN(e.fate_drops, StringList(c, "drops"));
+  } else {
+    e.kind = ExpectationKind::kQueue;
+    WARREN_ASSIGN_OR_RETURN(e.queue, c.RequiredString("queue"));
+    auto count = [&](std::string_view key, std::optional<uint64_t>& out) -> absl::Status {
+      WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> n, c.OptionalInt(key, 0, INT64_MAX));
+      if (n) out = static_cast<uint64_t>(*n);
+      return absl::OkStatus();
+    };
+    WARREN_RETURN_IF_ERROR(count("ready", e.ready));
+    WARREN_RETURN_IF_ERROR(count("unacked", e.unacked));
+    WARREN_RETURN_IF_ERROR(count("enqueued", e.enqueued));
+    if (c.Has("messages")) {
+      WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> msgs, c.Array("messages"));
+      e.messages.emplace();
+      for (const JsonCursor& m : msgs) {
+        WARREN_ASSIGN_OR_RETURN(ExpectedMessage em, ParseExpectedMessage(m));
+        e.messages->push_back(std::move(em));
+      }
+    }
+  }
+  return e;
+}
+
+template <typename T, typename Fn>
+absl::Status ParseList(const JsonCursor& root, std::string_view key, std::vector<T>& out, Fn fn) {
+  WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> items, root.Array(key));
+  for (const JsonCursor& item : items) {
+    WARREN_ASSIGN_OR_RETURN(T value, fn(item));
+    out.push_back(std::move(value));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseOptions(const JsonCursor& c, SimulationOptions& o) {
+  WARREN_RETURN_IF_ERROR(c.AllowOnly({"consumer_timeout_ms", "channel_tick_ms", "quorum_tick_ms"}));
+  WARREN_ASSIGN_OR_RETURN(o.consumer_timeout, c.Millis("consumer_timeout_ms", o.consumer_timeout));
+  WARREN_ASSIGN_OR_RETURN(o.channel_tick_interval,
+                          c.Millis("channel_tick_ms", o.channel_tick_interval));
+  WARREN_ASSIGN_OR_RETURN(o.quorum_tick_interval,
+                          c.Millis("quorum_tick_ms", o.quorum_tick_interval));
+  if (o.channel_tick_interval <= absl::ZeroDuration()) {
+    return c.Child("channel_tick_ms").Error("a positive number of milliseconds");
+  }
+  if (o.quorum_tick_interval <= absl::ZeroDuration()) {
+    return c.Child("quorum_tick_ms").Error("a positive number of milliseconds");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ScenarioSpec> ParseRoot(const JsonCursor& root) {
+  WARREN_RETURN_IF_ERROR(root.AllowOnly({"$schema", "version", "name", "description", "seed",
+                                         "options", "exchanges", "queues", "bindings",
+                                         "policies", "clients", "timeline", "expect",
+                                         "run_for_ms"}));
+  WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> version, root.OptionalInt("version", 1, 1));
+  if (!version) {
+    return absl::InvalidArgumentError("/version: expected 1, got nothing (required)");
+  }
+  ScenarioSpec spec;
+  WARREN_ASSIGN_OR_RETURN(spec.name, root.String("name", ""));
+  WARREN_ASSIGN_OR_RETURN(spec.description, root.String("description", ""));
+  WARREN_ASSIGN_OR_RETURN(int64_t seed, root.Int("seed", 1, 0, INT64_MAX));
+  spec.options.seed = static_cast<uint64_t>(seed);
+  if (root.Has("options")) WARREN_RETURN_IF_ERROR(ParseOptions(root.Child("options"), spec.options));
+  WARREN_RETURN_IF_ERROR(ParseList(root, "exchanges", spec.exchanges, ParseExchange));
+  WARREN_RETURN_IF_ERROR(ParseList(root, "queues", spec.queues, ParseQueue));
+  WARREN_RETURN_IF_ERROR(ParseList(root, "bindings", spec.bindings, ParseBinding));
+  WARREN_RETURN_IF_ERROR(ParseList(root, "policies", spec.policies, [](const JsonCursor& c) {
+    return ParsePolicy(c, nullptr);
+  }));
+  WARREN_RETURN_IF_ERROR(ParseList(root, "clients", spec.clients, ParseClient));
+  WARREN_RETURN_IF_ERROR(ParseList(root, "timeline", spec.timeline, ParseStep));
+  WARREN_RETURN_IF_ERROR(ParseList(root, "expect", spec.expectations, ParseExpectation));
+  WARREN_ASSIGN_OR_RETURN(spec.run_for, root.Millis("run_for_ms", spec.run_for));
+  WARREN_RETURN_IF_ERROR(CheckReferences(root, spec));
+  return spec;
+}
+
+}  // namespace
+}  // namespace internal
+
+absl::StatusOr<ScenarioSpec> ParseScenario(std::string_view text, std::string_view file) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    return absl::InvalidArgumentError(internal::Cat(file, ": invalid JSON: ", e.what()));
+  }
+  absl::StatusOr<ScenarioSpec> spec = internal::ParseRoot(internal::JsonCursor(doc, ""));
+  if (!spec.ok()) {
+    return absl::InvalidArgumentError(internal::Cat(file, ": ", spec.status().message()));
+  }
+  spec->file = std::string(file);
+  return spec;
+}
+
+absl::StatusOr<ScenarioSpec> LoadScenarioFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(internal::Cat(path, ": cannot open the file"));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return ParseScenario(buffer.str(), path);
+}
+
+}  // namespace warren

@@ -1,0 +1,225 @@
+// ScenarioSpec -> Simulation: declares the topology, starts the scripted
+// clients, runs the timeline on virtual time and checks the expectations.
+#include <algorithm>
+#include <map>
+#include <memory>
+
+#include "sim/core/strings.h"
+#include "sim/scenario/client.h"
+#include "sim/scenario/expectations.h"
+#include "warren/scenario.h"
+#include "warren/simulation.h"
+
+namespace warren {
+namespace internal {
+namespace {
+
+// Runs every Run* call with this bound: a livelocking scenario is reported,
+// not hung.
+constexpr int64_t kMaxEventsPerAdvance = 5'000'000;
+
+class ScenarioRun {
+ public:
+  explicit ScenarioRun(const ScenarioSpec& spec) : spec_(spec), sim_(spec.options) {}
+
+  ScenarioResult Run() {
+    result_.start = sim_.Now();
+    if (!Setup()) return Finish();
+    struct Item {
+      absl::Duration at;
+      int phase;  // 0: steps and client starts, 1: checks
+      size_t order;
+      std::function<void()> run;
+    };
+    std::vector<Item> agenda;
+    size_t order = 0;
+    for (const ScenarioClient& c : spec_.clients) {
+      agenda.push_back({c.start, 0, order++, [this, &c] { StartClient(c); }});
+    }
+    for (const ScenarioStep& s : spec_.timeline) {
+      agenda.push_back({s.at, 0, order++, [this, &s] { RunStep(s); }});
+    }
+    for (const Expectation& e : spec_.expectations) {
+      if (e.at) agenda.push_back({*e.at, 1, order++, [this, &e] { Check(e); }});
+    }
+    std::stable_sort(agenda.begin(), agenda.end(), [](const Item& a, const Item& b) {
+      return std::tie(a.at, a.phase, a.order) < std::tie(b.at, b.phase, b.order);
+    });
+    for (Item& item : agenda) {
+      if (!AdvanceTo(item.at)) return Finish();
+      item.run();
+    }
+    absl::Duration end = std::max(spec_.run_for, agenda.empty() ? absl::ZeroDuration()
+                                                                : agenda.back().at);
+    if (!AdvanceTo(end)) return Finish();
+    for (const Expectation& e : spec_.expectations) {
+      if (!e.at) Check(e);
+    }
+    if (absl::Status s = sim_.CheckInvariants(); !s.ok()) {
+      result_.step_errors.push_back(Cat("accounting invariant broken: ", s.message()));
+    }
+    return Finish();
+  }
+
+ private:
+  bool AdvanceTo(absl::Duration at) {
+    absl::Time when = result_.start + at;
+    if (when < sim_.Now()) when = sim_.Now();
+    absl::Status s = sim_.RunUntil(when, kMaxEventsPerAdvance);
+    if (!s.ok()) result_.step_errors.push_back(std::string(s.message()));
+    return s.ok();
+  }
+
+  Channel& Admin() {
+    if (!admin_ || !admin_->is_open()) {
+      if (!admin_conn_ || !admin_conn_->is_open()) admin_conn_ = sim_.Connect("scenario");
+      admin_ = *admin_conn_->OpenChannel();
+    }
+    return *admin_;
+  }
+
+  Channel& Publisher() {
+    if (!pub_ || !pub_->is_open()) {
+      if (!pub_conn_ || !pub_conn_->is_open()) pub_conn_ = sim_.Connect("publisher");
+      pub_ = *pub_conn_->OpenChannel();
+    }
+    return *pub_;
+  }
+
+  bool Setup() {
+    for (size_t i = 0; i < spec_.exchanges.size(); ++i) {
+      const ScenarioExchange& x = spec_.exchanges[i];
+      if (!Setup(Cat("/exchanges/", i), Admin().ExchangeDeclare(x.name, x.options))) return false;
+    }
+    for (size_t i = 0; i < spec_.queues.size(); ++i) {
+      const ScenarioQueue& q = spec_.queues[i];
+      if (!Setup(Cat("/queues/", i), Admin().QueueDeclare(q.name, q.options).status())) return false;
+    }
+    for (size_t i = 0; i < spec_.bindings.size(); ++i) {
+      if (!Setup(Cat("/bindings/", i), Bind(spec_.bindings[i], true))) return false;
+    }
+    for (size_t i = 0; i < spec_.policies.size(); ++i) {
+      if (!Setup(Cat("/policies/", i), sim_.SetPolicy(spec_.policies[i]))) return false;
+    }
+    return true;
+  }
+
+  bool Setup(const std::string& pointer, const absl::Status& s) {
+    if (!s.ok()) result_.step_errors.push_back(Cat(pointer, ": ", s.message()));
+    return s.ok();
+  }
+
+  absl::Status Bind(const ScenarioBinding& b, bool bind) {
+    Channel& ch = Admin();
+    if (b.to_exchange) {
+      return bind ? ch.ExchangeBind(b.destination, b.source, b.routing_key, b.arguments)
+                  : ch.ExchangeUnbind(b.destination, b.source, b.routing_key, b.arguments);
+    }
+    return bind ? ch.QueueBind(b.destination, b.source, b.routing_key, b.arguments)
+                : ch.QueueUnbind(b.destination, b.source, b.routing_key, b.arguments);
+  }
+
+  void StartClient(const ScenarioClient& c) {
+    clients_.push_back(std::make_unique<ScriptedClient>(sim_, c));
+    if (absl::Status s = clients_.back()->Start(); !s.ok()) {
+      result_.step_errors.push_back(Cat("client \"", c.name, "\": ", s.message()));
+    }
+  }
+
+  // Runs a step; returns the Status and the handles it used.
+  absl::Status Execute(const ScenarioStep& s, Channel** used, Connection** used_conn) {
+    *used = &Admin();
+    *used_conn = &*admin_conn_;
+    switch (s.kind) {
+      case StepKind::kPublish: {
+        *used = &Publisher();
+        *used_conn = &*pub_conn_;
+        for (int i = 0; i < s.count; ++i) {
+          absl::StatusOr<PublishReceipt> r = (*used)->BasicPublish(s.publish);
+          if (!r.ok()) return r.status();
+          if (!s.label.empty()) labels_[s.label].push_back(r->message);
+        }
+        return absl::OkStatus();
+      }
+      case StepKind::kSetPolicy:
+        return s.operator_policy ? sim_.SetOperatorPolicy(s.policy) : sim_.SetPolicy(s.policy);
+      case StepKind::kClearPolicy:
+        return sim_.ClearPolicy(s.policy.name);
+      case StepKind::kDeclareExchange:
+        return Admin().ExchangeDeclare(s.exchange.name, s.exchange.options);
+      case StepKind::kDeclareQueue:
+        return Admin().QueueDeclare(s.queue.name, s.queue.options).status();
+      case StepKind::kBind:
+      case StepKind::kUnbind:
+        return Bind(s.binding, s.kind == StepKind::kBind);
+      case StepKind::kDeleteQueue:
+        return Admin().QueueDelete(s.queue.name).status();
+      case StepKind::kPurgeQueue:
+        return Admin().QueuePurge(s.queue.name).status();
+      case StepKind::kDeleteExchange:
+        return Admin().ExchangeDelete(s.exchange.name);
+      case StepKind::kStopClient:
+        for (auto& c : clients_) {
+          if (c->name() == s.client) return c->Stop();
+        }
+        return absl::NotFoundError(Cat("client \"", s.client, "\" has not started yet"));
+    }
+    return absl::OkStatus();
+  }
+
+  void RunStep(const ScenarioStep& s) {
+    Channel* ch = nullptr;
+    Connection* conn = nullptr;
+    absl::Status status = Execute(s, &ch, &conn);
+    if (!s.expect_error) {
+      if (!status.ok()) result_.step_errors.push_back(Cat(s.pointer, ": ", status.message()));
+      return;
+    }
+    const ExpectedError& want = *s.expect_error;
+    auto fail = [&](std::string what) { result_.failures.push_back({s.pointer, std::move(what)}); };
+    if (status.ok()) return fail(Cat("expected reply ", want.code, ", but the step succeeded"));
+    if (ReplyCodeOf(status) != want.code) {
+      return fail(Cat("expected reply ", want.code, ", got: ", status.message()));
+    }
+    if (want.closes == "channel" && (ch->is_open() || !conn->is_open())) {
+      fail(Cat("expected the channel (only) to close"));
+    }
+    if (want.closes == "connection" && conn->is_open()) fail("expected the connection to close");
+    std::optional<CloseReason> reason = ch->close_reason();
+    if (!want.text.empty() && (!reason || reason->text != want.text)) {
+      fail(Cat("expected reply text \"", want.text, "\", got \"", reason ? reason->text : "",
+               "\""));
+    }
+  }
+
+  void Check(const Expectation& e) {
+    for (std::string& what : CheckExpectation(sim_, e, labels_)) {
+      result_.failures.push_back({e.pointer, std::move(what)});
+    }
+  }
+
+  ScenarioResult Finish() {
+    result_.trace = sim_.trace();
+    result_.queue_table = QueueTable(sim_);
+    return std::move(result_);
+  }
+
+  const ScenarioSpec& spec_;
+  Simulation sim_;
+  std::optional<Connection> admin_conn_;
+  std::optional<Channel> admin_;
+  std::optional<Connection> pub_conn_;
+  std::optional<Channel> pub_;
+  std::vector<std::unique_ptr<ScriptedClient>> clients_;
+  std::map<std::string, std::vector<MessageId>> labels_;
+  ScenarioResult result_;
+};
+
+}  // namespace
+}  // namespace internal
+
+ScenarioResult RunScenario(const ScenarioSpec& spec) {
+  return internal::ScenarioRun(spec).Run();
+}
+
+}  // namespace warren

@@ -1,0 +1,107 @@
+// Every shipped scenario holds its expectations, and runs twice to a
+// byte-identical trace.
+#include <filesystem>
+#include <sstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "warren/scenario.h"
+#include "warren/testing/matchers.h"
+
+namespace warren {
+namespace {
+
+std::vector<std::string> ScenarioFiles() {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(WARREN_SCENARIO_DIR)) {
+    if (entry.path().extension() == ".json" && entry.path().filename() != "schema.json") {
+      files.push_back(entry.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string Jsonl(const ScenarioResult& r) {
+  std::ostringstream out;
+  WriteJsonLines(r.trace, out);
+  return out.str();
+}
+
+class ShippedScenario : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ShippedScenario, HoldsItsExpectationsAndIsDeterministic) {
+  absl::StatusOr<ScenarioSpec> spec = LoadScenarioFile(GetParam());
+  ASSERT_THAT(spec, testing::IsOk());
+  EXPECT_FALSE(spec->expectations.empty()) << "a scenario must check something";
+  ScenarioResult first = RunScenario(*spec);
+  for (const std::string& e : first.step_errors) ADD_FAILURE() << "step error: " << e;
+  for (const ExpectationFailure& f : first.failures) ADD_FAILURE() << f.pointer << ": " << f.what;
+  ScenarioResult second = RunScenario(*spec);
+  EXPECT_EQ(Jsonl(first), Jsonl(second));
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, ShippedScenario, ::testing::ValuesIn(ScenarioFiles()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = std::filesystem::path(info.param).stem().string();
+                           for (char& c : name) {
+                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+TEST(ScenarioRunner, AFailedExpectationIsReportedWithExpectedAndActual) {
+  absl::StatusOr<ScenarioSpec> spec = ParseScenario(R"({
+    "version": 1,
+    "queues": [{"name": "q"}],
+    "timeline": [{"at_ms": 0, "publish": {"routing_key": "q", "body": "m"}}],
+    "expect": [{"queue": "q", "ready": 2}]
+  })", "inline.json");
+  ASSERT_THAT(spec, testing::IsOk());
+  ScenarioResult r = RunScenario(*spec);
+  ASSERT_EQ(r.failures.size(), 1u);
+  EXPECT_EQ(r.failures[0].pointer, "/expect/0");
+  EXPECT_EQ(r.failures[0].what, "queue 'q' ready: expected 2, got 1");
+}
+
+TEST(ScenarioRunner, AnUnexpectedStepErrorFailsTheRun) {
+  absl::StatusOr<ScenarioSpec> spec = ParseScenario(R"({
+    "version": 1,
+    "queues": [{"name": "q"}],
+    "timeline": [{"at_ms": 5, "publish": {"exchange": "nope", "body": "m"}}],
+    "expect": [{"queue": "q", "ready": 0}]
+  })", "inline.json");
+  ASSERT_THAT(spec, testing::IsOk());
+  ScenarioResult r = RunScenario(*spec);
+  ASSERT_EQ(r.step_errors.size(), 1u);
+  EXPECT_EQ(r.step_errors[0], "/timeline/0: 404 NOT_FOUND - no exchange 'nope' in vhost '/'");
+}
+
+TEST(ScenarioRunner, AnExpectedErrorThatDoesNotHappenIsAFailure) {
+  absl::StatusOr<ScenarioSpec> spec = ParseScenario(R"({
+    "version": 1,
+    "timeline": [{"declare_queue": {"name": "fine"}, "expect_error": {"code": 406}}],
+    "expect": [{"queue": "fine", "ready": 0}]
+  })", "inline.json");
+  ASSERT_THAT(spec, testing::IsOk());
+  ScenarioResult r = RunScenario(*spec);
+  ASSERT_EQ(r.failures.size(), 1u);
+  EXPECT_EQ(r.failures[0].what, "expected reply 406, but the step succeeded");
+}
+
+TEST(ScenarioRunner, ALivelockingClientIsReportedNotHung) {
+  absl::StatusOr<ScenarioSpec> spec = ParseScenario(R"({
+    "version": 1,
+    "queues": [{"name": "q"}],
+    "clients": [{"name": "spinner", "queue": "q", "rules": [{"do": "requeue"}]}],
+    "timeline": [{"publish": {"routing_key": "q", "body": "m"}}],
+    "expect": [{"queue": "q", "ready": 0}]
+  })", "inline.json");
+  ASSERT_THAT(spec, testing::IsOk());
+  ScenarioResult r = RunScenario(*spec);
+  ASSERT_FALSE(r.step_errors.empty());
+  EXPECT_THAT(r.step_errors[0], ::testing::HasSubstr("livelock"));
+}
+
+}  // namespace
+}  // namespace warren
