@@ -1,0 +1,79 @@
+// Internals shared by the Celery app model and its workers.
+#ifndef WARREN_SIM_WORKER_CELERY_INTERNAL_H_
+#define WARREN_SIM_WORKER_CELERY_INTERNAL_H_
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/core/random.h"
+#include "warren/celery.h"
+
+namespace warren::celery {
+
+// A received task message (Celery's Request), acknowledged at most once.
+struct Job {
+  Delivery delivery;
+  std::string id;
+  std::string task;
+  int retries = 0;
+  std::optional<absl::Time> eta;
+  std::optional<absl::Time> expires;
+  bool acknowledged = false;  // Request.acknowledge()/reject() act once
+  bool from_timer = false;    // dispatched by an ETA timer
+  bool early_ack_pending = false;  // solo: the deferred early ack
+  uint64_t run = 0;           // execution generation (KillChild cancels)
+};
+
+// ISO 8601 as Celery writes it: 2025-01-01T00:00:01.000000+00:00
+std::string IsoTime(absl::Time t);
+std::optional<absl::Time> ParseIsoTime(const FieldValue* v);
+
+class Worker;
+
+class CeleryApp::Impl {
+ public:
+  Impl(Simulation& sim, AppConfig config);
+  Simulation& sim() { return sim_; }
+  const AppConfig& config() const { return config_; }
+  const TaskSpec* FindTask(std::string_view name) const;
+  bool IsRevoked(const std::string& id) const { return revoked_.contains(id); }
+
+  // Backend writes (celery_taskmeta) and counters.
+  TaskState& Row(const std::string& id, const std::string& task);
+  void MarkState(const Job& job, std::string state, std::string result);
+  void Event(std::string type, const std::string& id, const std::string& worker,
+             std::string detail = "");
+
+  // Publishing: the first message of a task, and a retry of a received one.
+  absl::StatusOr<std::string> Publish(std::string_view task, const ApplyOptions& o);
+  absl::Status PublishRetry(const Job& job, absl::Time eta);
+  uint64_t Jitter(uint64_t max_inclusive) { return random_.Uniform(max_inclusive + 1); }
+
+  Simulation& sim_;
+  AppConfig config_;
+  internal::Random random_;
+  std::map<std::string, TaskSpec, std::less<>> tasks_;
+  std::map<std::string, TaskState, std::less<>> rows_;
+  std::set<std::string, std::less<>> revoked_;
+  std::vector<CeleryEvent> events_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::optional<Connection> producer_conn_;
+  std::optional<Channel> producer_;
+  uint64_t next_id_ = 1;
+
+ private:
+  Channel& Producer();
+  absl::Status PublishMessage(const std::string& id, std::string_view task, int retries,
+                              std::optional<absl::Time> eta, std::optional<absl::Time> expires,
+                              std::string exchange, std::string routing_key,
+                              std::optional<std::string> expiration);
+};
+
+}  // namespace warren::celery
+
+#endif  // WARREN_SIM_WORKER_CELERY_INTERNAL_H_

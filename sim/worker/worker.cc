@@ -1,0 +1,356 @@
+#include "sim/worker/worker.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/core/strings.h"
+
+namespace warren::celery {
+
+using internal::Cat;
+
+namespace {
+
+const std::string* HeaderString(const Delivery& d, std::string_view key) {
+  const auto& h = d.properties().headers;
+  const FieldValue* v = h ? h->Find(key) : nullptr;
+  return v && v->is_string() ? &v->as_string() : nullptr;
+}
+
+const FieldValue* Header(const Delivery& d, std::string_view key) {
+  const auto& h = d.properties().headers;
+  return h ? h->Find(key) : nullptr;
+}
+
+}  // namespace
+
+bool Worker::acks_late(const TaskSpec& t) const {
+  return t.acks_late.value_or(app_.config().task_acks_late);
+}
+
+absl::Status Worker::Start() {
+  conn_ = app_.sim().Connect(spec_.name);
+  absl::StatusOr<Channel> ch = conn_->OpenChannel();
+  if (!ch.ok()) return ch.status();
+  ch_ = *ch;
+  alive_ = true;
+  started_ = app_.sim().Now();
+  prefetch_ = spec_.concurrency * app_.config().worker_prefetch_multiplier;
+  // Celery applies QoS globally on RabbitMQ (qos_semantics_matches_spec is
+  // false), which is also why a 5.2 worker cannot consume a quorum queue.
+  if (absl::Status s = ch_->BasicQos({.prefetch_count = static_cast<uint16_t>(prefetch_),
+                                      .global = true});
+      !s.ok()) {
+    return s;
+  }
+  for (const std::string& q : spec_.queues) {
+    absl::StatusOr<std::string> tag =
+        ch_->BasicConsume(q, [this](const Delivery& d) { OnDelivery(d); });
+    if (!tag.ok()) return tag.status();
+  }
+  return absl::OkStatus();
+}
+
+void Worker::Die(std::string why) {
+  if (!alive_) return;
+  alive_ = false;
+  app_.Event("worker-offline", "", spec_.name, std::move(why));
+  if (conn_ && conn_->is_open()) (void)conn_->Close();
+  pending_.clear();
+  running_.reset();
+}
+
+absl::Status Worker::KillChild() {
+  if (!alive_ || running_ == nullptr) {
+    return absl::FailedPreconditionError(Cat("worker ", spec_.name, " runs no job"));
+  }
+  if (spec_.pool != Pool::kPrefork) {
+    return absl::FailedPreconditionError("only a prefork pool has child processes");
+  }
+  std::shared_ptr<Job> job = running_;
+  running_.reset();
+  job->run = 0;  // the pending Finish becomes a no-op
+  --busy_;
+  const TaskSpec& t = *app_.FindTask(job->task);
+  app_.Event("worker-lost", job->id, spec_.name, "WorkerLostError: the child was SIGKILLed");
+  if (acks_late(t) && t.reject_on_worker_lost) {
+    Reject(*job, /*requeue=*/true);
+  } else {
+    app_.MarkState(*job, "FAILURE", "WorkerLostError");
+    FailureDisposition(*job, t);
+  }
+  Pump();
+  return absl::OkStatus();
+}
+
+bool Worker::RevokedOrExpired(Job& job) {
+  bool expired = job.expires && *job.expires <= app_.sim().Now();
+  if (!expired && !app_.IsRevoked(job.id)) return false;
+  app_.MarkState(job, "REVOKED",
+                 expired ? "TaskRevokedError('expired')" : "TaskRevokedError('revoked')");
+  app_.Event("task-revoked", job.id, spec_.name, expired ? "expired" : "revoked");
+  Ack(job);  // never rejected, even with acks_late (observed)
+  return true;
+}
+
+void Worker::OnDelivery(const Delivery& d) {
+  if (!alive_) return;
+  auto job = std::make_shared<Job>();
+  job->delivery = d;
+  const std::string* id = HeaderString(d, "id");
+  const std::string* task = HeaderString(d, "task");
+  job->id = id ? *id : "";
+  job->task = task ? *task : "";
+  if (const FieldValue* r = Header(d, "retries"); r && r->is_integer()) {
+    job->retries = static_cast<int>(r->as_int());
+  }
+  job->eta = ParseIsoTime(Header(d, "eta"));
+  job->expires = ParseIsoTime(Header(d, "expires"));
+  app_.Event("task-received", job->id, spec_.name, job->task);
+  if (app_.FindTask(job->task) == nullptr) {
+    // Celery: "Received unregistered task" -> the message is rejected.
+    app_.Event("task-rejected", job->id, spec_.name, "unregistered task");
+    Reject(*job, false);
+    return;
+  }
+  if (RevokedOrExpired(*job)) return;
+  absl::Time now = app_.sim().Now();
+  if (job->eta && *job->eta > now) {
+    // Held delivered-unacked until the ETA; the prefetch grows by one so
+    // other messages still flow.
+    ++prefetch_;
+    (void)ch_->BasicQos({.prefetch_count = static_cast<uint16_t>(prefetch_), .global = true});
+    app_.sim().ScheduleAfter(EtaDispatchTime(*job->eta) - now, [this, job] {
+      if (!alive_) return;
+      --prefetch_;
+      (void)ch_->BasicQos({.prefetch_count = static_cast<uint16_t>(prefetch_), .global = true});
+      job->from_timer = true;
+      Enqueue(job);
+    });
+    return;
+  }
+  Enqueue(job);
+}
+
+absl::Time Worker::EtaDispatchTime(absl::Time eta) const {
+  if (spec_.pool == Pool::kSolo) return eta;
+  // Prefork: the job reaches the child at the pool's next maintenance tick.
+  absl::Duration rem;
+  int64_t k = absl::IDivDuration(eta - started_, spec_.prefork_tick, &rem);
+  if (rem > absl::ZeroDuration()) ++k;
+  return started_ + k * spec_.prefork_tick;
+}
+
+void Worker::Enqueue(std::shared_ptr<Job> job) {
+  pending_.push_back(std::move(job));
+  Pump();
+}
+
+void Worker::Pump() {
+  while (alive_ && busy_ < spec_.concurrency && !pending_.empty()) {
+    std::shared_ptr<Job> job = pending_.front();
+    pending_.pop_front();
+    if (RevokedOrExpired(*job)) continue;  // checked again when a slot frees up
+    Execute(std::move(job));
+  }
+}
+
+void Worker::Execute(std::shared_ptr<Job> job) {
+  const TaskSpec& t = *app_.FindTask(job->task);
+  ++busy_;
+  job->run = ++runs_;
+  running_ = job;
+  TaskState& row = app_.Row(job->id, job->task);
+  int n = row.executions++;
+  app_.Event("task-started", job->id, spec_.name, Cat("retries=", job->retries));
+  if (!acks_late(t)) {
+    // Prefork acks when the child accepts the job; solo's deferred ack
+    // only leaves after the body returns.
+    if (spec_.pool == Pool::kPrefork) {
+      Ack(*job);
+    } else {
+      job->early_ack_pending = true;
+    }
+  }
+  Attempt a = t.attempts.empty()
+                  ? Attempt{}
+                  : t.attempts[std::min<size_t>(static_cast<size_t>(n), t.attempts.size() - 1)];
+  uint64_t run = job->run;
+  app_.sim().ScheduleAfter(a.duration, [this, job, run, &t, a] {
+    if (!alive_ || job->run != run) return;  // worker died or child killed
+    Finish(job, t, a);
+  });
+}
+
+void Worker::SendEarlyAckIfPending(Job& job) {
+  if (!job.early_ack_pending) return;
+  job.early_ack_pending = false;
+  Ack(job);
+}
+
+void Worker::Finish(std::shared_ptr<Job> job, const TaskSpec& t, const Attempt& a) {
+  --busy_;
+  if (running_ == job) running_.reset();
+  switch (a.kind) {
+    case Attempt::Kind::kSucceed:
+      SendEarlyAckIfPending(*job);
+      app_.MarkState(*job, "SUCCESS", "");
+      app_.Event("task-succeeded", job->id, spec_.name);
+      if (acks_late(t)) Ack(*job);
+      break;
+    case Attempt::Kind::kIgnore:
+      SendEarlyAckIfPending(*job);
+      Ack(*job);
+      break;
+    case Attempt::Kind::kReject:
+      SendEarlyAckIfPending(*job);
+      app_.Event("task-rejected", job->id, spec_.name, a.requeue ? "requeue" : "");
+      Reject(*job, a.requeue);
+      break;
+    case Attempt::Kind::kRetry:
+      SendEarlyAckIfPending(*job);
+      Retry(*job, t, a.exception, a.countdown);
+      break;
+    case Attempt::Kind::kRaise: {
+      bool autoretry = std::find(t.autoretry_for.begin(), t.autoretry_for.end(), a.exception) !=
+                       t.autoretry_for.end();
+      if (autoretry) {
+        SendEarlyAckIfPending(*job);
+        Retry(*job, t, a.exception, std::nullopt);
+      } else {
+        Failure(*job, t, a.exception);
+      }
+      break;
+    }
+  }
+  Pump();
+}
+
+absl::Duration Worker::RetryCountdown(const Job& job, const TaskSpec& t) const {
+  if (t.retry_countdown) return *t.retry_countdown;
+  if (t.retry_backoff > 0) {
+    // countdown = min(backoff_max, factor * 2 ** retries); jitter: uniform
+    // integer in [0, countdown] from the simulation-seeded PRNG.
+    double seconds = t.retry_backoff * std::pow(2.0, job.retries);
+    int64_t countdown =
+        static_cast<int64_t>(std::min(seconds, absl::ToDoubleSeconds(t.retry_backoff_max)));
+    if (t.retry_jitter) countdown = static_cast<int64_t>(app_.Jitter(countdown));
+    return absl::Seconds(countdown);
+  }
+  return t.default_retry_delay;
+}
+
+void Worker::Retry(Job& job, const TaskSpec& t, const std::string& exc,
+                   std::optional<absl::Duration> countdown) {
+  std::optional<int> max = t.retry_max_retries ? t.retry_max_retries : t.max_retries;
+  if (max && job.retries + 1 > *max) {
+    Failure(job, t, exc);  // the original exception is re-raised
+    return;
+  }
+  if (job.expires) {
+    // Celery 5.2.6 re-sends `expires` as a string; the publish raises
+    // TypeError, which Task.retry turns into Reject(requeue=False).
+    app_.Event("task-rejected", job.id, spec_.name,
+               "retry publish failed: TypeError (Celery 5.2.6 expires bug)");
+    Reject(job, false);
+    return;
+  }
+  absl::Duration cd = countdown.value_or(RetryCountdown(job, t));
+  if (absl::Status s = app_.PublishRetry(job, app_.sim().Now() + cd); !s.ok()) {
+    app_.Event("task-rejected", job.id, spec_.name, Cat("retry publish failed: ", s.message()));
+    Reject(job, false);
+    return;
+  }
+  app_.MarkState(job, "RETRY", Cat(exc, "()"));
+  app_.Event("task-retried", job.id, spec_.name,
+             Cat(exc, ": Retry in ", absl::ToInt64Seconds(cd), "s"));
+  if (acks_late(t)) Ack(job);
+}
+
+void Worker::Failure(Job& job, const TaskSpec& t, const std::string& exc) {
+  app_.MarkState(job, "FAILURE", Cat(exc, "()"));
+  app_.Event("task-failed", job.id, spec_.name, exc);
+  switch (t.on_failure) {
+    case OnFailure::kNothing:
+      SendEarlyAckIfPending(job);
+      FailureDisposition(job, t);
+      return;
+    case OnFailure::kRaiseReject:
+    case OnFailure::kRaiseRejectRequeue: {
+      // "Exception raised outside body": FAILURE(Reject), then on_failure
+      // runs again outside the request and raises Reject again.
+      bool requeue = t.on_failure == OnFailure::kRaiseRejectRequeue;
+      app_.MarkState(job, "FAILURE", requeue ? "Reject(requeue=True)" : "Reject()");
+      Escaped(job, t, /*is_reject=*/true, requeue, exc);
+      return;
+    }
+    case OnFailure::kRetryThenReject: {
+      std::optional<int> max = t.retry_max_retries ? t.retry_max_retries : t.max_retries;
+      bool retry = !max || job.retries < *max;
+      if (retry && !job.expires) {
+        // self.retry() inside the request publishes, then raises Retry.
+        if (app_.PublishRetry(job, app_.sim().Now() + RetryCountdown(job, t)).ok()) {
+          app_.Event("task-retried", job.id, spec_.name, Cat(exc, " (retried from on_failure)"));
+        }
+      }
+      app_.MarkState(job, "FAILURE", retry ? "Retry()" : "Reject()");
+      // The second call runs outside the request (retries == 0): self.retry
+      // is called directly and re-raises the original exception.
+      Escaped(job, t, /*is_reject=*/false, false, exc);
+      return;
+    }
+  }
+}
+
+void Worker::Escaped(Job& job, const TaskSpec& t, bool is_reject, bool requeue,
+                     const std::string& exc) {
+  if (spec_.pool == Pool::kPrefork) {
+    // billiard reports it as the job's error: parent Request.on_failure.
+    if (is_reject) {
+      Reject(job, requeue);
+    } else {
+      FailureDisposition(job, t);
+    }
+    return;
+  }
+  if (job.from_timer) {
+    // kombu's timer logs "Error in timer" and swallows it: neither ack nor
+    // reject is ever sent (the early ack, if any, was already queued).
+    SendEarlyAckIfPending(job);
+    app_.Event("task-failed", job.id, spec_.name,
+               Cat("Error in timer: ", is_reject ? "Reject" : exc, " (swallowed, left unacked)"));
+    return;
+  }
+  // Straight from a delivery: the exception escapes the event loop.
+  Die(Cat("CRITICAL Unrecoverable error: ", is_reject ? "Reject" : exc));
+}
+
+void Worker::FailureDisposition(Job& job, const TaskSpec& t) {
+  if (!acks_late(t)) return;  // acked before the body ran
+  if (t.acks_on_failure_or_timeout.value_or(app_.config().task_acks_on_failure_or_timeout)) {
+    Ack(job);
+  } else {
+    Reject(job, false);
+  }
+}
+
+void Worker::Settle(Job& job, std::function<void(Channel&, DeliveryTag)> op) {
+  if (job.acknowledged) return;  // Request.acknowledge()/reject() act once
+  job.acknowledged = true;
+  bool late_wakeup = spec_.pool == Pool::kSolo && job.from_timer;
+  DeliveryTag tag = job.delivery.delivery_tag;
+  app_.sim().ScheduleAfter(late_wakeup ? spec_.solo_wakeup : absl::ZeroDuration(),
+                           [this, tag, op = std::move(op)] {
+                             if (alive_ && ch_ && ch_->is_open()) op(*ch_, tag);
+                           });
+}
+
+void Worker::Ack(Job& job) {
+  Settle(job, [](Channel& ch, DeliveryTag tag) { (void)ch.BasicAck(tag); });
+}
+
+void Worker::Reject(Job& job, bool requeue) {
+  Settle(job, [requeue](Channel& ch, DeliveryTag tag) { (void)ch.BasicReject(tag, requeue); });
+}
+
+}  // namespace warren::celery

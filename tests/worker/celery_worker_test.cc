@@ -1,0 +1,333 @@
+// Celery 5.2 worker semantics (../shared/spec/celery-worker.md), including
+// the worked examples of its section 9 (prefork, concurrency 1).
+#include "harness.h"
+#include "warren/celery.h"
+
+namespace warren::testing {
+namespace {
+
+using celery::Attempt;
+using celery::CeleryApp;
+using celery::OnFailure;
+using celery::Pool;
+using celery::TaskSpec;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+Attempt Raise(std::string exc = "RuntimeError") {
+  return {.kind = Attempt::Kind::kRaise, .exception = std::move(exc)};
+}
+
+// Section 9 topology: task_queue dead-letters to dlx/dlq.
+class SeedTopology : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    h.DeclareExchange("dlx", "direct");
+    h.DeclareQueue("dlq");
+    h.Bind("dlq", "dlx", "dlq");
+    h.DeclareQueue("task_queue", {{"x-dead-letter-exchange", S("dlx")},
+                                  {"x-dead-letter-routing-key", S("dlq")}});
+  }
+  // autoretry_for=(RuntimeError,), retry_kwargs={"max_retries": 3, "countdown": 1},
+  // the body always raises RuntimeError; on_failure as given.
+  TaskSpec FlakyWork(OnFailure on_failure, std::optional<bool> acks_late = std::nullopt) {
+    return {.name = "flaky_work", .acks_late = acks_late, .autoretry_for = {"RuntimeError"},
+            .retry_countdown = absl::Seconds(1), .retry_max_retries = 3,
+            .on_failure = on_failure, .attempts = {Raise()}};
+  }
+  void StartPrefork(CeleryApp& app) {
+    ASSERT_THAT(app.StartWorker({.name = "w1", .pool = Pool::kPrefork, .queues = {"task_queue"}}),
+                IsOk());
+  }
+  BrokerHarness h;
+};
+
+TEST_F(SeedTopology, WithoutAcksLateOnFailureRejectNeverDeadLetters) {
+  CeleryApp app(h.sim);
+  ASSERT_THAT(app.DefineTask(FlakyWork(OnFailure::kRaiseReject)), IsOk());
+  StartPrefork(app);
+  auto id = app.ApplyAsync("flaky_work", {.queue = "task_queue"});
+  ASSERT_THAT(id, IsOk());
+  h.RunFor(absl::Minutes(2));
+  auto row = app.Task(*id);
+  EXPECT_EQ(row->executions, 4);
+  EXPECT_EQ(row->published, 4);  // retries 0..3, same id
+  EXPECT_EQ(row->state, "FAILURE");
+  EXPECT_EQ(row->result, "Reject()");
+  EXPECT_THAT(h.Bodies("dlq"), IsEmpty());
+  EXPECT_EQ(h.Ready("task_queue") + h.Unacked("task_queue"), 0u);
+}
+
+TEST_F(SeedTopology, WithAcksLateTheFinalRejectDeadLettersOnce) {
+  CeleryApp app(h.sim);
+  ASSERT_THAT(app.DefineTask(FlakyWork(OnFailure::kRaiseReject, true)), IsOk());
+  StartPrefork(app);
+  auto id = app.ApplyAsync("flaky_work", {.queue = "task_queue"});
+  h.RunFor(absl::Minutes(2));
+  EXPECT_EQ(app.Task(*id)->executions, 4);
+  auto dlq = h.sim.Messages("dlq");
+  ASSERT_EQ(dlq.size(), 1u);
+  EXPECT_THAT(dlq[0], HasXDeath({{"task_queue", "rejected", 1}}));
+  const FieldTable& entry = dlq[0].properties().headers->Find("x-death")->as_array()[0].as_table();
+  EXPECT_EQ(*entry.Find("exchange"), S(""));
+  EXPECT_EQ(*entry.Find("routing-keys"), FieldValue::Array({S("task_queue")}));
+  EXPECT_THAT(dlq[0], HasHeader("x-first-death-reason", S("rejected")));
+  EXPECT_THAT(dlq[0], HasHeader("retries", I(3)));
+  EXPECT_THAT(dlq[0], HasHeader("id", S(*id)));
+}
+
+TEST_F(SeedTopology, AcksLatePlainExceptionIsAckedByDefaultAndDeadLetteredWhenConfigured) {
+  for (bool acks_on_failure : {true, false}) {
+    SCOPED_TRACE(acks_on_failure);
+    BrokerHarness local;
+    local.DeclareExchange("dlx", "direct");
+    local.DeclareQueue("dlq");
+    local.Bind("dlq", "dlx", "dlq");
+    local.DeclareQueue("task_queue", {{"x-dead-letter-exchange", S("dlx")},
+                                      {"x-dead-letter-routing-key", S("dlq")}});
+    CeleryApp app(local.sim, {.task_acks_late = true,
+                              .task_acks_on_failure_or_timeout = acks_on_failure});
+    ASSERT_THAT(app.DefineTask({.name = "plain", .attempts = {Raise()}}), IsOk());
+    ASSERT_THAT(app.StartWorker({.name = "w1", .queues = {"task_queue"}}), IsOk());
+    auto id = app.ApplyAsync("plain", {.queue = "task_queue"});
+    local.RunFor(absl::Seconds(10));
+    EXPECT_EQ(app.Task(*id)->state, "FAILURE");
+    EXPECT_EQ(local.Ready("dlq"), acks_on_failure ? 0u : 1u);
+  }
+}
+
+TEST_F(SeedTopology, RetryFromOnFailureNeverReachesTheDlqEvenWithAcksLate) {
+  CeleryApp app(h.sim);
+  TaskSpec t = FlakyWork(OnFailure::kRetryThenReject, true);
+  t.autoretry_for.clear();  // the seed's RetryInFailureTask retries from on_failure
+  ASSERT_THAT(app.DefineTask(t), IsOk());
+  StartPrefork(app);
+  auto id = app.ApplyAsync("flaky_work", {.queue = "task_queue"});
+  h.RunFor(absl::Minutes(5));
+  EXPECT_EQ(app.Task(*id)->executions, 4);
+  EXPECT_THAT(h.Bodies("dlq"), IsEmpty());
+  EXPECT_EQ(h.Ready("task_queue") + h.Unacked("task_queue"), 0u);
+}
+
+TEST(CeleryEta, AnEtaMessageStaysDeliveredUnackedDuringTheCountdown) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim);
+  ASSERT_THAT(app.DefineTask({.name = "t"}), IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .pool = Pool::kSolo, .queues = {"q"}}), IsOk());
+  auto id = app.ApplyAsync("t", {.queue = "q", .countdown = absl::Seconds(30)});
+  h.RunFor(absl::Seconds(29));
+  EXPECT_EQ(h.Unacked("q"), 1u);
+  EXPECT_EQ(app.Task(*id)->executions, 0);
+  h.RunFor(absl::Seconds(1));
+  EXPECT_EQ(app.Task(*id)->executions, 1);
+  EXPECT_EQ(app.Task(*id)->state, "SUCCESS");
+}
+
+TEST(CeleryEta, PreforkRunsAnEtaTaskOnlyAtThePoolsNextFiveSecondTick) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim);
+  ASSERT_THAT(app.DefineTask({.name = "t"}), IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  auto id = app.ApplyAsync("t", {.queue = "q", .countdown = absl::Seconds(1)});
+  h.RunFor(absl::Seconds(5) - absl::Milliseconds(1));
+  EXPECT_EQ(app.Task(*id)->executions, 0);
+  h.RunFor(absl::Milliseconds(1));
+  EXPECT_EQ(app.Task(*id)->executions, 1);
+}
+
+TEST(CeleryExpires, AnExpiredMessageIsRevokedAndAckedEvenWithAcksLate) {
+  BrokerHarness h;
+  h.DeclareExchange("dlx", "fanout");
+  h.DeclareQueue("dlq");
+  h.Bind("dlq", "dlx");
+  h.DeclareQueue("q", {{"x-dead-letter-exchange", S("dlx")}});
+  CeleryApp app(h.sim, {.task_acks_late = true});
+  ASSERT_THAT(app.DefineTask({.name = "t"}), IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  // expires already in the past: expiration "0", delivered to a waiting consumer.
+  auto id = app.ApplyAsync("t", {.queue = "q", .expires_at = h.sim.Now() - absl::Seconds(1)});
+  h.RunFor(absl::Seconds(1));
+  EXPECT_EQ(app.Task(*id)->state, "REVOKED");
+  EXPECT_EQ(app.Task(*id)->result, "TaskRevokedError('expired')");
+  EXPECT_EQ(app.Task(*id)->executions, 0);
+  EXPECT_EQ(h.Ready("dlq") + h.Unacked("q"), 0u);
+}
+
+TEST(CeleryExpires, WithoutAConsumerAPastExpiryIsExpiredByTheBrokerAndStaysPending) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim);
+  ASSERT_THAT(app.DefineTask({.name = "t"}), IsOk());
+  auto id = app.ApplyAsync("t", {.queue = "q", .expires_at = h.sim.Now() - absl::Seconds(1)});
+  EXPECT_EQ(h.Ready("q"), 0u);
+  EXPECT_EQ(app.Task(*id)->state, "PENDING");
+}
+
+TEST(CeleryRetry, RetryingATaskPublishedWithExpiresHitsThe526BugAndIsRejected) {
+  BrokerHarness h;
+  h.DeclareQueue("dlq");
+  h.DeclareQueue("q", {{"x-dead-letter-exchange", S("")}, {"x-dead-letter-routing-key", S("dlq")}});
+  CeleryApp app(h.sim, {.task_acks_late = true});
+  ASSERT_THAT(app.DefineTask({.name = "t", .autoretry_for = {"RuntimeError"},
+                              .retry_countdown = absl::Seconds(1), .attempts = {Raise()}}),
+              IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  auto id = app.ApplyAsync("t", {.queue = "q", .expires = absl::Hours(1)});
+  h.RunFor(absl::Seconds(30));
+  EXPECT_EQ(app.Task(*id)->executions, 1);
+  EXPECT_EQ(app.Task(*id)->state, "PENDING");  // no backend row was written
+  EXPECT_EQ(h.Ready("dlq"), 1u);
+}
+
+TEST(CeleryRetry, BackoffWithoutJitterDoublesFromTheFactor) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim);
+  ASSERT_THAT(app.DefineTask({.name = "t", .autoretry_for = {"RuntimeError"}, .retry_backoff = 1,
+                              .retry_jitter = false, .attempts = {Raise()}}),
+              IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .pool = Pool::kSolo, .queues = {"q"}}), IsOk());
+  app.ApplyAsync("t", {.queue = "q"}).IgnoreError();
+  h.RunFor(absl::Minutes(1));
+  std::vector<int64_t> starts;
+  for (const celery::CeleryEvent& e : app.events()) {
+    if (e.type == "task-started") starts.push_back(absl::ToUnixSeconds(e.time) - absl::ToUnixSeconds(h.sim.options().start));
+  }
+  EXPECT_EQ(starts, (std::vector<int64_t>{0, 1, 3, 7}));  // countdowns 1, 2, 4
+}
+
+TEST(CeleryRetry, JitterIsDrawnFromTheSeedSoRunsRepeat) {
+  auto run = [](uint64_t seed) {
+    BrokerHarness h({.seed = seed});
+    h.DeclareQueue("q");
+    CeleryApp app(h.sim);
+    (void)app.DefineTask({.name = "t", .autoretry_for = {"RuntimeError"}, .retry_backoff = 4,
+                          .attempts = {Raise()}});
+    (void)app.StartWorker({.name = "w", .pool = Pool::kSolo, .queues = {"q"}});
+    (void)app.ApplyAsync("t", {.queue = "q"});
+    h.RunFor(absl::Minutes(5));
+    std::vector<int64_t> starts;
+    for (const celery::CeleryEvent& e : app.events()) {
+      if (e.type == "task-started") starts.push_back(absl::ToUnixMillis(e.time));
+    }
+    return starts;
+  };
+  EXPECT_EQ(run(11), run(11));
+  EXPECT_EQ(run(11).size(), 4u);
+}
+
+TEST(CeleryPools, SoloSwallowsTheSecondOnFailureErrorOfAnEtaRunAndNeverSettles) {
+  BrokerHarness h;
+  h.DeclareQueue("dlq");
+  h.DeclareQueue("q", {{"x-dead-letter-exchange", S("")}, {"x-dead-letter-routing-key", S("dlq")}});
+  CeleryApp app(h.sim, {.task_acks_late = true});
+  ASSERT_THAT(app.DefineTask({.name = "t", .on_failure = OnFailure::kRaiseReject,
+                              .attempts = {Raise()}}),
+              IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .pool = Pool::kSolo, .queues = {"q"}}), IsOk());
+  app.ApplyAsync("t", {.queue = "q", .countdown = absl::Seconds(1)}).IgnoreError();
+  h.RunFor(absl::Minutes(5));
+  EXPECT_EQ(h.Unacked("q"), 1u);  // "Error in timer": neither ack nor reject
+  EXPECT_EQ(h.Ready("dlq"), 0u);
+}
+
+TEST(CeleryPools, SoloWorkerCrashesWhenTheErrorEscapesADirectRunAndEverythingRequeues) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim, {.task_acks_late = true});
+  ASSERT_THAT(app.DefineTask({.name = "t", .on_failure = OnFailure::kRaiseReject,
+                              .attempts = {Raise()}}),
+              IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .pool = Pool::kSolo, .queues = {"q"}}), IsOk());
+  app.ApplyAsync("t", {.queue = "q"}).IgnoreError();
+  h.RunFor(absl::Seconds(1));
+  EXPECT_EQ(h.Ready("q"), 1u);
+  EXPECT_TRUE(h.sim.Messages("q")[0].redelivered);
+  EXPECT_EQ(app.events().back().type, "worker-offline");
+}
+
+TEST(CeleryPools, PreforkDeadLettersTheSameTaskThatSoloLeavesUnacked) {
+  BrokerHarness h;
+  h.DeclareQueue("dlq");
+  h.DeclareQueue("q", {{"x-dead-letter-exchange", S("")}, {"x-dead-letter-routing-key", S("dlq")}});
+  CeleryApp app(h.sim, {.task_acks_late = true});
+  ASSERT_THAT(app.DefineTask({.name = "t", .on_failure = OnFailure::kRaiseReject,
+                              .attempts = {Raise()}}),
+              IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  app.ApplyAsync("t", {.queue = "q", .countdown = absl::Seconds(1)}).IgnoreError();
+  h.RunFor(absl::Minutes(1));
+  EXPECT_EQ(h.Ready("dlq"), 1u);
+}
+
+TEST(CeleryWorkerLost, RejectOnWorkerLostRequeuesWithoutAFailureRow) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim, {.task_acks_late = true});
+  ASSERT_THAT(app.DefineTask({.name = "t", .reject_on_worker_lost = true,
+                              .attempts = {{.duration = absl::Seconds(60)}}}),
+              IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  auto id = app.ApplyAsync("t", {.queue = "q"});
+  h.RunFor(absl::Seconds(10));
+  ASSERT_THAT(app.KillChild("w"), IsOk());
+  h.Flush();
+  EXPECT_EQ(app.Task(*id)->state, "PENDING");
+  EXPECT_GE(app.Task(*id)->executions, 2);  // requeued and picked up again
+}
+
+TEST(CeleryWorkerLost, WithoutRejectOnWorkerLostTheTaskFailsAndIsAcked) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim, {.task_acks_late = true});
+  ASSERT_THAT(app.DefineTask({.name = "t", .attempts = {{.duration = absl::Seconds(60)}}}), IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  auto id = app.ApplyAsync("t", {.queue = "q"});
+  h.RunFor(absl::Seconds(10));
+  ASSERT_THAT(app.KillChild("w"), IsOk());
+  h.Flush();
+  EXPECT_EQ(app.Task(*id)->state, "FAILURE");
+  EXPECT_EQ(app.Task(*id)->result, "WorkerLostError");
+  EXPECT_EQ(h.Ready("q") + h.Unacked("q"), 0u);
+}
+
+TEST(CeleryWorker, KillingTheWholeWorkerRequeuesItsUnackedMessages) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim, {.task_acks_late = true});
+  ASSERT_THAT(app.DefineTask({.name = "t", .attempts = {{.duration = absl::Seconds(60)}}}), IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  for (int i = 0; i < 3; ++i) app.ApplyAsync("t", {.queue = "q"}).IgnoreError();
+  h.RunFor(absl::Seconds(1));
+  EXPECT_EQ(h.Unacked("q"), 3u);  // prefetch 4: all three delivered
+  ASSERT_THAT(app.KillWorker("w"), IsOk());
+  EXPECT_EQ(h.Ready("q"), 3u);
+}
+
+TEST(CeleryWorker, RevokedTasksAreAckedOnReceiptWithoutRunning) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim);
+  ASSERT_THAT(app.DefineTask({.name = "t"}), IsOk());
+  auto id = app.ApplyAsync("t", {.queue = "q"});
+  app.Revoke(*id);
+  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  h.RunFor(absl::Seconds(1));
+  EXPECT_EQ(app.Task(*id)->state, "REVOKED");
+  EXPECT_EQ(app.Task(*id)->executions, 0);
+  EXPECT_EQ(h.Ready("q") + h.Unacked("q"), 0u);
+  EXPECT_EQ(app.TasksInState("REVOKED").size(), 1u);
+}
+
+TEST(CeleryWorker, A52WorkerCannotConsumeAQuorumQueueBecauseOfGlobalQos) {
+  BrokerHarness h;
+  h.DeclareQueue("qq", {{"x-queue-type", S("quorum")}}, true);
+  CeleryApp app(h.sim);
+  EXPECT_THAT(app.StartWorker({.name = "w", .queues = {"qq"}}),
+              ReplyIs(ReplyCode::kNotImplemented));
+}
+
+}  // namespace
+}  // namespace warren::testing
