@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "warren/celery.h"
 #include "warren/field_value.h"
 #include "warren/message.h"
 #include "warren/options.h"
@@ -90,6 +91,13 @@ struct ExpectedError {
   std::string text;       // optional: exact reply text
 };
 
+// The Celery part of a scenario: app settings, tasks and workers.
+struct ScenarioCelery {
+  celery::AppConfig app;
+  std::vector<celery::TaskSpec> tasks;
+  std::vector<celery::WorkerSpec> workers;
+};
+
 enum class StepKind {
   kPublish,
   kSetPolicy,
@@ -102,6 +110,10 @@ enum class StepKind {
   kPurgeQueue,
   kDeleteExchange,
   kStopClient,  // the client's connection closes (crash); its unacked requeue
+  kApplyAsync,  // Celery producer: task.apply_async(...)
+  kKillWorker,  // the whole Celery worker dies
+  kKillChild,   // SIGKILL of the prefork child running a job
+  kRevoke,      // celery revoke <id of the labelled task>
 };
 
 struct ScenarioStep {
@@ -116,7 +128,10 @@ struct ScenarioStep {
   ScenarioExchange exchange;  // kDeclareExchange, kDeleteExchange (name)
   ScenarioQueue queue;        // kDeclareQueue, kDeleteQueue, kPurgeQueue (name)
   ScenarioBinding binding;    // kBind, kUnbind
-  std::string client;         // kStopClient
+  std::string client;         // kStopClient; kKillWorker/kKillChild: the worker
+  std::string task;           // kApplyAsync: task name
+  celery::ApplyOptions apply; // kApplyAsync (expires may be negative: in the past)
+  std::optional<absl::Duration> expires_relative;
   std::optional<ExpectedError> expect_error;
 };
 
@@ -140,6 +155,9 @@ enum class ExpectationKind {
   kFate,        // where a labelled message ended
   kEventCount,  // how many trace events of a kind (optionally for a queue)
   kCounter,     // a ledger counter
+  kTask,        // a Celery task's backend row (by apply_async label)
+  kTasksInState,  // how many backend rows are in a state
+  kCeleryEvent,   // how many Celery events of a type
 };
 
 struct Expectation {
@@ -156,6 +174,11 @@ struct Expectation {
   std::vector<std::string> fate_drops;   // kFate: message-level drops
   std::string event;                 // kEventCount: trace kind name
   std::string counter;               // kCounter: "published", "unroutable", ...
+  std::optional<std::string> state;  // kTask, kTasksInState
+  std::optional<std::string> result; // kTask
+  std::optional<int> executions;     // kTask
+  std::optional<int> retries;        // kTask
+  std::optional<int> published;      // kTask: messages published for the id
   uint64_t equals = 0;               // kEventCount, kCounter
 };
 
@@ -169,9 +192,13 @@ struct ScenarioSpec {
   std::vector<ScenarioBinding> bindings;
   std::vector<PolicySpec> policies;
   std::vector<ScenarioClient> clients;
+  std::optional<ScenarioCelery> celery;
   std::vector<ScenarioStep> timeline;
   std::vector<Expectation> expectations;
   absl::Duration run_for = absl::Minutes(10);  // virtual time to run
+  // Bound on events per advance of virtual time; past it the run stops with
+  // a livelock report.
+  int64_t max_events = 5'000'000;
 };
 
 // Loads and validates a scenario. Errors are INVALID_ARGUMENT (or NOT_FOUND

@@ -115,13 +115,55 @@ void CheckFate(const Simulation& sim, const Expectation& e,
   }
 }
 
+void CheckTask(const Expectation& e, const RunContext& context, std::vector<std::string>& out) {
+  auto id = context.task_ids.find(e.label);
+  if (id == context.task_ids.end() || context.celery == nullptr) {
+    out.push_back(Cat("task \"", e.label, "\" was never applied"));
+    return;
+  }
+  celery::TaskState row = context.celery->Task(id->second).value_or(celery::TaskState{});
+  std::string who = Cat("task \"", e.label, "\"");
+  if (e.state && row.state != *e.state) {
+    out.push_back(Cat(who, " state: expected ", *e.state, ", got ", row.state));
+  }
+  if (e.result && row.result != *e.result) {
+    out.push_back(Cat(who, " result: expected \"", *e.result, "\", got \"", row.result, "\""));
+  }
+  auto number = [&](const char* what, std::optional<int> want, int got) {
+    if (want && *want != got) out.push_back(Cat(who, " ", what, ": expected ", *want, ", got ", got));
+  };
+  number("executions", e.executions, row.executions);
+  number("retries", e.retries, row.retries);
+  number("published", e.published, row.published);
+}
+
 }  // namespace
 
-std::vector<std::string> CheckExpectation(
-    const Simulation& sim, const Expectation& e,
-    const std::map<std::string, std::vector<MessageId>>& labels) {
+std::vector<std::string> CheckExpectation(const Simulation& sim, const Expectation& e,
+                                          const RunContext& context) {
+  const auto& labels = context.labels;
   std::vector<std::string> out;
   switch (e.kind) {
+    case ExpectationKind::kTask:
+      CheckTask(e, context, out);
+      break;
+    case ExpectationKind::kTasksInState: {
+      uint64_t n = context.celery ? context.celery->TasksInState(*e.state).size() : 0;
+      if (n != e.equals) {
+        out.push_back(Cat("tasks in state ", *e.state, ": expected ", e.equals, ", got ", n));
+      }
+      break;
+    }
+    case ExpectationKind::kCeleryEvent: {
+      uint64_t n = 0;
+      if (context.celery) {
+        for (const celery::CeleryEvent& ev : context.celery->events()) n += ev.type == e.event;
+      }
+      if (n != e.equals) {
+        out.push_back(Cat("celery events '", e.event, "': expected ", e.equals, ", got ", n));
+      }
+      break;
+    }
     case ExpectationKind::kQueue:
       CheckQueue(sim, e, out);
       break;

@@ -5,6 +5,7 @@
 
 #include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
+#include "sim/scenario/celery_parser.h"
 #include "sim/scenario/json_cursor.h"
 #include "sim/scenario/references.h"
 #include "warren/scenario.h"
@@ -189,20 +190,22 @@ absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(c.AllowOnly({"at_ms", "publish", "set_policy", "clear_policy",
                                       "declare_exchange", "declare_queue", "bind", "unbind",
                                       "delete_queue", "purge_queue", "delete_exchange",
-                                      "stop_client", "expect_error", "note"}));
+                                      "stop_client", "apply_async", "kill_worker", "kill_child",
+                                      "revoke", "expect_error", "note"}));
   ScenarioStep s;
   s.pointer = c.pointer();
   WARREN_ASSIGN_OR_RETURN(s.at, c.Millis("at_ms", absl::ZeroDuration()));
   int actions = 0;
   for (const char* k : {"publish", "set_policy", "clear_policy", "declare_exchange",
                         "declare_queue", "bind", "unbind", "delete_queue", "purge_queue",
-                        "delete_exchange", "stop_client"}) {
+                        "delete_exchange", "stop_client", "apply_async", "kill_worker",
+                        "kill_child", "revoke"}) {
     actions += c.Has(k) ? 1 : 0;
   }
   if (actions != 1) {
     return c.Error("exactly one action (publish, set_policy, clear_policy, declare_exchange, "
                    "declare_queue, bind, unbind, delete_queue, purge_queue, delete_exchange, "
-                   "stop_client)");
+                   "stop_client, apply_async, kill_worker, kill_child, revoke)");
   }
   if (c.Has("publish")) {
     s.kind = StepKind::kPublish;
@@ -219,6 +222,8 @@ absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
     if (p.Has("properties")) {
       WARREN_ASSIGN_OR_RETURN(s.publish.properties, ParseProperties(p.Child("properties")));
     }
+  } else if (c.Has("apply_async")) {
+    WARREN_RETURN_IF_ERROR(ParseApplyAsync(c.Child("apply_async"), s));
   } else if (c.Has("set_policy")) {
     s.kind = StepKind::kSetPolicy;
     WARREN_ASSIGN_OR_RETURN(s.policy, ParsePolicy(c.Child("set_policy"), &s.operator_policy));
@@ -235,12 +240,13 @@ absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
     static const std::pair<const char*, StepKind> kNamed[] = {
         {"clear_policy", StepKind::kClearPolicy},   {"delete_queue", StepKind::kDeleteQueue},
         {"purge_queue", StepKind::kPurgeQueue},     {"delete_exchange", StepKind::kDeleteExchange},
-        {"stop_client", StepKind::kStopClient}};
+        {"stop_client", StepKind::kStopClient},     {"kill_worker", StepKind::kKillWorker},
+        {"kill_child", StepKind::kKillChild},       {"revoke", StepKind::kRevoke}};
     for (const auto& [key, kind] : kNamed) {
       if (!c.Has(key)) continue;
       s.kind = kind;
       WARREN_ASSIGN_OR_RETURN(std::string name, c.RequiredString(key));
-      s.policy.name = s.queue.name = s.exchange.name = s.client = name;
+      s.policy.name = s.queue.name = s.exchange.name = s.client = s.label = name;
     }
   }
   if (c.Has("expect_error")) {
@@ -290,14 +296,48 @@ absl::StatusOr<std::vector<std::string>> StringList(const JsonCursor& c, std::st
 absl::StatusOr<Expectation> ParseExpectation(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(c.AllowOnly({"at_ms", "queue", "ready", "unacked", "enqueued",
                                       "messages", "queue_gone", "fate", "copies", "drops",
-                                      "event", "counter", "equals", "note"}));
+                                      "event", "counter", "equals", "note", "task", "state",
+                                      "result", "executions", "retries", "published",
+                                      "tasks_in_state", "celery_event"}));
   Expectation e;
   e.pointer = c.pointer();
   WARREN_ASSIGN_OR_RETURN(e.at, c.OptionalMillis("at_ms"));
   int kinds = c.Has("queue") + c.Has("queue_gone") + c.Has("fate") + c.Has("counter") +
-              (c.Has("event") && !c.Has("queue") ? 1 : 0);
+              (c.Has("event") && !c.Has("queue") ? 1 : 0) + c.Has("task") +
+              c.Has("tasks_in_state") + c.Has("celery_event");
   if (kinds != 1) {
-    return c.Error("one of \"queue\", \"queue_gone\", \"fate\", \"event\" or \"counter\"");
+    return c.Error("one of \"queue\", \"queue_gone\", \"fate\", \"event\", \"counter\", "
+                   "\"task\", \"tasks_in_state\" or \"celery_event\"");
+  }
+  auto equals = [&](Expectation& out) -> absl::Status {
+    WARREN_ASSIGN_OR_RETURN(int64_t n, c.Int("equals", -1, 0, INT64_MAX));
+    if (n < 0) return c.Error("\"equals\" with the expected count");
+    out.equals = static_cast<uint64_t>(n);
+    return absl::OkStatus();
+  };
+  if (c.Has("task")) {
+    e.kind = ExpectationKind::kTask;
+    WARREN_ASSIGN_OR_RETURN(e.label, c.RequiredString("task"));
+    WARREN_ASSIGN_OR_RETURN(e.state, c.OptionalString("state"));
+    WARREN_ASSIGN_OR_RETURN(e.result, c.OptionalString("result"));
+    for (auto [key, field] : {std::pair{"executions", &e.executions}, {"retries", &e.retries},
+                              {"published", &e.published}}) {
+      WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> v, c.OptionalInt(key, 0, 1000000000));
+      if (v) *field = static_cast<int>(*v);
+    }
+    return e;
+  }
+  if (c.Has("tasks_in_state")) {
+    e.kind = ExpectationKind::kTasksInState;
+    WARREN_ASSIGN_OR_RETURN(e.state, c.OptionalString("tasks_in_state"));
+    WARREN_RETURN_IF_ERROR(equals(e));
+    return e;
+  }
+  if (c.Has("celery_event")) {
+    e.kind = ExpectationKind::kCeleryEvent;
+    WARREN_ASSIGN_OR_RETURN(e.event, c.RequiredString("celery_event"));
+    WARREN_RETURN_IF_ERROR(equals(e));
+    return e;
   }
   if (c.Has("event")) {
     e.kind = ExpectationKind::kEventCount;
@@ -353,13 +393,15 @@ absl::Status ParseList(const JsonCursor& root, std::string_view key, std::vector
   return absl::OkStatus();
 }
 
-absl::Status ParseOptions(const JsonCursor& c, SimulationOptions& o) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly({"consumer_timeout_ms", "channel_tick_ms", "quorum_tick_ms"}));
+absl::Status ParseOptions(const JsonCursor& c, SimulationOptions& o, int64_t& max_events) {
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(
+      {"consumer_timeout_ms", "channel_tick_ms", "quorum_tick_ms", "max_events"}));
   WARREN_ASSIGN_OR_RETURN(o.consumer_timeout, c.Millis("consumer_timeout_ms", o.consumer_timeout));
   WARREN_ASSIGN_OR_RETURN(o.channel_tick_interval,
                           c.Millis("channel_tick_ms", o.channel_tick_interval));
   WARREN_ASSIGN_OR_RETURN(o.quorum_tick_interval,
                           c.Millis("quorum_tick_ms", o.quorum_tick_interval));
+  WARREN_ASSIGN_OR_RETURN(max_events, c.Int("max_events", max_events, 1, INT64_MAX));
   if (o.channel_tick_interval <= absl::ZeroDuration()) {
     return c.Child("channel_tick_ms").Error("a positive number of milliseconds");
   }
@@ -372,7 +414,7 @@ absl::Status ParseOptions(const JsonCursor& c, SimulationOptions& o) {
 absl::StatusOr<ScenarioSpec> ParseRoot(const JsonCursor& root) {
   WARREN_RETURN_IF_ERROR(root.AllowOnly({"$schema", "version", "name", "description", "seed",
                                          "options", "exchanges", "queues", "bindings",
-                                         "policies", "clients", "timeline", "expect",
+                                         "policies", "clients", "celery", "timeline", "expect",
                                          "run_for_ms"}));
   WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> version, root.OptionalInt("version", 1, 1));
   if (!version) {
@@ -383,7 +425,9 @@ absl::StatusOr<ScenarioSpec> ParseRoot(const JsonCursor& root) {
   WARREN_ASSIGN_OR_RETURN(spec.description, root.String("description", ""));
   WARREN_ASSIGN_OR_RETURN(int64_t seed, root.Int("seed", 1, 0, INT64_MAX));
   spec.options.seed = static_cast<uint64_t>(seed);
-  if (root.Has("options")) WARREN_RETURN_IF_ERROR(ParseOptions(root.Child("options"), spec.options));
+  if (root.Has("options")) {
+    WARREN_RETURN_IF_ERROR(ParseOptions(root.Child("options"), spec.options, spec.max_events));
+  }
   WARREN_RETURN_IF_ERROR(ParseList(root, "exchanges", spec.exchanges, ParseExchange));
   WARREN_RETURN_IF_ERROR(ParseList(root, "queues", spec.queues, ParseQueue));
   WARREN_RETURN_IF_ERROR(ParseList(root, "bindings", spec.bindings, ParseBinding));
@@ -391,6 +435,10 @@ absl::StatusOr<ScenarioSpec> ParseRoot(const JsonCursor& root) {
     return ParsePolicy(c, nullptr);
   }));
   WARREN_RETURN_IF_ERROR(ParseList(root, "clients", spec.clients, ParseClient));
+  if (root.Has("celery")) {
+    WARREN_ASSIGN_OR_RETURN(ScenarioCelery celery, ParseCelery(root.Child("celery")));
+    spec.celery = std::move(celery);
+  }
   WARREN_RETURN_IF_ERROR(ParseList(root, "timeline", spec.timeline, ParseStep));
   WARREN_RETURN_IF_ERROR(ParseList(root, "expect", spec.expectations, ParseExpectation));
   WARREN_ASSIGN_OR_RETURN(spec.run_for, root.Millis("run_for_ms", spec.run_for));

@@ -41,7 +41,7 @@ bool CounterByName(const Counters& c, std::string_view name, uint64_t* value) {
 absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
   std::set<std::string> exchanges = {"", "amq.direct", "amq.fanout", "amq.topic", "amq.headers",
                                      "amq.match"};
-  std::set<std::string> queues, clients, labels;
+  std::set<std::string> queues, clients, labels, tasks, workers, task_labels;
   for (size_t i = 0; i < spec.exchanges.size(); ++i) {
     if (!exchanges.insert(spec.exchanges[i].name).second) {
       return absl::InvalidArgumentError(Cat("/exchanges/", i, "/name: exchange \"",
@@ -58,6 +58,27 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
     if (s.kind == StepKind::kDeclareExchange) exchanges.insert(s.exchange.name);
     if (s.kind == StepKind::kDeclareQueue) queues.insert(s.queue.name);
     if (s.kind == StepKind::kPublish && !s.label.empty()) labels.insert(s.label);
+    if (s.kind == StepKind::kApplyAsync && !s.label.empty()) task_labels.insert(s.label);
+  }
+  if (spec.celery) {
+    for (size_t i = 0; i < spec.celery->tasks.size(); ++i) {
+      if (!tasks.insert(spec.celery->tasks[i].name).second) {
+        return absl::InvalidArgumentError(Cat("/celery/tasks/", i, "/name: task \"",
+                                              spec.celery->tasks[i].name, "\" is defined twice"));
+      }
+    }
+    for (size_t i = 0; i < spec.celery->workers.size(); ++i) {
+      const celery::WorkerSpec& w = spec.celery->workers[i];
+      if (!workers.insert(w.name).second) {
+        return absl::InvalidArgumentError(
+            Cat("/celery/workers/", i, "/name: worker \"", w.name, "\" is declared twice"));
+      }
+      for (size_t j = 0; j < w.queues.size(); ++j) {
+        if (!queues.contains(w.queues[j])) {
+          return Missing(Cat("/celery/workers/", i, "/queues/", j), "queue", w.queues[j]);
+        }
+      }
+    }
   }
   for (size_t i = 0; i < spec.bindings.size(); ++i) {
     const ScenarioBinding& b = spec.bindings[i];
@@ -82,6 +103,20 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
     if (s.kind == StepKind::kStopClient && !clients.contains(s.client)) {
       return Missing(Cat(s.pointer, "/stop_client"), "client", s.client);
     }
+    if (s.kind == StepKind::kApplyAsync) {
+      if (!tasks.contains(s.task)) return Missing(Cat(s.pointer, "/apply_async/task"), "celery task", s.task);
+      if (!queues.contains(s.apply.queue)) {
+        return Missing(Cat(s.pointer, "/apply_async/queue"), "queue", s.apply.queue);
+      }
+    }
+    if ((s.kind == StepKind::kKillWorker || s.kind == StepKind::kKillChild) &&
+        !workers.contains(s.client)) {
+      return Missing(Cat(s.pointer, s.kind == StepKind::kKillWorker ? "/kill_worker" : "/kill_child"),
+                     "celery worker", s.client);
+    }
+    if (s.kind == StepKind::kRevoke && !task_labels.contains(s.label)) {
+      return Missing(Cat(s.pointer, "/revoke"), "apply_async labelled", s.label);
+    }
   }
   for (const Expectation& e : spec.expectations) {
     switch (e.kind) {
@@ -105,6 +140,17 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
                                                 "rejected, requeued, expired, dead-lettered, "
                                                 "dropped, returned, confirmed, ...), got \"",
                                                 e.event, "\""));
+        }
+        break;
+      case ExpectationKind::kTask:
+        if (!task_labels.contains(e.label)) {
+          return Missing(Cat(e.pointer, "/task"), "apply_async labelled", e.label);
+        }
+        break;
+      case ExpectationKind::kTasksInState:
+      case ExpectationKind::kCeleryEvent:
+        if (!spec.celery) {
+          return absl::InvalidArgumentError(Cat(e.pointer, ": expected a \"celery\" section"));
         }
         break;
       case ExpectationKind::kCounter: {

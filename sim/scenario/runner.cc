@@ -14,10 +14,6 @@ namespace warren {
 namespace internal {
 namespace {
 
-// Runs every Run* call with this bound: a livelocking scenario is reported,
-// not hung.
-constexpr int64_t kMaxEventsPerAdvance = 5'000'000;
-
 class ScenarioRun {
  public:
   explicit ScenarioRun(const ScenarioSpec& spec) : spec_(spec), sim_(spec.options) {}
@@ -35,6 +31,16 @@ class ScenarioRun {
     size_t order = 0;
     for (const ScenarioClient& c : spec_.clients) {
       agenda.push_back({c.start, 0, order++, [this, &c] { StartClient(c); }});
+    }
+    if (spec_.celery) {
+      for (const celery::WorkerSpec& w : spec_.celery->workers) {
+        agenda.push_back({w.start, 0, order++, [this, &w] {
+                            if (absl::Status s = celery_->StartWorker(w); !s.ok()) {
+                              result_.step_errors.push_back(
+                                  Cat("celery worker \"", w.name, "\": ", s.message()));
+                            }
+                          }});
+      }
     }
     for (const ScenarioStep& s : spec_.timeline) {
       agenda.push_back({s.at, 0, order++, [this, &s] { RunStep(s); }});
@@ -65,7 +71,8 @@ class ScenarioRun {
   bool AdvanceTo(absl::Duration at) {
     absl::Time when = result_.start + at;
     if (when < sim_.Now()) when = sim_.Now();
-    absl::Status s = sim_.RunUntil(when, kMaxEventsPerAdvance);
+    // Bounded: a livelocking scenario is reported, not hung.
+    absl::Status s = sim_.RunUntil(when, spec_.max_events);
     if (!s.ok()) result_.step_errors.push_back(std::string(s.message()));
     return s.ok();
   }
@@ -100,6 +107,15 @@ class ScenarioRun {
     }
     for (size_t i = 0; i < spec_.policies.size(); ++i) {
       if (!Setup(Cat("/policies/", i), sim_.SetPolicy(spec_.policies[i]))) return false;
+    }
+    if (spec_.celery) {
+      celery_ = std::make_unique<celery::CeleryApp>(sim_, spec_.celery->app);
+      context_.celery = celery_.get();
+      for (size_t i = 0; i < spec_.celery->tasks.size(); ++i) {
+        if (!Setup(Cat("/celery/tasks/", i), celery_->DefineTask(spec_.celery->tasks[i]))) {
+          return false;
+        }
+      }
     }
     return true;
   }
@@ -137,7 +153,7 @@ class ScenarioRun {
         for (int i = 0; i < s.count; ++i) {
           absl::StatusOr<PublishReceipt> r = (*used)->BasicPublish(s.publish);
           if (!r.ok()) return r.status();
-          if (!s.label.empty()) labels_[s.label].push_back(r->message);
+          if (!s.label.empty()) context_.labels[s.label].push_back(r->message);
         }
         return absl::OkStatus();
       }
@@ -158,6 +174,22 @@ class ScenarioRun {
         return Admin().QueuePurge(s.queue.name).status();
       case StepKind::kDeleteExchange:
         return Admin().ExchangeDelete(s.exchange.name);
+      case StepKind::kApplyAsync: {
+        celery::ApplyOptions o = s.apply;
+        if (o.eta) o.eta = result_.start + (*o.eta - absl::FromUnixMillis(0));
+        if (s.expires_relative) o.expires_at = sim_.Now() + *s.expires_relative;
+        absl::StatusOr<std::string> id = celery_->ApplyAsync(s.task, o);
+        if (!id.ok()) return id.status();
+        if (!s.label.empty()) context_.task_ids[s.label] = *id;
+        return absl::OkStatus();
+      }
+      case StepKind::kKillWorker:
+        return celery_->KillWorker(s.client);
+      case StepKind::kKillChild:
+        return celery_->KillChild(s.client);
+      case StepKind::kRevoke:
+        celery_->Revoke(context_.task_ids[s.label]);
+        return absl::OkStatus();
       case StepKind::kStopClient:
         for (auto& c : clients_) {
           if (c->name() == s.client) return c->Stop();
@@ -193,7 +225,7 @@ class ScenarioRun {
   }
 
   void Check(const Expectation& e) {
-    for (std::string& what : CheckExpectation(sim_, e, labels_)) {
+    for (std::string& what : CheckExpectation(sim_, e, context_)) {
       result_.failures.push_back({e.pointer, std::move(what)});
     }
   }
@@ -205,13 +237,14 @@ class ScenarioRun {
   }
 
   const ScenarioSpec& spec_;
-  Simulation sim_;
+  Simulation sim_;  // declared before celery_: the app must die first
   std::optional<Connection> admin_conn_;
   std::optional<Channel> admin_;
   std::optional<Connection> pub_conn_;
   std::optional<Channel> pub_;
   std::vector<std::unique_ptr<ScriptedClient>> clients_;
-  std::map<std::string, std::vector<MessageId>> labels_;
+  std::unique_ptr<celery::CeleryApp> celery_;
+  RunContext context_;
   ScenarioResult result_;
 };
 

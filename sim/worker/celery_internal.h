@@ -27,6 +27,7 @@ struct Job {
   bool from_timer = false;    // dispatched by an ETA timer
   bool early_ack_pending = false;  // solo: the deferred early ack
   uint64_t run = 0;           // execution generation (KillChild cancels)
+  uint64_t session = 0;       // the worker's connection it arrived on
 };
 
 // ISO 8601 as Celery writes it: 2025-01-01T00:00:01.000000+00:00

@@ -29,12 +29,28 @@ bool Worker::acks_late(const TaskSpec& t) const {
 }
 
 absl::Status Worker::Start() {
+  alive_ = true;
+  started_ = app_.sim().Now();
+  return Connect();
+}
+
+absl::Status Worker::Connect() {
+  if (conn_ && conn_->is_open()) (void)conn_->Close();
+  ++session_;
+  pending_.clear();
+  running_.reset();
+  busy_ = 0;
   conn_ = app_.sim().Connect(spec_.name);
   absl::StatusOr<Channel> ch = conn_->OpenChannel();
   if (!ch.ok()) return ch.status();
   ch_ = *ch;
-  alive_ = true;
-  started_ = app_.sim().Now();
+  ch_->OnClose([this, session = session_](const CloseReason& reason) {
+    if (!alive_ || session != session_) return;
+    app_.Event("worker-reconnected", "", spec_.name,
+               Cat("channel closed by the broker: ", static_cast<int>(reason.code), " ",
+                   reason.text));
+    (void)Connect();
+  });
   prefetch_ = spec_.concurrency * app_.config().worker_prefetch_multiplier;
   // Celery applies QoS globally on RabbitMQ (qos_semantics_matches_spec is
   // false), which is also why a 5.2 worker cannot consume a quorum queue.
@@ -97,6 +113,7 @@ void Worker::OnDelivery(const Delivery& d) {
   if (!alive_) return;
   auto job = std::make_shared<Job>();
   job->delivery = d;
+  job->session = session_;
   const std::string* id = HeaderString(d, "id");
   const std::string* task = HeaderString(d, "task");
   job->id = id ? *id : "";
@@ -121,7 +138,7 @@ void Worker::OnDelivery(const Delivery& d) {
     ++prefetch_;
     (void)ch_->BasicQos({.prefetch_count = static_cast<uint16_t>(prefetch_), .global = true});
     app_.sim().ScheduleAfter(EtaDispatchTime(*job->eta) - now, [this, job] {
-      if (!alive_) return;
+      if (!alive_ || job->session != session_) return;
       --prefetch_;
       (void)ch_->BasicQos({.prefetch_count = static_cast<uint16_t>(prefetch_), .global = true});
       job->from_timer = true;
@@ -177,7 +194,8 @@ void Worker::Execute(std::shared_ptr<Job> job) {
                   : t.attempts[std::min<size_t>(static_cast<size_t>(n), t.attempts.size() - 1)];
   uint64_t run = job->run;
   app_.sim().ScheduleAfter(a.duration, [this, job, run, &t, a] {
-    if (!alive_ || job->run != run) return;  // worker died or child killed
+    // The worker died, reconnected, or the child was killed meanwhile.
+    if (!alive_ || job->run != run || job->session != session_) return;
     Finish(job, t, a);
   });
 }
@@ -340,8 +358,8 @@ void Worker::Settle(Job& job, std::function<void(Channel&, DeliveryTag)> op) {
   bool late_wakeup = spec_.pool == Pool::kSolo && job.from_timer;
   DeliveryTag tag = job.delivery.delivery_tag;
   app_.sim().ScheduleAfter(late_wakeup ? spec_.solo_wakeup : absl::ZeroDuration(),
-                           [this, tag, op = std::move(op)] {
-                             if (alive_ && ch_ && ch_->is_open()) op(*ch_, tag);
+                           [this, tag, session = job.session, op = std::move(op)] {
+                             if (alive_ && session == session_ && ch_->is_open()) op(*ch_, tag);
                            });
 }
 

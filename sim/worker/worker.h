@@ -18,6 +18,11 @@ class Worker {
   Worker(CeleryApp::Impl& app, WorkerSpec spec) : app_(app), spec_(std::move(spec)) {}
   const std::string& name() const { return spec_.name; }
   absl::Status Start();
+  // Connects (again), sets QoS and consumes. A broker-closed channel (e.g.
+  // the 406 consumer timeout) makes the worker reconnect, as Celery's
+  // consumer restarts; jobs of the old connection are forgotten (RabbitMQ
+  // requeued their messages).
+  absl::Status Connect();
   void Die(std::string why);  // the process exits: its connection closes
   absl::Status KillChild();   // SIGKILL of the child running a job
 
@@ -55,6 +60,7 @@ class Worker {
   std::deque<std::shared_ptr<Job>> pending_;
   std::shared_ptr<Job> running_;  // the job a prefork child runs (concurrency 1 view)
   uint64_t runs_ = 0;
+  uint64_t session_ = 0;
 };
 
 }  // namespace warren::celery

@@ -18,7 +18,8 @@ const Bad kBad[] = {
     {R"({"version": 2})", "f.json: /version: expected an integer in [1, 1], got 2"},
     {R"({"version": 1, "qeueus": []})",
      "f.json: /qeueus: unknown key (allowed here: $schema, version, name, description, seed, "
-     "options, exchanges, queues, bindings, policies, clients, timeline, expect, run_for_ms)"},
+     "options, exchanges, queues, bindings, policies, clients, celery, timeline, expect, "
+     "run_for_ms)"},
     {R"({"version": 1, "queues": {}})", "f.json: /queues: expected an array, got {}"},
     {R"({"version": 1, "queues": [{"name": 5}]})",
      "f.json: /queues/0/name: expected a string, got 5"},
@@ -40,7 +41,8 @@ const Bad kBad[] = {
     {R"({"version": 1, "timeline": [{"at_ms": 0}]})",
      "f.json: /timeline/0: expected exactly one action (publish, set_policy, clear_policy, "
      "declare_exchange, declare_queue, bind, unbind, delete_queue, purge_queue, "
-     "delete_exchange, stop_client), got {\"at_ms\":0}"},
+     "delete_exchange, stop_client, apply_async, kill_worker, kill_child, revoke), got "
+     "{\"at_ms\":0}"},
     {R"({"version": 1, "timeline": [{"stop_client": "ghost"}]})",
      "f.json: /timeline/0/stop_client: no client named \"ghost\""},
     {R"({"version": 1, "clients": [{"name": "c", "queue": "q"}]})",

@@ -92,6 +92,7 @@ TEST(ScenarioRunner, AnExpectedErrorThatDoesNotHappenIsAFailure) {
 TEST(ScenarioRunner, ALivelockingClientIsReportedNotHung) {
   absl::StatusOr<ScenarioSpec> spec = ParseScenario(R"({
     "version": 1,
+    "options": {"max_events": 10000},
     "queues": [{"name": "q"}],
     "clients": [{"name": "spinner", "queue": "q", "rules": [{"do": "requeue"}]}],
     "timeline": [{"publish": {"routing_key": "q", "body": "m"}}],
