@@ -73,6 +73,11 @@ class Simulation {
   // an embedder's timer on virtual time (think time, delayed acks, ...).
   void ScheduleAfter(absl::Duration delay, std::function<void()> fn);
 
+  // Appends an embedder's event to the trace (e.g. the Celery model's
+  // task-received / task-retried feed), stamped with Now().
+  void AnnotateTrace(TraceKind kind, std::string_view source, std::string detail,
+                     MessageId message = {});
+
   // ---- Clients ----
   // connection.open as `user` (checked against the user_id property).
   Connection Connect(std::string_view name, std::string_view user = "guest");

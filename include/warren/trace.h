@@ -36,6 +36,7 @@ enum class TraceKind {
   kExchangeDeleted,
   kPolicyChanged,
   kConsumerCancelled,  // detail: by client or by the server
+  kCelery,             // a Celery event (task-received, task-retried, ...), from the worker model
 };
 
 std::string_view TraceKindName(TraceKind kind);

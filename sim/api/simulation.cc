@@ -24,6 +24,11 @@ void Simulation::ScheduleAfter(absl::Duration delay, std::function<void()> fn) {
   broker_->scheduler().ScheduleAfter(delay, std::move(fn), "user timer");
 }
 
+void Simulation::AnnotateTrace(TraceKind kind, std::string_view source, std::string detail,
+                               MessageId message) {
+  broker_->Annotate(kind, source, std::move(detail), message);
+}
+
 Connection Simulation::Connect(std::string_view name, std::string_view user) {
   return Connection(broker_.get(), broker_->Connect(name, user));
 }

@@ -250,6 +250,9 @@ class Broker {
   const Counters& counters() const { return ledger_.counters(); }
   const std::vector<TraceEvent>& trace() const { return tracer_.events(); }
   absl::Status CheckInvariants() const;
+  void Annotate(TraceKind kind, std::string_view source, std::string detail, MessageId m) {
+    Trace(kind, m, "", source, std::move(detail));
+  }
 
  private:
   // -- channel plumbing --

@@ -13,7 +13,7 @@ absl::Status Missing(std::string_view pointer, std::string_view what, std::strin
 }
 
 bool IsTraceKind(std::string_view name) {
-  for (int k = 0; k <= static_cast<int>(TraceKind::kConsumerCancelled); ++k) {
+  for (int k = 0; k <= static_cast<int>(TraceKind::kCelery); ++k) {
     if (TraceKindName(static_cast<TraceKind>(k)) == name) return true;
   }
   return false;

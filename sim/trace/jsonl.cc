@@ -29,6 +29,7 @@ std::string_view TraceKindName(TraceKind kind) {
     case TraceKind::kExchangeDeleted: return "exchange-deleted";
     case TraceKind::kPolicyChanged: return "policy-changed";
     case TraceKind::kConsumerCancelled: return "consumer-cancelled";
+    case TraceKind::kCelery: return "celery";
   }
   return "unknown";
 }

@@ -56,6 +56,8 @@ void CeleryApp::Impl::MarkState(const Job& job, std::string state, std::string r
 
 void CeleryApp::Impl::Event(std::string type, const std::string& id, const std::string& worker,
                             std::string detail) {
+  sim_.AnnotateTrace(TraceKind::kCelery, worker.empty() ? "celery" : worker,
+                     internal::Cat(type, id.empty() ? "" : " ", id, detail.empty() ? "" : ": ", detail));
   events_.push_back({sim_.Now(), std::move(type), id, worker, std::move(detail)});
 }
 
