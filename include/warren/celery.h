@@ -49,6 +49,9 @@ struct Attempt {
   std::optional<absl::Duration> countdown;  // kRetry; unset: the task's rule
   bool requeue = false;                     // kReject
   absl::Duration duration = absl::ZeroDuration();  // how long the body runs
+  // Seeded probability that this outcome happens; otherwise the body
+  // succeeds (after the same duration). 1: always.
+  double probability = 1.0;
 };
 
 // What the task base class's on_failure does.
@@ -75,6 +78,12 @@ struct TaskSpec {
   absl::Duration retry_backoff_max = absl::Seconds(600);
   bool retry_jitter = true;
   OnFailure on_failure = OnFailure::kNothing;
+  // Prefork only (the solo pool has no time limits): past soft_time_limit
+  // the body raises SoftTimeLimitExceeded; past time_limit the child is
+  // killed: FAILURE(TimeLimitExceeded), acked only with acks_late and
+  // acks_on_failure_or_timeout.
+  std::optional<absl::Duration> soft_time_limit;
+  std::optional<absl::Duration> time_limit;
   // Execution n (0-based) does attempts[min(n, size - 1)]; empty: succeed.
   std::vector<Attempt> attempts;
 };
@@ -149,8 +158,13 @@ class CeleryApp {
   absl::Status KillWorker(std::string_view worker);
   // SIGKILL of the prefork child running a job: WorkerLostError path.
   absl::Status KillChild(std::string_view worker);
-  // celery revoke <id> (without --terminate): checked on receipt.
-  void Revoke(std::string_view task_id);
+  // celery revoke <id>: checked on receipt (and when a pool slot frees up).
+  // With terminate, a job running in a prefork child is killed too:
+  // REVOKED('terminated'); with acks_late acked (or rejected without
+  // acks_on_failure_or_timeout).
+  void Revoke(std::string_view task_id, bool terminate = false);
+  // Starts a worker that was killed (or crashed) again, with its spec.
+  absl::Status RestartWorker(std::string_view worker);
 
   std::optional<TaskState> Task(std::string_view id) const;
   std::vector<TaskState> Tasks() const;  // by id

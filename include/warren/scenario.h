@@ -114,6 +114,8 @@ enum class StepKind {
   kKillWorker,  // the whole Celery worker dies
   kKillChild,   // SIGKILL of the prefork child running a job
   kRevoke,      // celery revoke <id of the labelled task>
+  kTerminate,   // celery revoke --terminate <id of the labelled task>
+  kRestartWorker,  // start a killed/crashed Celery worker again
 };
 
 struct ScenarioStep {

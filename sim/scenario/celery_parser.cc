@@ -22,7 +22,8 @@ absl::StatusOr<std::optional<int>> OptionalCount(const JsonCursor& c, std::strin
 }
 
 absl::StatusOr<Attempt> ParseAttempt(const JsonCursor& c) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly({"do", "exception", "countdown_ms", "requeue", "duration_ms"}));
+  WARREN_RETURN_IF_ERROR(
+      c.AllowOnly({"do", "exception", "countdown_ms", "requeue", "duration_ms", "probability"}));
   Attempt a;
   WARREN_ASSIGN_OR_RETURN(std::string kind, c.RequiredString("do"));
   static const std::pair<const char*, Attempt::Kind> kKinds[] = {
@@ -43,6 +44,13 @@ absl::StatusOr<Attempt> ParseAttempt(const JsonCursor& c) {
   WARREN_ASSIGN_OR_RETURN(a.countdown, c.OptionalMillis("countdown_ms"));
   WARREN_ASSIGN_OR_RETURN(a.requeue, c.Bool("requeue", false));
   WARREN_ASSIGN_OR_RETURN(a.duration, c.Millis("duration_ms", absl::ZeroDuration()));
+  if (c.Has("probability")) {
+    JsonCursor p = c.Child("probability");
+    if (!p.value().is_number() || p.value().get<double>() < 0 || p.value().get<double>() > 1) {
+      return p.Error("a number in [0, 1]");
+    }
+    a.probability = p.value().get<double>();
+  }
   return a;
 }
 
@@ -50,7 +58,8 @@ absl::StatusOr<TaskSpec> ParseTask(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(c.AllowOnly(
       {"name", "acks_late", "acks_on_failure_or_timeout", "reject_on_worker_lost",
        "autoretry_for", "max_retries", "default_retry_delay_ms", "retry_kwargs", "retry_backoff",
-       "retry_backoff_max_ms", "retry_jitter", "on_failure", "body"}));
+       "retry_backoff_max_ms", "retry_jitter", "on_failure", "body", "soft_time_limit_ms",
+       "time_limit_ms"}));
   TaskSpec t;
   WARREN_ASSIGN_OR_RETURN(t.name, c.RequiredString("name"));
   WARREN_ASSIGN_OR_RETURN(t.acks_late, c.OptionalBool("acks_late"));
@@ -82,6 +91,8 @@ absl::StatusOr<TaskSpec> ParseTask(const JsonCursor& c) {
   }
   WARREN_ASSIGN_OR_RETURN(t.retry_backoff_max, c.Millis("retry_backoff_max_ms", t.retry_backoff_max));
   WARREN_ASSIGN_OR_RETURN(t.retry_jitter, c.Bool("retry_jitter", true));
+  WARREN_ASSIGN_OR_RETURN(t.soft_time_limit, c.OptionalMillis("soft_time_limit_ms"));
+  WARREN_ASSIGN_OR_RETURN(t.time_limit, c.OptionalMillis("time_limit_ms"));
   WARREN_ASSIGN_OR_RETURN(std::string on_failure, c.String("on_failure", "nothing"));
   static const std::pair<const char*, OnFailure> kOnFailure[] = {
       {"nothing", OnFailure::kNothing},

@@ -191,7 +191,8 @@ absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
                                       "declare_exchange", "declare_queue", "bind", "unbind",
                                       "delete_queue", "purge_queue", "delete_exchange",
                                       "stop_client", "apply_async", "kill_worker", "kill_child",
-                                      "revoke", "expect_error", "note"}));
+                                      "revoke", "terminate", "restart_worker", "expect_error",
+                                      "note"}));
   ScenarioStep s;
   s.pointer = c.pointer();
   WARREN_ASSIGN_OR_RETURN(s.at, c.Millis("at_ms", absl::ZeroDuration()));
@@ -199,13 +200,14 @@ absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
   for (const char* k : {"publish", "set_policy", "clear_policy", "declare_exchange",
                         "declare_queue", "bind", "unbind", "delete_queue", "purge_queue",
                         "delete_exchange", "stop_client", "apply_async", "kill_worker",
-                        "kill_child", "revoke"}) {
+                        "kill_child", "revoke", "terminate", "restart_worker"}) {
     actions += c.Has(k) ? 1 : 0;
   }
   if (actions != 1) {
     return c.Error("exactly one action (publish, set_policy, clear_policy, declare_exchange, "
                    "declare_queue, bind, unbind, delete_queue, purge_queue, delete_exchange, "
-                   "stop_client, apply_async, kill_worker, kill_child, revoke)");
+                   "stop_client, apply_async, kill_worker, kill_child, revoke, terminate, "
+                   "restart_worker)");
   }
   if (c.Has("publish")) {
     s.kind = StepKind::kPublish;
@@ -241,7 +243,8 @@ absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
         {"clear_policy", StepKind::kClearPolicy},   {"delete_queue", StepKind::kDeleteQueue},
         {"purge_queue", StepKind::kPurgeQueue},     {"delete_exchange", StepKind::kDeleteExchange},
         {"stop_client", StepKind::kStopClient},     {"kill_worker", StepKind::kKillWorker},
-        {"kill_child", StepKind::kKillChild},       {"revoke", StepKind::kRevoke}};
+        {"kill_child", StepKind::kKillChild},       {"revoke", StepKind::kRevoke},
+        {"terminate", StepKind::kTerminate},       {"restart_worker", StepKind::kRestartWorker}};
     for (const auto& [key, kind] : kNamed) {
       if (!c.Has(key)) continue;
       s.kind = kind;

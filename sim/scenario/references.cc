@@ -109,13 +109,18 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
         return Missing(Cat(s.pointer, "/apply_async/queue"), "queue", s.apply.queue);
       }
     }
-    if ((s.kind == StepKind::kKillWorker || s.kind == StepKind::kKillChild) &&
+    if ((s.kind == StepKind::kKillWorker || s.kind == StepKind::kKillChild ||
+         s.kind == StepKind::kRestartWorker) &&
         !workers.contains(s.client)) {
-      return Missing(Cat(s.pointer, s.kind == StepKind::kKillWorker ? "/kill_worker" : "/kill_child"),
-                     "celery worker", s.client);
+      const char* key = s.kind == StepKind::kKillWorker  ? "/kill_worker"
+                        : s.kind == StepKind::kKillChild ? "/kill_child"
+                                                         : "/restart_worker";
+      return Missing(Cat(s.pointer, key), "celery worker", s.client);
     }
-    if (s.kind == StepKind::kRevoke && !task_labels.contains(s.label)) {
-      return Missing(Cat(s.pointer, "/revoke"), "apply_async labelled", s.label);
+    if ((s.kind == StepKind::kRevoke || s.kind == StepKind::kTerminate) &&
+        !task_labels.contains(s.label)) {
+      return Missing(Cat(s.pointer, s.kind == StepKind::kRevoke ? "/revoke" : "/terminate"),
+                     "apply_async labelled", s.label);
     }
   }
   for (const Expectation& e : spec.expectations) {

@@ -188,8 +188,11 @@ class ScenarioRun {
       case StepKind::kKillChild:
         return celery_->KillChild(s.client);
       case StepKind::kRevoke:
-        celery_->Revoke(context_.task_ids[s.label]);
+      case StepKind::kTerminate:
+        celery_->Revoke(context_.task_ids[s.label], s.kind == StepKind::kTerminate);
         return absl::OkStatus();
+      case StepKind::kRestartWorker:
+        return celery_->RestartWorker(s.client);
       case StepKind::kStopClient:
         for (auto& c : clients_) {
           if (c->name() == s.client) return c->Stop();

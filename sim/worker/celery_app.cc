@@ -186,7 +186,21 @@ absl::Status CeleryApp::KillChild(std::string_view name) {
   return absl::NotFoundError(Cat("no worker named \"", name, "\""));
 }
 
-void CeleryApp::Revoke(std::string_view id) { impl_->revoked_.emplace(id); }
+void CeleryApp::Revoke(std::string_view id, bool terminate) {
+  impl_->revoked_.emplace(id);
+  if (!terminate) return;
+  for (const auto& w : impl_->workers_) w->Terminate(std::string(id));
+}
+
+absl::Status CeleryApp::RestartWorker(std::string_view name) {
+  for (const auto& w : impl_->workers_) {
+    if (w->name() != name) continue;
+    if (w->alive()) return absl::FailedPreconditionError(Cat("worker \"", name, "\" is running"));
+    impl_->Event("worker-online", "", std::string(name), "restarted");
+    return w->Start();
+  }
+  return absl::NotFoundError(Cat("no worker named \"", name, "\""));
+}
 
 std::optional<TaskState> CeleryApp::Task(std::string_view id) const {
   auto it = impl_->rows_.find(id);

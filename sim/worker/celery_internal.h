@@ -54,6 +54,7 @@ class CeleryApp::Impl {
   absl::StatusOr<std::string> Publish(std::string_view task, const ApplyOptions& o);
   absl::Status PublishRetry(const Job& job, absl::Time eta);
   uint64_t Jitter(uint64_t max_inclusive) { return random_.Uniform(max_inclusive + 1); }
+  bool Chance(double p) { return random_.Bernoulli(p); }
 
   Simulation& sim_;
   AppConfig config_;

@@ -83,10 +83,7 @@ absl::Status Worker::KillChild() {
   if (spec_.pool != Pool::kPrefork) {
     return absl::FailedPreconditionError("only a prefork pool has child processes");
   }
-  std::shared_ptr<Job> job = running_;
-  running_.reset();
-  job->run = 0;  // the pending Finish becomes a no-op
-  --busy_;
+  std::shared_ptr<Job> job = TakeRunning();
   const TaskSpec& t = *app_.FindTask(job->task);
   app_.Event("worker-lost", job->id, spec_.name, "WorkerLostError: the child was SIGKILLed");
   if (acks_late(t) && t.reject_on_worker_lost) {
@@ -97,6 +94,39 @@ absl::Status Worker::KillChild() {
   }
   Pump();
   return absl::OkStatus();
+}
+
+std::shared_ptr<Job> Worker::TakeRunning() {
+  std::shared_ptr<Job> job = std::move(running_);
+  running_.reset();
+  job->run = 0;  // the pending Finish becomes a no-op
+  --busy_;
+  return job;
+}
+
+void Worker::Terminate(const std::string& task_id) {
+  if (!alive_ || spec_.pool != Pool::kPrefork || !running_ || running_->id != task_id) return;
+  std::shared_ptr<Job> job = TakeRunning();
+  const TaskSpec& t = *app_.FindTask(job->task);
+  app_.MarkState(*job, "REVOKED", "TaskRevokedError('terminated')");
+  app_.Event("task-revoked", job->id, spec_.name, "terminated");
+  FailureDisposition(*job, t);
+  Pump();
+}
+
+void Worker::HardTimeLimit(std::shared_ptr<Job> job, uint64_t run) {
+  if (!alive_ || job->run != run || running_ != job) return;
+  TakeRunning();
+  const TaskSpec& t = *app_.FindTask(job->task);
+  app_.MarkState(*job, "FAILURE", "TimeLimitExceeded()");
+  app_.Event("task-failed", job->id, spec_.name, "TimeLimitExceeded: the child was killed");
+  // Request.on_timeout: acknowledge only with acks_late and
+  // acks_on_failure_or_timeout; otherwise nothing is sent.
+  if (acks_late(t) &&
+      t.acks_on_failure_or_timeout.value_or(app_.config().task_acks_on_failure_or_timeout)) {
+    Ack(*job);
+  }
+  Pump();
 }
 
 bool Worker::RevokedOrExpired(Job& job) {
@@ -192,7 +222,18 @@ void Worker::Execute(std::shared_ptr<Job> job) {
   Attempt a = t.attempts.empty()
                   ? Attempt{}
                   : t.attempts[std::min<size_t>(static_cast<size_t>(n), t.attempts.size() - 1)];
+  if (a.probability < 1.0 && !app_.Chance(a.probability)) a.kind = Attempt::Kind::kSucceed;
   uint64_t run = job->run;
+  if (spec_.pool == Pool::kPrefork) {
+    if (t.time_limit && a.duration > *t.time_limit) {
+      app_.sim().ScheduleAfter(*t.time_limit, [this, job, run] { HardTimeLimit(job, run); });
+    }
+    if (t.soft_time_limit && a.duration > *t.soft_time_limit &&
+        (!t.time_limit || *t.soft_time_limit < *t.time_limit)) {
+      a = {.kind = Attempt::Kind::kRaise, .exception = "SoftTimeLimitExceeded",
+           .duration = *t.soft_time_limit};
+    }
+  }
   app_.sim().ScheduleAfter(a.duration, [this, job, run, &t, a] {
     // The worker died, reconnected, or the child was killed meanwhile.
     if (!alive_ || job->run != run || job->session != session_) return;

@@ -25,6 +25,9 @@ class Worker {
   absl::Status Connect();
   void Die(std::string why);  // the process exits: its connection closes
   absl::Status KillChild();   // SIGKILL of the child running a job
+  bool alive() const { return alive_; }
+  // revoke --terminate: kills the child if it runs `task_id`.
+  void Terminate(const std::string& task_id);
 
  private:
   bool acks_late(const TaskSpec& t) const;
@@ -41,6 +44,9 @@ class Worker {
   void Escaped(Job& job, const TaskSpec& t, bool is_reject, bool requeue,
                const std::string& exc);
   void FailureDisposition(Job& job, const TaskSpec& t);
+  // Frees the slot of a job whose child died; the pending Finish is void.
+  std::shared_ptr<Job> TakeRunning();
+  void HardTimeLimit(std::shared_ptr<Job> job, uint64_t run);
   absl::Duration RetryCountdown(const Job& job, const TaskSpec& t) const;
   // Deferred to the event loop (solo + ETA: to the next wake-up).
   void Ack(Job& job);

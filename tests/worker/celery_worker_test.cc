@@ -331,3 +331,110 @@ TEST(CeleryWorker, A52WorkerCannotConsumeAQuorumQueueBecauseOfGlobalQos) {
 
 }  // namespace
 }  // namespace warren::testing
+
+namespace warren::testing {
+namespace {
+
+using celery::Attempt;
+using celery::CeleryApp;
+using celery::Pool;
+
+TEST(CeleryTimeLimits, AHardTimeLimitKillsTheChildAndAcksOnlyWithAcksOnFailure) {
+  for (bool acks_on_failure : {true, false}) {
+    SCOPED_TRACE(acks_on_failure);
+    BrokerHarness h;
+    h.DeclareQueue("q");
+    CeleryApp app(h.sim, {.task_acks_late = true,
+                          .task_acks_on_failure_or_timeout = acks_on_failure});
+    ASSERT_THAT(app.DefineTask({.name = "slow", .time_limit = absl::Seconds(30),
+                                .attempts = {{.duration = absl::Minutes(5)}}}),
+                IsOk());
+    ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+    auto id = app.ApplyAsync("slow", {.queue = "q"});
+    h.RunFor(absl::Seconds(30) - absl::Milliseconds(1));
+    EXPECT_EQ(app.Task(*id)->state, "PENDING");
+    h.RunFor(absl::Milliseconds(1));
+    EXPECT_EQ(app.Task(*id)->state, "FAILURE");
+    EXPECT_EQ(app.Task(*id)->result, "TimeLimitExceeded()");
+    EXPECT_EQ(h.Unacked("q"), acks_on_failure ? 0u : 1u);
+  }
+}
+
+TEST(CeleryTimeLimits, ASoftTimeLimitRaisesInsideTheBodyAndCanBeAutoretried) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim);
+  ASSERT_THAT(app.DefineTask({.name = "slow", .autoretry_for = {"SoftTimeLimitExceeded"},
+                              .retry_countdown = absl::Seconds(1), .soft_time_limit = absl::Seconds(10),
+                              .attempts = {{.duration = absl::Minutes(1)}, {}}}),
+              IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  auto id = app.ApplyAsync("slow", {.queue = "q"});
+  h.RunFor(absl::Minutes(1));
+  EXPECT_EQ(app.Task(*id)->state, "SUCCESS");
+  EXPECT_EQ(app.Task(*id)->executions, 2);
+}
+
+TEST(CeleryTimeLimits, TheSoloPoolHasNone) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim);
+  ASSERT_THAT(app.DefineTask({.name = "slow", .time_limit = absl::Seconds(1),
+                              .attempts = {{.duration = absl::Seconds(5)}}}),
+              IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .pool = Pool::kSolo, .queues = {"q"}}), IsOk());
+  auto id = app.ApplyAsync("slow", {.queue = "q"});
+  h.RunFor(absl::Seconds(10));
+  EXPECT_EQ(app.Task(*id)->state, "SUCCESS");
+}
+
+TEST(CeleryRevoke, TerminateKillsTheRunningJobAndMarksItRevoked) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim, {.task_acks_late = true});
+  ASSERT_THAT(app.DefineTask({.name = "slow", .attempts = {{.duration = absl::Minutes(5)}}}), IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  auto id = app.ApplyAsync("slow", {.queue = "q"});
+  h.RunFor(absl::Seconds(10));
+  app.Revoke(*id, /*terminate=*/true);
+  h.Flush();
+  EXPECT_EQ(app.Task(*id)->state, "REVOKED");
+  EXPECT_EQ(app.Task(*id)->result, "TaskRevokedError('terminated')");
+  EXPECT_EQ(h.Unacked("q"), 0u);
+}
+
+TEST(CeleryWorker, ARestartedWorkerPicksUpWhatTheKilledOneLeftUnacked) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim, {.task_acks_late = true});
+  ASSERT_THAT(app.DefineTask({.name = "t", .attempts = {{.duration = absl::Seconds(30)}}}), IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  auto id = app.ApplyAsync("t", {.queue = "q"});
+  h.RunFor(absl::Seconds(10));
+  ASSERT_THAT(app.KillWorker("w"), IsOk());
+  EXPECT_EQ(h.Ready("q"), 1u);
+  ASSERT_THAT(app.RestartWorker("w"), IsOk());
+  h.RunFor(absl::Minutes(1));
+  EXPECT_EQ(app.Task(*id)->state, "SUCCESS");
+  EXPECT_EQ(app.Task(*id)->executions, 2);
+}
+
+TEST(CeleryBodies, ProbabilisticOutcomesAreDrawnFromTheSeed) {
+  auto run = [](uint64_t seed) {
+    BrokerHarness h({.seed = seed});
+    h.DeclareQueue("q");
+    CeleryApp app(h.sim);
+    (void)app.DefineTask({.name = "t", .attempts = {{.kind = Attempt::Kind::kRaise, .probability = 0.5}}});
+    (void)app.StartWorker({.name = "w", .queues = {"q"}});
+    for (int i = 0; i < 64; ++i) (void)app.ApplyAsync("t", {.queue = "q"});
+    h.RunFor(absl::Seconds(5));
+    return app.TasksInState("FAILURE").size();
+  };
+  size_t failures = run(5);
+  EXPECT_EQ(failures, run(5));
+  EXPECT_GT(failures, 10u);
+  EXPECT_LT(failures, 54u);
+}
+
+}  // namespace
+}  // namespace warren::testing
