@@ -280,6 +280,11 @@ class Broker {
                            const ExchangeDeclareOptions& o);
   void DeleteExchange(const std::string& name);
   void RemoveBinding(Exchange& source, Binding* binding);
+  void AddBinding(Exchange& source, Binding binding);
+  // Removes every binding to `queue` or `exchange` (one of them non-null);
+  // returns the names of the source exchanges that lost one (to check
+  // auto-delete once the caller is done).
+  std::vector<std::string> RemoveBindingsTo(const Queue* queue, const Exchange* exchange);
   void MaybeAutoDeleteExchange(const std::string& name);
   void ApplyExchangePolicy(Exchange& x);
   // Queues a message reaches from exchange `x` (""=default), de-duplicated,

@@ -157,15 +157,8 @@ void Broker::DeleteExchange(const std::string& name) {
   if (x == nullptr) return;
   // Bindings where it is the destination go too; their sources may then
   // auto-delete.
-  std::vector<std::string> sources;
-  for (auto& [src_name, src] : exchanges_) {
-    std::vector<Binding*> doomed;
-    for (auto& b : src->bindings) {
-      if (b->exchange == x) doomed.push_back(b.get());
-    }
-    for (Binding* b : doomed) RemoveBinding(*src, b);
-    if (!doomed.empty() && src.get() != x) sources.push_back(src_name);
-  }
+  std::vector<std::string> sources = RemoveBindingsTo(nullptr, x);
+  sources.erase(std::remove(sources.begin(), sources.end(), name), sources.end());
   exchanges_.erase(name);
   Trace(TraceKind::kExchangeDeleted, {}, "", "", name);
   for (const std::string& s : sources) MaybeAutoDeleteExchange(s);
@@ -184,6 +177,28 @@ void Broker::RemoveBinding(Exchange& source, Binding* binding) {
   all.erase(std::remove_if(all.begin(), all.end(),
                            [&](const std::unique_ptr<Binding>& b) { return b.get() == binding; }),
             all.end());
+}
+
+void Broker::AddBinding(Exchange& source, Binding binding) {
+  auto b = std::make_unique<Binding>(std::move(binding));
+  b->seq = next_binding_seq_++;
+  if (source.type == ExchangeType::kDirect) source.direct_index[b->routing_key].push_back(b.get());
+  source.bindings.push_back(std::move(b));
+}
+
+std::vector<std::string> Broker::RemoveBindingsTo(const Queue* queue, const Exchange* exchange) {
+  std::vector<std::string> sources;
+  for (auto& [src_name, src] : exchanges_) {
+    std::vector<Binding*> doomed;
+    for (auto& b : src->bindings) {
+      if ((queue && b->queue == queue) || (exchange && b->exchange == exchange)) {
+        doomed.push_back(b.get());
+      }
+    }
+    for (Binding* b : doomed) RemoveBinding(*src, b);
+    if (!doomed.empty()) sources.push_back(src_name);
+  }
+  return sources;
 }
 
 void Broker::MaybeAutoDeleteExchange(const std::string& name) {
@@ -230,10 +245,7 @@ absl::Status Broker::ExchangeBind(uint64_t id, std::string_view raw_dest,
     }
   }
   if (it != src->bindings.end()) return absl::OkStatus();
-  auto b = std::make_unique<Binding>(std::move(proto));
-  b->seq = next_binding_seq_++;
-  if (src->type == ExchangeType::kDirect) src->direct_index[b->routing_key].push_back(b.get());
-  src->bindings.push_back(std::move(b));
+  AddBinding(*src, std::move(proto));
   return absl::OkStatus();
 }
 

@@ -231,15 +231,7 @@ void Broker::DeleteQueue(Queue& q, std::string_view why) {
   scheduler_.Cancel(q.ttl_timer);
   scheduler_.Cancel(q.expires_timer);
   DropAllReady(q, Cat("queue deleted: ", why));
-  std::vector<std::string> sources;
-  for (auto& [src_name, src] : exchanges_) {
-    std::vector<Binding*> doomed;
-    for (auto& b : src->bindings) {
-      if (b->queue == &q) doomed.push_back(b.get());
-    }
-    for (Binding* b : doomed) RemoveBinding(*src, b);
-    if (!doomed.empty()) sources.push_back(src_name);
-  }
+  std::vector<std::string> sources = RemoveBindingsTo(&q, nullptr);
   queues_by_id_.erase(id);
   queues_.erase(name);
   Trace(TraceKind::kQueueDeleted, {}, name, "", std::string(why));
@@ -294,15 +286,8 @@ absl::Status Broker::QueueBind(uint64_t id, std::string_view raw_queue,
     return b->queue == q && b->routing_key == routing_key && b->arguments == args;
   });
   if (exists) return absl::OkStatus();
-  auto b = std::make_unique<Binding>();
-  b->seq = next_binding_seq_++;
-  b->source = exchange;
-  b->destination = queue;
-  b->queue = q;
-  b->routing_key = routing_key;
-  b->arguments = args;
-  if (x->type == ExchangeType::kDirect) x->direct_index[b->routing_key].push_back(b.get());
-  x->bindings.push_back(std::move(b));
+  AddBinding(*x, {.source = exchange, .destination = queue, .queue = q,
+                  .routing_key = routing_key, .arguments = args});
   return absl::OkStatus();
 }
 

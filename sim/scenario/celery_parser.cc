@@ -25,21 +25,11 @@ absl::StatusOr<Attempt> ParseAttempt(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(
       c.AllowOnly({"do", "exception", "countdown_ms", "requeue", "duration_ms", "probability"}));
   Attempt a;
-  WARREN_ASSIGN_OR_RETURN(std::string kind, c.RequiredString("do"));
   static const std::pair<const char*, Attempt::Kind> kKinds[] = {
       {"succeed", Attempt::Kind::kSucceed}, {"raise", Attempt::Kind::kRaise},
       {"retry", Attempt::Kind::kRetry},     {"reject", Attempt::Kind::kReject},
       {"ignore", Attempt::Kind::kIgnore}};
-  bool found = false;
-  for (const auto& [name, k] : kKinds) {
-    if (kind == name) {
-      a.kind = k;
-      found = true;
-    }
-  }
-  if (!found) {
-    return c.Child("do").Error("one of \"succeed\", \"raise\", \"retry\", \"reject\", \"ignore\"");
-  }
+  WARREN_ASSIGN_OR_RETURN(a.kind, Choice(c, "do", kKinds));
   WARREN_ASSIGN_OR_RETURN(a.exception, c.String("exception", "RuntimeError"));
   WARREN_ASSIGN_OR_RETURN(a.countdown, c.OptionalMillis("countdown_ms"));
   WARREN_ASSIGN_OR_RETURN(a.requeue, c.Bool("requeue", false));
@@ -93,23 +83,12 @@ absl::StatusOr<TaskSpec> ParseTask(const JsonCursor& c) {
   WARREN_ASSIGN_OR_RETURN(t.retry_jitter, c.Bool("retry_jitter", true));
   WARREN_ASSIGN_OR_RETURN(t.soft_time_limit, c.OptionalMillis("soft_time_limit_ms"));
   WARREN_ASSIGN_OR_RETURN(t.time_limit, c.OptionalMillis("time_limit_ms"));
-  WARREN_ASSIGN_OR_RETURN(std::string on_failure, c.String("on_failure", "nothing"));
   static const std::pair<const char*, OnFailure> kOnFailure[] = {
       {"nothing", OnFailure::kNothing},
       {"raise_reject", OnFailure::kRaiseReject},
       {"raise_reject_requeue", OnFailure::kRaiseRejectRequeue},
       {"retry_then_reject", OnFailure::kRetryThenReject}};
-  bool found = false;
-  for (const auto& [name, v] : kOnFailure) {
-    if (on_failure == name) {
-      t.on_failure = v;
-      found = true;
-    }
-  }
-  if (!found) {
-    return c.Child("on_failure").Error(
-        "one of \"nothing\", \"raise_reject\", \"raise_reject_requeue\", \"retry_then_reject\"");
-  }
+  WARREN_ASSIGN_OR_RETURN(t.on_failure, Choice(c, "on_failure", kOnFailure, {OnFailure::kNothing}));
   WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> body, c.Array("body"));
   for (const JsonCursor& b : body) {
     WARREN_ASSIGN_OR_RETURN(Attempt a, ParseAttempt(b));
@@ -123,12 +102,9 @@ absl::StatusOr<WorkerSpec> ParseWorker(const JsonCursor& c) {
                                       "prefork_tick_ms", "solo_wakeup_ms"}));
   WorkerSpec w;
   WARREN_ASSIGN_OR_RETURN(w.name, c.RequiredString("name"));
-  WARREN_ASSIGN_OR_RETURN(std::string pool, c.String("pool", "prefork"));
-  if (pool == "solo") {
-    w.pool = Pool::kSolo;
-  } else if (pool != "prefork") {
-    return c.Child("pool").Error("\"prefork\" or \"solo\"");
-  }
+  static const std::pair<const char*, Pool> kPools[] = {{"prefork", Pool::kPrefork},
+                                                        {"solo", Pool::kSolo}};
+  WARREN_ASSIGN_OR_RETURN(w.pool, Choice(c, "pool", kPools, {Pool::kPrefork}));
   WARREN_ASSIGN_OR_RETURN(int64_t concurrency, c.Int("concurrency", 1, 1, 1024));
   w.concurrency = static_cast<int>(concurrency);
   if (c.Has("queues")) {

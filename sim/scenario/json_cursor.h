@@ -62,6 +62,28 @@ class JsonCursor {
   std::string pointer_;
 };
 
+// A string member that must be one of `choices` (name -> value); absent:
+// `fallback`, or an error when there is none. The error lists the names.
+template <typename T, size_t N>
+absl::StatusOr<T> Choice(const JsonCursor& c, std::string_view key,
+                         const std::pair<const char*, T> (&choices)[N],
+                         std::optional<T> fallback = std::nullopt) {
+  absl::StatusOr<std::optional<std::string>> got = c.OptionalString(key);
+  if (!got.ok()) return got.status();
+  if (!*got) {
+    if (fallback) return *fallback;
+    return c.RequiredString(key).status();  // its "required" message
+  }
+  std::string names;
+  for (const auto& [name, value] : choices) {
+    if (**got == name) return value;
+    names += names.empty() ? "one of \"" : ", \"";
+    names += name;
+    names += '"';
+  }
+  return c.Child(key).Error(names);
+}
+
 // "<pointer>/<key>" with RFC 6901 escaping.
 std::string JoinPointer(std::string_view base, std::string_view key);
 

@@ -65,14 +65,11 @@ absl::StatusOr<PolicySpec> ParsePolicy(const JsonCursor& c, bool* operator_polic
   WARREN_ASSIGN_OR_RETURN(p.definition, c.Table("definition"));
   WARREN_ASSIGN_OR_RETURN(int64_t priority, c.Int("priority", 0, -1000000, 1000000));
   p.priority = static_cast<int>(priority);
-  WARREN_ASSIGN_OR_RETURN(std::string apply_to, c.String("apply_to", "all"));
-  if (apply_to == "queues") {
-    p.apply_to = PolicyApplyTo::kQueues;
-  } else if (apply_to == "exchanges") {
-    p.apply_to = PolicyApplyTo::kExchanges;
-  } else if (apply_to != "all") {
-    return c.Child("apply_to").Error("\"queues\", \"exchanges\" or \"all\"");
-  }
+  static const std::pair<const char*, PolicyApplyTo> kApplyTo[] = {
+      {"queues", PolicyApplyTo::kQueues},
+      {"exchanges", PolicyApplyTo::kExchanges},
+      {"all", PolicyApplyTo::kAll}};
+  WARREN_ASSIGN_OR_RETURN(p.apply_to, Choice(c, "apply_to", kApplyTo, {PolicyApplyTo::kAll}));
   bool op = false;
   WARREN_ASSIGN_OR_RETURN(op, c.Bool("operator", false));
   if (operator_policy) *operator_policy = op;
@@ -129,23 +126,12 @@ absl::StatusOr<ClientRule> ParseRule(const JsonCursor& c) {
       r.when.header_equals = std::move(v);
     }
   }
-  WARREN_ASSIGN_OR_RETURN(std::string action, c.RequiredString("do"));
   static const std::pair<const char*, ClientAction> kActions[] = {
       {"ack", ClientAction::kAck},         {"reject", ClientAction::kReject},
       {"requeue", ClientAction::kRequeue}, {"nack", ClientAction::kNack},
       {"hold", ClientAction::kHold},       {"republish", ClientAction::kRepublish},
       {"crash", ClientAction::kCrash}};
-  bool found = false;
-  for (const auto& [name, a] : kActions) {
-    if (action == name) {
-      r.action = a;
-      found = true;
-    }
-  }
-  if (!found) {
-    return c.Child("do").Error(
-        "one of \"ack\", \"reject\", \"requeue\", \"nack\", \"hold\", \"republish\", \"crash\"");
-  }
+  WARREN_ASSIGN_OR_RETURN(r.action, Choice(c, "do", kActions));
   WARREN_ASSIGN_OR_RETURN(r.delay, c.Millis("delay_ms", absl::ZeroDuration()));
   if (r.action == ClientAction::kRepublish) {
     WARREN_ASSIGN_OR_RETURN(r.republish_exchange, c.String("exchange", ""));

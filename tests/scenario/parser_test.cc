@@ -62,7 +62,7 @@ const Bad kBad[] = {
      "f.json: /queues/0/arguments/x-message-ttl: expected {\"$type\": ..., \"value\": ...}, got "
      "{\"$type\":\"long\"}"},
     {R"({"version": 1, "policies": [{"name": "p", "pattern": ".*", "apply_to": "everything"}]})",
-     "f.json: /policies/0/apply_to: expected \"queues\", \"exchanges\" or \"all\", got "
+     "f.json: /policies/0/apply_to: expected one of \"queues\", \"exchanges\", \"all\", got "
      "\"everything\""},
     {R"({"version": 1, "timeline": [{"publish": {"count": 0}}]})",
      "f.json: /timeline/0/publish/count: expected an integer in [1, 1000000], got 0"},
