@@ -73,9 +73,12 @@ struct Exchange {
   absl::flat_hash_map<std::string, std::vector<Binding*>> direct_index;
 };
 
+struct ChannelState;
+
 struct Consumer {
   std::string tag;
   uint64_t channel = 0;
+  ChannelState* channel_state = nullptr;  // owner; outlives the consumer
   Queue* queue = nullptr;
   bool no_ack = false;
   bool exclusive = false;
@@ -138,9 +141,12 @@ struct TxOp {
   std::vector<uint64_t> tags;          // kAck / kReject / kRequeue
 };
 
+struct ConnectionState;
+
 struct ChannelState {
   uint64_t id = 0;
   uint64_t connection = 0;
+  const ConnectionState* connection_state = nullptr;  // owner; never freed before
   uint16_t number = 0;
   bool open = true;
   std::optional<CloseReason> close_reason;

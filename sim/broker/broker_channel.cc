@@ -51,6 +51,7 @@ absl::StatusOr<uint64_t> Broker::OpenChannel(uint64_t connection) {
   auto ch = std::make_unique<ChannelState>();
   ch->id = next_id_++;
   ch->connection = connection;
+  ch->connection_state = &conn;
   ch->number = conn.next_channel++;
   ch->opened = Now();
   ch->label = Cat(conn.name, "/", ch->number);

@@ -62,6 +62,7 @@ absl::StatusOr<std::string> Broker::Consume(uint64_t id, std::string_view queue,
   auto c = std::make_unique<Consumer>();
   c->tag = tag;
   c->channel = ch->id;
+  c->channel_state = ch;
   c->queue = q;
   c->no_ack = o.no_ack;
   c->exclusive = o.exclusive;

@@ -132,11 +132,11 @@ void Broker::ArmTtlTimer(Queue& q) {
 }
 
 bool Broker::HasCapacity(const Consumer& c) const {
-  const ChannelState* ch = FindChannel(c.channel);
-  if (ch == nullptr || !ch->open) return false;
+  const ChannelState* ch = c.channel_state;
+  if (!ch->open) return false;
   // A closing connection's channels take nothing more (their deliveries
   // would bounce back when the next channel closes).
-  if (!connections_.at(ch->connection)->open) return false;
+  if (!ch->connection_state->open) return false;
   if (c.no_ack) return true;
   if (c.prefetch != 0 && c.unacked >= static_cast<int64_t>(c.prefetch)) return false;
   if (ch->global_prefetch != 0 && ch->global_unacked >= ch->global_prefetch) return false;
@@ -229,7 +229,7 @@ Delivery Broker::MakeDelivery(const Queue& q, const Envelope& e, std::string con
 }
 
 void Broker::DeliverTo(Queue& q, Consumer& c, Envelope e) {
-  ChannelState& ch = *FindChannel(c.channel);
+  ChannelState& ch = *c.channel_state;
   uint64_t tag = ch.next_tag++;
   Delivery d = MakeDelivery(q, e, c.tag, tag, /*via_get=*/false);
   if (tracer_.enabled()) {
