@@ -364,6 +364,12 @@ class Broker {
   uint64_t next_id_ = 1;          // connections, channels, queues
   uint64_t next_message_id_ = 1;
   uint64_t next_binding_seq_ = 1;
+  // Nesting of synchronous dead-letter enqueues (DL -> enqueue -> expiry
+  // -> DL ...). Past a small depth the enqueue becomes an event at the same
+  // instant, so a TTL-0 ping-pong that cycle detection lets through (a
+  // "rejected" entry in the loop) is a livelock the Run* bound reports,
+  // not a stack overflow.
+  int dead_letter_depth_ = 0;
   absl::btree_map<std::string, std::unique_ptr<Exchange>, std::less<>> exchanges_;
   absl::btree_map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;
   absl::flat_hash_map<uint64_t, Queue*> queues_by_id_;

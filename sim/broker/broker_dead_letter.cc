@@ -47,7 +47,24 @@ void Broker::DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from
       kept.push_back(t);
     }
   }
+  constexpr int kMaxSynchronousDepth = 8;
+  if (dead_letter_depth_ >= kMaxSynchronousDepth) {
+    std::vector<uint64_t> ids;
+    for (Queue* t : kept) ids.push_back(t->id);
+    Later("dead-letter enqueue", [this, ids = std::move(ids), dead] {
+      for (uint64_t id : ids) {
+        if (Queue* t = FindQueueById(id)) {
+          Enqueue(*t, dead);
+        } else {
+          ledger_.MessageDropped(dead->id, "dead-letter target queue deleted");
+        }
+      }
+    });
+    return;
+  }
+  ++dead_letter_depth_;
   for (Queue* t : kept) Enqueue(*t, dead);
+  --dead_letter_depth_;
 }
 
 }  // namespace warren::internal

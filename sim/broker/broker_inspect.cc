@@ -106,6 +106,12 @@ absl::Status Broker::CheckInvariants() const {
       return absl::InternalError(Cat("queue '", name, "' TTL timer not armed for its head"));
     }
     for (const Consumer* consumer : q->consumers) {
+      if (!consumer->no_ack && consumer->prefetch != 0 &&
+          consumer->unacked > static_cast<int64_t>(consumer->prefetch)) {
+        return absl::InternalError(Cat("consumer ", consumer->tag, " on '", name, "' holds ",
+                                       consumer->unacked, " unacked over its prefetch ",
+                                       consumer->prefetch));
+      }
       const ChannelState* ch = FindChannel(consumer->channel);
       if (ch == nullptr || !ch->open || !ch->consumers.contains(consumer->tag) ||
           ch->consumers.at(consumer->tag).get() != consumer) {
