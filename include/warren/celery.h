@@ -80,8 +80,8 @@ struct TaskSpec {
   OnFailure on_failure = OnFailure::kNothing;
   // Prefork only (the solo pool has no time limits): past soft_time_limit
   // the body raises SoftTimeLimitExceeded; past time_limit the child is
-  // killed: FAILURE(TimeLimitExceeded), acked only with acks_late and
-  // acks_on_failure_or_timeout.
+  // killed: FAILURE(TimeLimitExceeded), then the usual failure disposition
+  // (acks_late: ack, or reject without acks_on_failure_or_timeout).
   std::optional<absl::Duration> soft_time_limit;
   std::optional<absl::Duration> time_limit;
   // Execution n (0-based) does attempts[min(n, size - 1)]; empty: succeed.
@@ -99,7 +99,9 @@ enum class Pool { kPrefork, kSolo };
 struct WorkerSpec {
   std::string name;
   Pool pool = Pool::kPrefork;
-  int concurrency = 1;  // solo without -c reports the CPU count (observed: 2)
+  // Prefork: pool processes. Solo runs one body at a time; concurrency only
+  // sizes its prefetch (solo without -c reports the CPU count, observed 2).
+  int concurrency = 1;
   std::vector<std::string> queues = {"celery"};
   // Prefork: an ETA task reaches the child only at the pool's maintenance
   // tick (observed every 5 s in an idle worker), phased from worker start.
@@ -107,6 +109,9 @@ struct WorkerSpec {
   // Solo: an ack/reject decided by a timer-run (ETA) task is sent only at
   // the next event-loop wake-up (observed up to 10 s; 9.5 s once).
   absl::Duration solo_wakeup = absl::Seconds(10);
+  // After a prefork child is SIGKILLed the parent notices the lost worker
+  // about this much later (observed: redelivery ~2 s after the kill).
+  absl::Duration worker_lost_delay = absl::Seconds(2);
   absl::Duration start = absl::ZeroDuration();
 };
 
@@ -158,10 +163,10 @@ class CeleryApp {
   absl::Status KillWorker(std::string_view worker);
   // SIGKILL of the prefork child running a job: WorkerLostError path.
   absl::Status KillChild(std::string_view worker);
-  // celery revoke <id>: checked on receipt (and when a pool slot frees up).
-  // With terminate, a job running in a prefork child is killed too:
-  // REVOKED('terminated'); with acks_late acked (or rejected without
-  // acks_on_failure_or_timeout).
+  // celery revoke <id>: a broadcast that workers alive now remember (each its
+  // own set; a restarted worker forgets); checked on receipt and again when
+  // a pool slot frees up. With terminate, a job running in a prefork child
+  // is killed too: REVOKED('terminated') and the message is acked.
   void Revoke(std::string_view task_id, bool terminate = false);
   // Starts a worker that was killed (or crashed) again, with its spec.
   absl::Status RestartWorker(std::string_view worker);

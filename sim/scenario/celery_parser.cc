@@ -67,10 +67,8 @@ absl::StatusOr<TaskSpec> ParseTask(const JsonCursor& c) {
     WARREN_RETURN_IF_ERROR(k.AllowOnly({"max_retries", "countdown_ms"}));
     WARREN_ASSIGN_OR_RETURN(t.retry_countdown, k.OptionalMillis("countdown_ms"));
     if (k.Has("max_retries")) {
-      WARREN_ASSIGN_OR_RETURN(std::optional<int> m, OptionalCount(k, "max_retries", std::nullopt));
-      // retry_kwargs max_retries=None also means forever.
-      t.retry_max_retries = m;
-      if (!m) t.max_retries.reset();
+      // retry_kwargs max_retries=None falls back to the task's max_retries.
+      WARREN_ASSIGN_OR_RETURN(t.retry_max_retries, OptionalCount(k, "max_retries", std::nullopt));
     }
   }
   if (c.Has("retry_backoff") && c.Child("retry_backoff").value().is_boolean()) {

@@ -115,7 +115,8 @@ absl::StatusOr<std::string> CeleryApp::Impl::Publish(std::string_view task,
   }
   absl::Time now = sim_.Now();
   std::optional<absl::Time> eta = o.eta;
-  if (o.countdown) eta = now + *o.countdown;
+  // amqp.py: `if countdown:` -- a zero countdown sets no eta at all.
+  if (o.countdown && *o.countdown > absl::ZeroDuration()) eta = now + *o.countdown;
   std::optional<absl::Time> expires = o.expires_at;
   if (o.expires) expires = now + *o.expires;
   std::optional<std::string> expiration;
@@ -134,7 +135,9 @@ absl::Status CeleryApp::Impl::PublishRetry(const Job& job, absl::Time eta) {
   // Same id, retries + 1; to the same queue through the default exchange
   // when it arrived that way, else to the delivery's exchange/routing key.
   const Message& m = *job.delivery.message;
-  return PublishMessage(job.id, job.task, job.retries + 1, eta, job.expires, m.exchange,
+  std::optional<absl::Time> header_eta;
+  if (eta > sim_.Now()) header_eta = eta;  // countdown 0: no eta header
+  return PublishMessage(job.id, job.task, job.retries + 1, header_eta, job.expires, m.exchange,
                         m.exchange.empty() ? job.delivery.queue : m.routing_key, std::nullopt);
 }
 
@@ -187,9 +190,10 @@ absl::Status CeleryApp::KillChild(std::string_view name) {
 }
 
 void CeleryApp::Revoke(std::string_view id, bool terminate) {
-  impl_->revoked_.emplace(id);
-  if (!terminate) return;
-  for (const auto& w : impl_->workers_) w->Terminate(std::string(id));
+  for (const auto& w : impl_->workers_) {
+    w->AddRevoked(std::string(id));
+    if (terminate) w->Terminate(std::string(id));
+  }
 }
 
 absl::Status CeleryApp::RestartWorker(std::string_view name) {

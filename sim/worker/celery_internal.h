@@ -42,7 +42,6 @@ class CeleryApp::Impl {
   Simulation& sim() { return sim_; }
   const AppConfig& config() const { return config_; }
   const TaskSpec* FindTask(std::string_view name) const;
-  bool IsRevoked(const std::string& id) const { return revoked_.contains(id); }
 
   // Backend writes (celery_taskmeta) and counters.
   TaskState& Row(const std::string& id, const std::string& task);
@@ -61,7 +60,6 @@ class CeleryApp::Impl {
   internal::Random random_;
   std::map<std::string, TaskSpec, std::less<>> tasks_;
   std::map<std::string, TaskState, std::less<>> rows_;
-  std::set<std::string, std::less<>> revoked_;
   std::vector<CeleryEvent> events_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::optional<Connection> producer_conn_;

@@ -29,6 +29,7 @@ bool Worker::acks_late(const TaskSpec& t) const {
 }
 
 absl::Status Worker::Start() {
+  revoked_.clear();  // a new process knows no revokes
   alive_ = true;
   started_ = app_.sim().Now();
   return Connect();
@@ -38,7 +39,7 @@ absl::Status Worker::Connect() {
   if (conn_ && conn_->is_open()) (void)conn_->Close();
   ++session_;
   pending_.clear();
-  running_.reset();
+  running_.clear();
   busy_ = 0;
   conn_ = app_.sim().Connect(spec_.name);
   absl::StatusOr<Channel> ch = conn_->OpenChannel();
@@ -46,10 +47,9 @@ absl::Status Worker::Connect() {
   ch_ = *ch;
   ch_->OnClose([this, session = session_](const CloseReason& reason) {
     if (!alive_ || session != session_) return;
-    app_.Event("worker-reconnected", "", spec_.name,
-               Cat("channel closed by the broker: ", static_cast<int>(reason.code), " ",
-                   reason.text));
-    (void)Connect();
+    // Celery 5.2: "Unrecoverable error: PreconditionFailed(406 ...)" and the
+    // worker process exits; its connection drops and RabbitMQ requeues.
+    Die(Cat("CRITICAL Unrecoverable error: ", static_cast<int>(reason.code), " ", reason.text));
   });
   prefetch_ = spec_.concurrency * app_.config().worker_prefetch_multiplier;
   // Celery applies QoS globally on RabbitMQ (qos_semantics_matches_spec is
@@ -73,65 +73,71 @@ void Worker::Die(std::string why) {
   app_.Event("worker-offline", "", spec_.name, std::move(why));
   if (conn_ && conn_->is_open()) (void)conn_->Close();
   pending_.clear();
-  running_.reset();
+  running_.clear();
 }
 
 absl::Status Worker::KillChild() {
-  if (!alive_ || running_ == nullptr) {
-    return absl::FailedPreconditionError(Cat("worker ", spec_.name, " runs no job"));
-  }
   if (spec_.pool != Pool::kPrefork) {
     return absl::FailedPreconditionError("only a prefork pool has child processes");
   }
-  std::shared_ptr<Job> job = TakeRunning();
-  const TaskSpec& t = *app_.FindTask(job->task);
-  app_.Event("worker-lost", job->id, spec_.name, "WorkerLostError: the child was SIGKILLed");
-  if (acks_late(t) && t.reject_on_worker_lost) {
-    Reject(*job, /*requeue=*/true);
-  } else {
-    app_.MarkState(*job, "FAILURE", "WorkerLostError");
-    FailureDisposition(*job, t);
+  if (!alive_ || running_.empty()) {
+    return absl::FailedPreconditionError(Cat("worker ", spec_.name, " runs no job"));
   }
-  Pump();
+  std::shared_ptr<Job> job = TakeRunning(running_.front());  // the oldest job's child
+  // The parent notices the lost child a little later (worker_lost_delay).
+  app_.sim().ScheduleAfter(spec_.worker_lost_delay, [this, job, session = session_] {
+    if (!alive_ || session != session_) return;
+    const TaskSpec& t = *app_.FindTask(job->task);
+    app_.Event("worker-lost", job->id, spec_.name, "WorkerLostError: the child was SIGKILLed");
+    if (acks_late(t) && t.reject_on_worker_lost) {
+      Reject(*job, /*requeue=*/true);
+    } else {
+      app_.MarkState(*job, "FAILURE", "WorkerLostError");
+      FailureDisposition(*job, t);
+    }
+    Pump();
+  });
   return absl::OkStatus();
 }
 
-std::shared_ptr<Job> Worker::TakeRunning() {
-  std::shared_ptr<Job> job = std::move(running_);
-  running_.reset();
-  job->run = 0;  // the pending Finish becomes a no-op
+std::shared_ptr<Job> Worker::TakeRunning(const std::shared_ptr<Job>& job) {
+  std::shared_ptr<Job> taken = job;
+  running_.erase(std::remove(running_.begin(), running_.end(), job), running_.end());
+  taken->run = 0;  // its pending Finish becomes a no-op
   --busy_;
-  return job;
+  return taken;
 }
 
 void Worker::Terminate(const std::string& task_id) {
-  if (!alive_ || spec_.pool != Pool::kPrefork || !running_ || running_->id != task_id) return;
-  std::shared_ptr<Job> job = TakeRunning();
-  const TaskSpec& t = *app_.FindTask(job->task);
+  if (!alive_ || spec_.pool != Pool::kPrefork) return;
+  auto it = std::find_if(running_.begin(), running_.end(),
+                         [&](const std::shared_ptr<Job>& j) { return j->id == task_id; });
+  if (it == running_.end()) return;
+  std::shared_ptr<Job> job = TakeRunning(*it);
   app_.MarkState(*job, "REVOKED", "TaskRevokedError('terminated')");
   app_.Event("task-revoked", job->id, spec_.name, "terminated");
-  FailureDisposition(*job, t);
+  Ack(*job);  // _announce_revoked acknowledges unconditionally
   Pump();
 }
 
 void Worker::HardTimeLimit(std::shared_ptr<Job> job, uint64_t run) {
-  if (!alive_ || job->run != run || running_ != job) return;
-  TakeRunning();
+  if (!alive_ || job->run != run ||
+      std::find(running_.begin(), running_.end(), job) == running_.end()) {
+    return;
+  }
+  TakeRunning(job);
   const TaskSpec& t = *app_.FindTask(job->task);
   app_.MarkState(*job, "FAILURE", "TimeLimitExceeded()");
   app_.Event("task-failed", job->id, spec_.name, "TimeLimitExceeded: the child was killed");
-  // Request.on_timeout: acknowledge only with acks_late and
-  // acks_on_failure_or_timeout; otherwise nothing is sent.
-  if (acks_late(t) &&
-      t.acks_on_failure_or_timeout.value_or(app_.config().task_acks_on_failure_or_timeout)) {
-    Ack(*job);
-  }
+  // billiard's on_hard_timeout reports the job failed first
+  // (Request.on_failure), then on_timeout, whose ack is then a no-op.
+  FailureDisposition(*job, t);
   Pump();
 }
 
 bool Worker::RevokedOrExpired(Job& job) {
   bool expired = job.expires && *job.expires <= app_.sim().Now();
-  if (!expired && !app_.IsRevoked(job.id)) return false;
+  if (!expired && !revoked_.contains(job.id)) return false;
   app_.MarkState(job, "REVOKED",
                  expired ? "TaskRevokedError('expired')" : "TaskRevokedError('revoked')");
   app_.Event("task-revoked", job.id, spec_.name, expired ? "expired" : "revoked");
@@ -162,12 +168,15 @@ void Worker::OnDelivery(const Delivery& d) {
   }
   if (RevokedOrExpired(*job)) return;
   absl::Time now = app_.sim().Now();
-  if (job->eta && *job->eta > now) {
+  if (job->eta) {
+    // strategy.py: any eta (even a past one) goes through the timer and
+    // bumps the prefetch.
     // Held delivered-unacked until the ETA; the prefetch grows by one so
     // other messages still flow.
     ++prefetch_;
     (void)ch_->BasicQos({.prefetch_count = static_cast<uint16_t>(prefetch_), .global = true});
-    app_.sim().ScheduleAfter(EtaDispatchTime(*job->eta) - now, [this, job] {
+    app_.sim().ScheduleAfter(std::max(EtaDispatchTime(*job->eta) - now, absl::ZeroDuration()),
+                             [this, job] {
       if (!alive_ || job->session != session_) return;
       --prefetch_;
       (void)ch_->BasicQos({.prefetch_count = static_cast<uint16_t>(prefetch_), .global = true});
@@ -194,7 +203,7 @@ void Worker::Enqueue(std::shared_ptr<Job> job) {
 }
 
 void Worker::Pump() {
-  while (alive_ && busy_ < spec_.concurrency && !pending_.empty()) {
+  while (alive_ && busy_ < slots() && !pending_.empty()) {
     std::shared_ptr<Job> job = pending_.front();
     pending_.pop_front();
     if (RevokedOrExpired(*job)) continue;  // checked again when a slot frees up
@@ -206,7 +215,7 @@ void Worker::Execute(std::shared_ptr<Job> job) {
   const TaskSpec& t = *app_.FindTask(job->task);
   ++busy_;
   job->run = ++runs_;
-  running_ = job;
+  running_.push_back(job);
   TaskState& row = app_.Row(job->id, job->task);
   int n = row.executions++;
   app_.Event("task-started", job->id, spec_.name, Cat("retries=", job->retries));
@@ -230,8 +239,9 @@ void Worker::Execute(std::shared_ptr<Job> job) {
     }
     if (t.soft_time_limit && a.duration > *t.soft_time_limit &&
         (!t.time_limit || *t.soft_time_limit < *t.time_limit)) {
-      a = {.kind = Attempt::Kind::kRaise, .exception = "SoftTimeLimitExceeded",
-           .duration = *t.soft_time_limit};
+      a.kind = Attempt::Kind::kRaise;
+      a.exception = "SoftTimeLimitExceeded";
+      a.duration = *t.soft_time_limit;
     }
   }
   app_.sim().ScheduleAfter(a.duration, [this, job, run, &t, a] {
@@ -248,8 +258,7 @@ void Worker::SendEarlyAckIfPending(Job& job) {
 }
 
 void Worker::Finish(std::shared_ptr<Job> job, const TaskSpec& t, const Attempt& a) {
-  --busy_;
-  if (running_ == job) running_.reset();
+  TakeRunning(job);
   switch (a.kind) {
     case Attempt::Kind::kSucceed:
       SendEarlyAckIfPending(*job);
@@ -267,15 +276,17 @@ void Worker::Finish(std::shared_ptr<Job> job, const TaskSpec& t, const Attempt& 
       Reject(*job, a.requeue);
       break;
     case Attempt::Kind::kRetry:
+      // An explicit self.retry(): max_retries and default_retry_delay.
       SendEarlyAckIfPending(*job);
-      Retry(*job, t, a.exception, a.countdown);
+      Retry(*job, t, a.exception, a.countdown.value_or(t.default_retry_delay), t.max_retries);
       break;
     case Attempt::Kind::kRaise: {
       bool autoretry = std::find(t.autoretry_for.begin(), t.autoretry_for.end(), a.exception) !=
                        t.autoretry_for.end();
       if (autoretry) {
         SendEarlyAckIfPending(*job);
-        Retry(*job, t, a.exception, std::nullopt);
+        Retry(*job, t, a.exception, AutoRetryCountdown(*job, t),
+              t.retry_max_retries ? t.retry_max_retries : t.max_retries);
       } else {
         Failure(*job, t, a.exception);
       }
@@ -285,9 +296,9 @@ void Worker::Finish(std::shared_ptr<Job> job, const TaskSpec& t, const Attempt& 
   Pump();
 }
 
-absl::Duration Worker::RetryCountdown(const Job& job, const TaskSpec& t) const {
-  if (t.retry_countdown) return *t.retry_countdown;
+absl::Duration Worker::AutoRetryCountdown(const Job& job, const TaskSpec& t) const {
   if (t.retry_backoff > 0) {
+    // autoretry.py: backoff overrides retry_kwargs' countdown.
     // countdown = min(backoff_max, factor * 2 ** retries); jitter: uniform
     // integer in [0, countdown] from the simulation-seeded PRNG.
     double seconds = t.retry_backoff * std::pow(2.0, job.retries);
@@ -296,34 +307,34 @@ absl::Duration Worker::RetryCountdown(const Job& job, const TaskSpec& t) const {
     if (t.retry_jitter) countdown = static_cast<int64_t>(app_.Jitter(countdown));
     return absl::Seconds(countdown);
   }
-  return t.default_retry_delay;
+  return t.retry_countdown.value_or(t.default_retry_delay);
 }
 
-void Worker::Retry(Job& job, const TaskSpec& t, const std::string& exc,
-                   std::optional<absl::Duration> countdown) {
-  std::optional<int> max = t.retry_max_retries ? t.retry_max_retries : t.max_retries;
-  if (max && job.retries + 1 > *max) {
-    Failure(job, t, exc);  // the original exception is re-raised
-    return;
-  }
-  if (job.expires) {
-    // Celery 5.2.6 re-sends `expires` as a string; the publish raises
-    // TypeError, which Task.retry turns into Reject(requeue=False).
-    app_.Event("task-rejected", job.id, spec_.name,
-               "retry publish failed: TypeError (Celery 5.2.6 expires bug)");
-    Reject(job, false);
-    return;
-  }
-  absl::Duration cd = countdown.value_or(RetryCountdown(job, t));
-  if (absl::Status s = app_.PublishRetry(job, app_.sim().Now() + cd); !s.ok()) {
+void Worker::PublishRetryOrReject(Job& job, const std::string& exc, absl::Duration countdown) {
+  absl::Status s = job.expires
+                       // Celery 5.2.6 re-sends `expires` as a string; the
+                       // publish raises TypeError -> Reject(requeue=False).
+                       ? absl::InvalidArgumentError("TypeError (Celery 5.2.6 expires bug)")
+                       : app_.PublishRetry(job, app_.sim().Now() + countdown);
+  if (!s.ok()) {
     app_.Event("task-rejected", job.id, spec_.name, Cat("retry publish failed: ", s.message()));
     Reject(job, false);
     return;
   }
   app_.MarkState(job, "RETRY", Cat(exc, "()"));
   app_.Event("task-retried", job.id, spec_.name,
-             Cat(exc, ": Retry in ", absl::ToInt64Seconds(cd), "s"));
-  if (acks_late(t)) Ack(job);
+             Cat(exc, ": Retry in ", absl::ToInt64Seconds(countdown), "s"));
+}
+
+void Worker::Retry(Job& job, const TaskSpec& t, const std::string& exc, absl::Duration countdown,
+                   std::optional<int> max_retries) {
+  if (max_retries && job.retries + 1 > *max_retries) {
+    Failure(job, t, exc);  // the original exception is re-raised
+    return;
+  }
+  bool had_expires = job.expires.has_value();
+  PublishRetryOrReject(job, exc, countdown);
+  if (!had_expires && acks_late(t)) Ack(job);  // Request.on_retry
 }
 
 void Worker::Failure(Job& job, const TaskSpec& t, const std::string& exc) {
@@ -340,35 +351,40 @@ void Worker::Failure(Job& job, const TaskSpec& t, const std::string& exc) {
       // runs again outside the request and raises Reject again.
       bool requeue = t.on_failure == OnFailure::kRaiseRejectRequeue;
       app_.MarkState(job, "FAILURE", requeue ? "Reject(requeue=True)" : "Reject()");
-      Escaped(job, t, /*is_reject=*/true, requeue, exc);
+      Escaped(job, t, Escape::kReject, requeue, exc);
       return;
     }
     case OnFailure::kRetryThenReject: {
-      std::optional<int> max = t.retry_max_retries ? t.retry_max_retries : t.max_retries;
-      bool retry = !max || job.retries < *max;
+      // First call, inside the request: self.retry() publishes and raises
+      // Retry while retries < max_retries, else the code raises Reject().
+      // A failed retry publish (the expires bug) raises Reject too.
+      bool retry = !t.max_retries || job.retries < *t.max_retries;
+      bool published = false;
       if (retry && !job.expires) {
-        // self.retry() inside the request publishes, then raises Retry.
-        if (app_.PublishRetry(job, app_.sim().Now() + RetryCountdown(job, t)).ok()) {
+        published = app_.PublishRetry(job, app_.sim().Now() + t.default_retry_delay).ok();
+        if (published) {
           app_.Event("task-retried", job.id, spec_.name, Cat(exc, " (retried from on_failure)"));
         }
       }
-      app_.MarkState(job, "FAILURE", retry ? "Retry()" : "Reject()");
-      // The second call runs outside the request (retries == 0): self.retry
-      // is called directly and re-raises the original exception.
-      Escaped(job, t, /*is_reject=*/false, false, exc);
+      Escape first = published ? Escape::kRetry : Escape::kReject;
+      app_.MarkState(job, "FAILURE", first == Escape::kRetry ? "Retry()" : "Reject()");
+      // Second call, outside the request (retries == 0): self.retry(exc=...)
+      // is called directly and re-raises what the first call raised.
+      Escaped(job, t, first, false, exc);
       return;
     }
   }
 }
 
-void Worker::Escaped(Job& job, const TaskSpec& t, bool is_reject, bool requeue,
+void Worker::Escaped(Job& job, const TaskSpec& t, Escape what, bool requeue,
                      const std::string& exc) {
+  const char* name = what == Escape::kReject ? "Reject" : what == Escape::kRetry ? "Retry" : nullptr;
   if (spec_.pool == Pool::kPrefork) {
     // billiard reports it as the job's error: parent Request.on_failure.
-    if (is_reject) {
-      Reject(job, requeue);
-    } else {
-      FailureDisposition(job, t);
+    switch (what) {
+      case Escape::kReject: Reject(job, requeue); break;
+      case Escape::kRetry: if (acks_late(t)) Ack(job); break;  // Request.on_retry
+      case Escape::kException: FailureDisposition(job, t); break;
     }
     return;
   }
@@ -377,11 +393,11 @@ void Worker::Escaped(Job& job, const TaskSpec& t, bool is_reject, bool requeue,
     // reject is ever sent (the early ack, if any, was already queued).
     SendEarlyAckIfPending(job);
     app_.Event("task-failed", job.id, spec_.name,
-               Cat("Error in timer: ", is_reject ? "Reject" : exc, " (swallowed, left unacked)"));
+               Cat("Error in timer: ", name ? name : exc, " (swallowed, left unacked)"));
     return;
   }
   // Straight from a delivery: the exception escapes the event loop.
-  Die(Cat("CRITICAL Unrecoverable error: ", is_reject ? "Reject" : exc));
+  Die(Cat("CRITICAL Unrecoverable error: ", name ? name : exc));
 }
 
 void Worker::FailureDisposition(Job& job, const TaskSpec& t) {

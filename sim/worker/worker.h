@@ -7,7 +7,9 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "sim/worker/celery_internal.h"
 
@@ -18,11 +20,11 @@ class Worker {
   Worker(CeleryApp::Impl& app, WorkerSpec spec) : app_(app), spec_(std::move(spec)) {}
   const std::string& name() const { return spec_.name; }
   absl::Status Start();
-  // Connects (again), sets QoS and consumes. A broker-closed channel (e.g.
-  // the 406 consumer timeout) makes the worker reconnect, as Celery's
-  // consumer restarts; jobs of the old connection are forgotten (RabbitMQ
-  // requeued their messages).
+  // Connects, sets QoS and consumes. A broker-closed channel (e.g. the 406
+  // consumer timeout) is an "Unrecoverable error": the worker exits.
   absl::Status Connect();
+  // revoke: a broadcast only live workers receive; each keeps its own set.
+  void AddRevoked(const std::string& task_id) { if (alive_) revoked_.insert(task_id); }
   void Die(std::string why);  // the process exits: its connection closes
   absl::Status KillChild();   // SIGKILL of the child running a job
   bool alive() const { return alive_; }
@@ -37,17 +39,19 @@ class Worker {
   void Pump();
   void Execute(std::shared_ptr<Job> job);
   void Finish(std::shared_ptr<Job> job, const TaskSpec& t, const Attempt& a);
-  void Retry(Job& job, const TaskSpec& t, const std::string& exc,
-             std::optional<absl::Duration> countdown);
+  void Retry(Job& job, const TaskSpec& t, const std::string& exc, absl::Duration countdown,
+             std::optional<int> max_retries);
   void Failure(Job& job, const TaskSpec& t, const std::string& exc);
-  // An exception left the tracer after the second on_failure call.
-  void Escaped(Job& job, const TaskSpec& t, bool is_reject, bool requeue,
-               const std::string& exc);
+  // What left the tracer after the second on_failure call.
+  enum class Escape { kReject, kRetry, kException };
+  void Escaped(Job& job, const TaskSpec& t, Escape what, bool requeue, const std::string& exc);
+  absl::Duration AutoRetryCountdown(const Job& job, const TaskSpec& t) const;
   void FailureDisposition(Job& job, const TaskSpec& t);
   // Frees the slot of a job whose child died; the pending Finish is void.
-  std::shared_ptr<Job> TakeRunning();
+  std::shared_ptr<Job> TakeRunning(const std::shared_ptr<Job>& job);
+  int slots() const { return spec_.pool == Pool::kSolo ? 1 : spec_.concurrency; }
   void HardTimeLimit(std::shared_ptr<Job> job, uint64_t run);
-  absl::Duration RetryCountdown(const Job& job, const TaskSpec& t) const;
+  void PublishRetryOrReject(Job& job, const std::string& exc, absl::Duration countdown);
   // Deferred to the event loop (solo + ETA: to the next wake-up).
   void Ack(Job& job);
   void Reject(Job& job, bool requeue);
@@ -64,7 +68,8 @@ class Worker {
   int prefetch_ = 0;
   int busy_ = 0;
   std::deque<std::shared_ptr<Job>> pending_;
-  std::shared_ptr<Job> running_;  // the job a prefork child runs (concurrency 1 view)
+  std::vector<std::shared_ptr<Job>> running_;  // jobs in pool slots, oldest first
+  std::set<std::string> revoked_;
   uint64_t runs_ = 0;
   uint64_t session_ = 0;
 };

@@ -96,17 +96,36 @@ TEST_F(SeedTopology, AcksLatePlainExceptionIsAckedByDefaultAndDeadLetteredWhenCo
   }
 }
 
-TEST_F(SeedTopology, RetryFromOnFailureNeverReachesTheDlqEvenWithAcksLate) {
+// The seed claims a retry from on_failure keeps the final Reject out of the
+// DLQ. In 5.2.6 the second on_failure call re-raises what the first raised:
+// Retry (acked by Request.on_retry) while retrying, then Reject, which the
+// prefork parent turns into reject(requeue=False): the DLQ gets it.
+TEST_F(SeedTopology, RetryInsideOnFailureStillDeadLettersTheFinalRejectWithAcksLate) {
   CeleryApp app(h.sim);
   TaskSpec t = FlakyWork(OnFailure::kRetryThenReject, true);
   t.autoretry_for.clear();  // the seed's RetryInFailureTask retries from on_failure
+  t.default_retry_delay = absl::Seconds(1);  // self.retry(exc=exc, countdown=1)
+  ASSERT_THAT(app.DefineTask(t), IsOk());
+  StartPrefork(app);
+  auto id = app.ApplyAsync("flaky_work", {.queue = "task_queue"});
+  h.RunFor(absl::Minutes(5));
+  EXPECT_EQ(app.Task(*id)->executions, 4);
+  EXPECT_EQ(app.Task(*id)->published, 4);
+  EXPECT_EQ(h.Ready("dlq"), 1u);
+  EXPECT_EQ(h.Ready("task_queue") + h.Unacked("task_queue"), 0u);
+}
+
+TEST_F(SeedTopology, RetryInsideOnFailureWithoutAcksLateLosesTheMessage) {
+  CeleryApp app(h.sim);
+  TaskSpec t = FlakyWork(OnFailure::kRetryThenReject);
+  t.autoretry_for.clear();
+  t.default_retry_delay = absl::Seconds(1);
   ASSERT_THAT(app.DefineTask(t), IsOk());
   StartPrefork(app);
   auto id = app.ApplyAsync("flaky_work", {.queue = "task_queue"});
   h.RunFor(absl::Minutes(5));
   EXPECT_EQ(app.Task(*id)->executions, 4);
   EXPECT_THAT(h.Bodies("dlq"), IsEmpty());
-  EXPECT_EQ(h.Ready("task_queue") + h.Unacked("task_queue"), 0u);
 }
 
 TEST(CeleryEta, AnEtaMessageStaysDeliveredUnackedDuringTheCountdown) {
@@ -273,7 +292,7 @@ TEST(CeleryWorkerLost, RejectOnWorkerLostRequeuesWithoutAFailureRow) {
   auto id = app.ApplyAsync("t", {.queue = "q"});
   h.RunFor(absl::Seconds(10));
   ASSERT_THAT(app.KillChild("w"), IsOk());
-  h.Flush();
+  h.RunFor(absl::Seconds(2));  // the parent notices the lost child
   EXPECT_EQ(app.Task(*id)->state, "PENDING");
   EXPECT_GE(app.Task(*id)->executions, 2);  // requeued and picked up again
 }
@@ -287,7 +306,7 @@ TEST(CeleryWorkerLost, WithoutRejectOnWorkerLostTheTaskFailsAndIsAcked) {
   auto id = app.ApplyAsync("t", {.queue = "q"});
   h.RunFor(absl::Seconds(10));
   ASSERT_THAT(app.KillChild("w"), IsOk());
-  h.Flush();
+  h.RunFor(absl::Seconds(2));  // the parent notices the lost child
   EXPECT_EQ(app.Task(*id)->state, "FAILURE");
   EXPECT_EQ(app.Task(*id)->result, "WorkerLostError");
   EXPECT_EQ(h.Ready("q") + h.Unacked("q"), 0u);
@@ -306,15 +325,16 @@ TEST(CeleryWorker, KillingTheWholeWorkerRequeuesItsUnackedMessages) {
   EXPECT_EQ(h.Ready("q"), 3u);
 }
 
-TEST(CeleryWorker, RevokedTasksAreAckedOnReceiptWithoutRunning) {
+TEST(CeleryWorker, ARevokedEtaTaskIsAckedWhenItsTimerFiresWithoutRunning) {
   BrokerHarness h;
   h.DeclareQueue("q");
   CeleryApp app(h.sim);
   ASSERT_THAT(app.DefineTask({.name = "t"}), IsOk());
-  auto id = app.ApplyAsync("t", {.queue = "q"});
-  app.Revoke(*id);
   ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
-  h.RunFor(absl::Seconds(1));
+  auto id = app.ApplyAsync("t", {.queue = "q", .countdown = absl::Seconds(10)});
+  h.RunFor(absl::Seconds(5));
+  app.Revoke(*id);
+  h.RunFor(absl::Seconds(10));
   EXPECT_EQ(app.Task(*id)->state, "REVOKED");
   EXPECT_EQ(app.Task(*id)->executions, 0);
   EXPECT_EQ(h.Ready("q") + h.Unacked("q"), 0u);
@@ -339,11 +359,13 @@ using celery::Attempt;
 using celery::CeleryApp;
 using celery::Pool;
 
-TEST(CeleryTimeLimits, AHardTimeLimitKillsTheChildAndAcksOnlyWithAcksOnFailure) {
+TEST(CeleryTimeLimits, AHardTimeLimitKillsTheChildThenTheFailureDispositionApplies) {
   for (bool acks_on_failure : {true, false}) {
     SCOPED_TRACE(acks_on_failure);
     BrokerHarness h;
-    h.DeclareQueue("q");
+    h.DeclareQueue("dlq");
+    h.DeclareQueue("q", {{"x-dead-letter-exchange", S("")},
+                         {"x-dead-letter-routing-key", S("dlq")}});
     CeleryApp app(h.sim, {.task_acks_late = true,
                           .task_acks_on_failure_or_timeout = acks_on_failure});
     ASSERT_THAT(app.DefineTask({.name = "slow", .time_limit = absl::Seconds(30),
@@ -356,7 +378,10 @@ TEST(CeleryTimeLimits, AHardTimeLimitKillsTheChildAndAcksOnlyWithAcksOnFailure) 
     h.RunFor(absl::Milliseconds(1));
     EXPECT_EQ(app.Task(*id)->state, "FAILURE");
     EXPECT_EQ(app.Task(*id)->result, "TimeLimitExceeded()");
-    EXPECT_EQ(h.Unacked("q"), acks_on_failure ? 0u : 1u);
+    h.Flush();
+    // Acked, or rejected into the dead-letter queue.
+    EXPECT_EQ(h.Unacked("q"), 0u);
+    EXPECT_EQ(h.Ready("dlq"), acks_on_failure ? 0u : 1u);
   }
 }
 
