@@ -69,6 +69,9 @@ struct Message {
   std::vector<std::string> routing_keys;
   BasicProperties properties;  // BCC already stripped
   std::string body;
+  // properties.expiration as validated at publish, so queues need not parse
+  // it again per copy. Unset when there is no expiration.
+  std::optional<int64_t> expiration_ms;
 };
 using MessageRef = std::shared_ptr<const Message>;
 

@@ -5,7 +5,6 @@
 
 #include "sim/core/strings.h"
 #include "sim/broker/broker.h"
-#include "sim/broker/expiration.h"
 #include "sim/broker/methods.h"
 
 namespace warren::internal {
@@ -36,10 +35,7 @@ Envelope Broker::MakeEnvelope(Queue& q, const MessageRef& m) {
   e.copy = ledger_.NewCopy(m->id, q.ledger_index, Now());
   e.position = q.next_position++;
   std::optional<int64_t> ttl = q.config.message_ttl_ms;
-  if (m->properties.expiration) {
-    auto parsed = ParseExpiration(*m->properties.expiration);
-    if (const int64_t* ms = std::get_if<int64_t>(&parsed)) ttl = ttl ? std::min(*ttl, *ms) : *ms;
-  }
+  if (m->expiration_ms) ttl = ttl ? std::min(*ttl, *m->expiration_ms) : *m->expiration_ms;
   if (ttl) {
     int64_t ms = (q.is_quorum() && *ttl == 0) ? 1 : *ttl;
     e.deadline = Now() + absl::Milliseconds(ms);

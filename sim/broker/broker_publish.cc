@@ -62,8 +62,10 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
                              "' but authenticated user was '", conn.user, "'"),
                 m);
   }
+  std::optional<int64_t> expiration_ms;
   if (p.properties.expiration) {
     auto parsed = ParseExpiration(*p.properties.expiration);
+    if (const int64_t* ms = std::get_if<int64_t>(&parsed)) expiration_ms = *ms;
     if (auto* reason = std::get_if<std::string>(&parsed)) {
       return Fail(*ch, ReplyCode::kPreconditionFailed,
                   Cat("invalid expiration '", *p.properties.expiration, "': ", *reason),
@@ -93,6 +95,7 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
   msg->properties = std::move(p.properties);
   if (msg->properties.headers) msg->properties.headers->Erase("BCC");
   msg->body = std::move(p.body);
+  msg->expiration_ms = expiration_ms;
   MessageRef ref = msg;
 
   ledger_.Published();

@@ -109,6 +109,7 @@ Message MakeDeadLetter(const Message& original, std::string_view queue, DeathRea
   }
   m.properties.headers = std::move(headers);
   m.properties.expiration.reset();
+  m.expiration_ms.reset();
   return m;
 }
 

@@ -74,6 +74,14 @@ TEST_F(SeedTopology, WithAcksLateTheFinalRejectDeadLettersOnce) {
   EXPECT_THAT(dlq[0], HasHeader("x-first-death-reason", S("rejected")));
   EXPECT_THAT(dlq[0], HasHeader("retries", I(3)));
   EXPECT_THAT(dlq[0], HasHeader("id", S(*id)));
+  // The Celery event feed is in the broker trace too, in order.
+  std::vector<std::string> celery;
+  for (const TraceEvent& e : h.sim.trace()) {
+    if (e.kind == TraceKind::kCelery) celery.push_back(e.detail.substr(0, e.detail.find(' ')));
+  }
+  EXPECT_EQ(std::count(celery.begin(), celery.end(), "task-retried"), 3);
+  EXPECT_EQ(celery.front(), "task-sent");
+  EXPECT_EQ(celery.back(), "task-failed");
 }
 
 TEST_F(SeedTopology, AcksLatePlainExceptionIsAckedByDefaultAndDeadLetteredWhenConfigured) {
