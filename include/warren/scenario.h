@@ -22,6 +22,7 @@
 #include "warren/celery.h"
 #include "warren/field_value.h"
 #include "warren/message.h"
+#include "warren/observation.h"
 #include "warren/options.h"
 #include "warren/trace.h"
 
@@ -125,6 +126,7 @@ struct ScenarioStep {
   Publishing publish;   // kPublish
   int count = 1;        // kPublish: how many copies to publish
   std::string label;    // kPublish: names the message(s) for fate checks
+  bool confirm = false; // kPublish: confirm.select the publisher channel first
   PolicySpec policy;    // kSetPolicy; kClearPolicy uses policy.name
   bool operator_policy = false;
   ScenarioExchange exchange;  // kDeclareExchange, kDeleteExchange (name)
@@ -218,6 +220,9 @@ struct ScenarioResult {
   std::vector<std::string> step_errors;  // steps that failed unexpectedly
   std::vector<TraceEvent> trace;
   std::vector<std::string> queue_table;  // rabbitmqctl list_queues style lines
+  // What the clients saw, ending with every queue drained by basic.get after
+  // the run (the trace and queue table are taken before that drain).
+  Observation observation;
   absl::Time start;
   bool ok() const { return failures.empty() && step_errors.empty(); }
 };

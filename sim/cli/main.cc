@@ -19,7 +19,9 @@ constexpr char kUsage[] =
     "       warren run FILE... [--trace OUT.jsonl] [--seed N] [--quiet] [--check-determinism]\n"
     "                              replay scenario files; exit 0 all expectations hold,\n"
     "                              1 one failed, 2 invalid input\n"
-    "       warren validate FILE...  check scenario files without running them\n";
+    "       warren validate FILE...  check scenario files without running them\n"
+    "       warren observe FILE    run one scenario and print what its AMQP clients saw,\n"
+    "                              as JSON (the conformance suite's format)\n";
 
 }  // namespace
 
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> rest(argv + std::min(argc, 2), argv + argc);
   if (cmd == "run") return warren::cli::RunCommand(rest);
   if (cmd == "validate") return warren::cli::ValidateCommand(rest);
+  if (cmd == "observe") return warren::cli::ObserveCommand(rest);
   if (cmd == "--help" || cmd == "help") {
     std::cout << kUsage;
     return 0;

@@ -156,4 +156,20 @@ int ValidateCommand(const std::vector<std::string>& args) {
   return exit_code;
 }
 
+int ObserveCommand(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    std::cerr << "warren observe: expects exactly one scenario file\n";
+    return 2;
+  }
+  absl::StatusOr<ScenarioSpec> spec = LoadScenarioFile(args[0]);
+  if (!spec.ok()) {
+    std::cerr << spec.status().message() << "\n";
+    return 2;
+  }
+  ScenarioResult result = RunScenario(*spec);
+  for (const std::string& e : result.step_errors) std::cerr << "step failed: " << e << "\n";
+  std::cout << ObservationToJson(result.observation);
+  return 0;
+}
+
 }  // namespace warren::cli

@@ -1,4 +1,4 @@
-// `warren run` and `warren validate`.
+// `warren run`, `warren validate` and `warren observe`.
 #ifndef WARREN_SIM_CLI_RUN_COMMAND_H_
 #define WARREN_SIM_CLI_RUN_COMMAND_H_
 
@@ -11,6 +11,9 @@ namespace warren::cli {
 // 2 invalid input (bad flags, unreadable or malformed scenario).
 int RunCommand(const std::vector<std::string>& args);
 int ValidateCommand(const std::vector<std::string>& args);
+// `warren observe FILE`: the run's Observation as JSON on stdout. Exit 0
+// (whatever the expectations say: the observation is the output), 2 invalid.
+int ObserveCommand(const std::vector<std::string>& args);
 
 }  // namespace warren::cli
 

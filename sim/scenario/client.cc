@@ -1,6 +1,7 @@
 #include "sim/scenario/client.h"
 
 #include "sim/core/status_macros.h"
+#include "sim/core/strings.h"
 
 namespace warren::internal {
 
@@ -18,10 +19,23 @@ int64_t XDeathCount(const BasicProperties& p, const std::optional<std::string>& 
   return total;
 }
 
+ObservedMessage Observe(const Delivery& d) {
+  return {.exchange = d.exchange(),
+          .routing_key = d.routing_key(),
+          .redelivered = d.redelivered,
+          .properties = d.properties(),
+          .body = d.body()};
+}
+
 absl::Status ScriptedClient::Start() {
+  seen_.deliveries[spec_.name];  // present even if nothing arrives
   conn_ = sim_.Connect(spec_.name);
   WARREN_ASSIGN_OR_RETURN(Channel ch, conn_->OpenChannel());
   ch_ = ch;
+  ch_->OnCancel([this](const std::string&) { seen_.client_events[spec_.name].push_back("cancel"); });
+  ch_->OnClose([this](const CloseReason& r) {
+    seen_.client_events[spec_.name].push_back(Cat(static_cast<int>(r.code), " ", r.text));
+  });
   WARREN_RETURN_IF_ERROR(ch_->BasicQos({.prefetch_count = spec_.prefetch}));
   return ch_->BasicConsume(spec_.queue, [this](const Delivery& d) { OnDelivery(d); }).status();
 }
@@ -51,6 +65,7 @@ const ClientRule* ScriptedClient::Choose(const Delivery& d, int attempt) const {
 }
 
 void ScriptedClient::OnDelivery(const Delivery& d) {
+  seen_.deliveries[spec_.name].push_back(Observe(d));
   int attempt = ++attempts_[d.message_id().value];
   static const ClientRule kDefault;  // ack
   const ClientRule* rule = Choose(d, attempt);

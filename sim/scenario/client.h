@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "warren/observation.h"
 #include "warren/scenario.h"
 #include "warren/simulation.h"
 
@@ -15,7 +16,9 @@ namespace warren::internal {
 
 class ScriptedClient {
  public:
-  ScriptedClient(Simulation& sim, const ScenarioClient& spec) : sim_(sim), spec_(spec) {}
+  // Deliveries and broker-initiated cancels/closes are recorded in `seen`.
+  ScriptedClient(Simulation& sim, const ScenarioClient& spec, Observation& seen)
+      : sim_(sim), spec_(spec), seen_(seen) {}
   const std::string& name() const { return spec_.name; }
   // Connects, sets prefetch and consumes. Effective at the current instant.
   absl::Status Start();
@@ -29,10 +32,14 @@ class ScriptedClient {
 
   Simulation& sim_;
   const ScenarioClient& spec_;
+  Observation& seen_;
   std::optional<Connection> conn_;
   std::optional<Channel> ch_;
   std::map<uint64_t, int> attempts_;  // message id -> deliveries seen
 };
+
+// A delivery, get-ok or return as the client sees it on the wire.
+ObservedMessage Observe(const Delivery& d);
 
 // Sum of x-death counts, of entries for `queue` only if given.
 int64_t XDeathCount(const BasicProperties& p, const std::optional<std::string>& queue);

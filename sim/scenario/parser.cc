@@ -200,7 +200,7 @@ absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
     s.kind = StepKind::kPublish;
     JsonCursor p = c.Child("publish");
     WARREN_RETURN_IF_ERROR(p.AllowOnly({"exchange", "routing_key", "body", "properties",
-                                        "mandatory", "count", "label"}));
+                                        "mandatory", "count", "label", "confirm"}));
     WARREN_ASSIGN_OR_RETURN(s.publish.exchange, p.String("exchange", ""));
     WARREN_ASSIGN_OR_RETURN(s.publish.routing_key, p.String("routing_key", ""));
     WARREN_ASSIGN_OR_RETURN(s.publish.body, p.String("body", ""));
@@ -208,6 +208,7 @@ absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
     WARREN_ASSIGN_OR_RETURN(int64_t count, p.Int("count", 1, 1, 1000000));
     s.count = static_cast<int>(count);
     WARREN_ASSIGN_OR_RETURN(s.label, p.String("label", ""));
+    WARREN_ASSIGN_OR_RETURN(s.confirm, p.Bool("confirm", false));
     if (p.Has("properties")) {
       WARREN_ASSIGN_OR_RETURN(s.publish.properties, ParseProperties(p.Child("properties")));
     }

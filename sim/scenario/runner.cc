@@ -89,6 +89,24 @@ class ScenarioRun {
     if (!pub_ || !pub_->is_open()) {
       if (!pub_conn_ || !pub_conn_->is_open()) pub_conn_ = sim_.Connect("publisher");
       pub_ = *pub_conn_->OpenChannel();
+      confirmed_seq_ = 0;
+      pub_->OnReturn([this](const Return& r) {
+        result_.observation.returns.push_back(
+            {.reply_code = r.reply_code,
+             .reply_text = r.reply_text,
+             .message = {.exchange = r.exchange,
+                         .routing_key = r.routing_key,
+                         .properties = r.message->properties,
+                         .body = r.message->body}});
+      });
+      pub_->OnConfirm([this](const Confirm& c) {
+        uint64_t from = c.multiple ? confirmed_seq_ + 1 : c.delivery_tag;
+        for (uint64_t seq = from; seq <= c.delivery_tag; ++seq) {
+          result_.observation.confirms.push_back(c.ack);
+        }
+        confirmed_seq_ = std::max(confirmed_seq_, c.delivery_tag);
+      });
+      if (confirm_mode_) (void)pub_->ConfirmSelect();
     }
     return *pub_;
   }
@@ -136,7 +154,7 @@ class ScenarioRun {
   }
 
   void StartClient(const ScenarioClient& c) {
-    clients_.push_back(std::make_unique<ScriptedClient>(sim_, c));
+    clients_.push_back(std::make_unique<ScriptedClient>(sim_, c, result_.observation));
     if (absl::Status s = clients_.back()->Start(); !s.ok()) {
       result_.step_errors.push_back(Cat("client \"", c.name, "\": ", s.message()));
     }
@@ -150,6 +168,10 @@ class ScenarioRun {
       case StepKind::kPublish: {
         *used = &Publisher();
         *used_conn = &*pub_conn_;
+        if (s.confirm && !confirm_mode_) {
+          confirm_mode_ = true;
+          if (absl::Status c = (*used)->ConfirmSelect(); !c.ok()) return c;
+        }
         for (int i = 0; i < s.count; ++i) {
           absl::StatusOr<PublishReceipt> r = (*used)->BasicPublish(s.publish);
           if (!r.ok()) return r.status();
@@ -206,6 +228,7 @@ class ScenarioRun {
     Channel* ch = nullptr;
     Connection* conn = nullptr;
     absl::Status status = Execute(s, &ch, &conn);
+    Record(s, status, *ch, *conn);
     if (!s.expect_error) {
       if (!status.ok()) result_.step_errors.push_back(Cat(s.pointer, ": ", status.message()));
       return;
@@ -227,6 +250,37 @@ class ScenarioRun {
     }
   }
 
+  void Record(const ScenarioStep& s, const absl::Status& status, const Channel& ch,
+              const Connection& conn) {
+    ObservedStep& o = result_.observation.steps.emplace_back();
+    o.pointer = s.pointer;
+    if (status.ok()) return;
+    o.code = ReplyCodeOf(status);
+    o.closes = !conn.is_open() ? "connection" : !ch.is_open() ? "channel" : "";
+    std::optional<CloseReason> reason = ch.close_reason();
+    o.text = reason ? reason->text : std::string(status.message());
+  }
+
+  // After the run: what a client sees listing the queues and exchanges and
+  // draining every queue with basic.get (auto-ack), head first.
+  void ObserveEnd() {
+    Observation& o = result_.observation;
+    for (const ExchangeInfo& x : sim_.Exchanges()) {
+      if (!x.name.empty() && x.name.rfind("amq.", 0) != 0) o.exchanges.push_back(x.name);
+    }
+    for (const QueueInfo& q : sim_.Queues()) {
+      if (q.name.rfind("amq.gen-", 0) == 0) continue;
+      ObservedQueue& out = o.queues.emplace_back();
+      out.name = q.name;
+      out.unacked = q.unacked;
+      for (uint64_t i = 0; i < q.ready; ++i) {
+        absl::StatusOr<std::optional<Delivery>> got = Admin().BasicGet(q.name, /*no_ack=*/true);
+        if (!got.ok() || !got->has_value()) break;
+        out.ready.push_back(Observe(**got));
+      }
+    }
+  }
+
   void Check(const Expectation& e) {
     for (std::string& what : CheckExpectation(sim_, e, context_)) {
       result_.failures.push_back({e.pointer, std::move(what)});
@@ -236,6 +290,7 @@ class ScenarioRun {
   ScenarioResult Finish() {
     result_.trace = sim_.trace();
     result_.queue_table = QueueTable(sim_);
+    ObserveEnd();
     return std::move(result_);
   }
 
@@ -245,6 +300,8 @@ class ScenarioRun {
   std::optional<Channel> admin_;
   std::optional<Connection> pub_conn_;
   std::optional<Channel> pub_;
+  bool confirm_mode_ = false;
+  uint64_t confirmed_seq_ = 0;
   std::vector<std::unique_ptr<ScriptedClient>> clients_;
   std::unique_ptr<celery::CeleryApp> celery_;
   RunContext context_;

@@ -1,4 +1,5 @@
-"""Validates every scenarios/*.json (but the schema) against scenarios/schema.json."""
+"""Validates every *.json (but the schema) in scenarios/ and in any further
+directories given against scenarios/schema.json."""
 import glob
 import json
 import os
@@ -10,7 +11,8 @@ root = sys.argv[1]
 schema = json.load(open(os.path.join(root, "schema.json")))
 jsonschema.Draft202012Validator.check_schema(schema)
 validator = jsonschema.Draft202012Validator(schema)
-files = sorted(f for f in glob.glob(os.path.join(root, "*.json")) if not f.endswith("schema.json"))
+files = sorted(f for d in sys.argv[1:] for f in glob.glob(os.path.join(d, "*.json"))
+               if not f.endswith("schema.json"))
 failed = 0
 for path in files:
     errors = list(validator.iter_errors(json.load(open(path))))

@@ -11,11 +11,15 @@
 namespace warren {
 namespace {
 
+// The shipped scenarios and the conformance suite's (which also run
+// against a real RabbitMQ, see tests/conformance/).
 std::vector<std::string> ScenarioFiles() {
   std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(WARREN_SCENARIO_DIR)) {
-    if (entry.path().extension() == ".json" && entry.path().filename() != "schema.json") {
-      files.push_back(entry.path().string());
+  for (const char* dir : {WARREN_SCENARIO_DIR, WARREN_CONFORMANCE_DIR}) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() == ".json" && entry.path().filename() != "schema.json") {
+        files.push_back(entry.path().string());
+      }
     }
   }
   std::sort(files.begin(), files.end());
