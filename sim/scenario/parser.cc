@@ -3,12 +3,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_format.h"
 #include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
 #include "sim/scenario/celery_parser.h"
 #include "sim/scenario/expect_parser.h"
 #include "sim/scenario/json_cursor.h"
 #include "sim/scenario/references.h"
+#include "sim/scenario/topology.h"
 #include "warren/scenario.h"
 
 namespace warren {
@@ -307,6 +309,7 @@ absl::StatusOr<ScenarioSpec> ParseRoot(const JsonCursor& root) {
   WARREN_RETURN_IF_ERROR(ParseList(root, "expect", spec.expectations, ParseExpectation));
   WARREN_ASSIGN_OR_RETURN(spec.run_for, root.Millis("run_for_ms", spec.run_for));
   WARREN_RETURN_IF_ERROR(CheckReferences(root, spec));
+  WARREN_RETURN_IF_ERROR(CheckTopology(spec));
   return spec;
 }
 
@@ -318,7 +321,16 @@ absl::StatusOr<ScenarioSpec> ParseScenario(std::string_view text, std::string_vi
   try {
     doc = nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    return absl::InvalidArgumentError(internal::Cat(file, ": invalid JSON: ", e.what()));
+    // nlohmann quotes the bytes it last read, which may be invalid UTF-8.
+    std::string what;
+    for (unsigned char ch : std::string_view(e.what())) {
+      if (ch < 0x80) {
+        what.push_back(static_cast<char>(ch));
+      } else {
+        what += absl::StrFormat("\\x%02x", ch);
+      }
+    }
+    return absl::InvalidArgumentError(internal::Cat(file, ": invalid JSON: ", what));
   }
   absl::StatusOr<ScenarioSpec> spec = internal::ParseRoot(internal::JsonCursor(doc, ""));
   if (!spec.ok()) {

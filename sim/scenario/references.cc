@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "absl/strings/match.h"
+
 #include "sim/core/strings.h"
 #include "warren/inspect.h"
 
@@ -9,7 +11,9 @@ namespace warren::internal {
 namespace {
 
 absl::Status Missing(std::string_view pointer, std::string_view what, std::string_view name) {
-  return absl::InvalidArgumentError(Cat(pointer, ": no ", what, " named \"", name, "\""));
+  bool label = what.size() >= 5 && what.substr(what.size() - 5) == "label";
+  return absl::InvalidArgumentError(
+      Cat(pointer, ": no ", what, label ? " \"" : " named \"", name, "\""));
 }
 
 bool IsTraceKind(std::string_view name) {
@@ -94,6 +98,14 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
   for (size_t i = 0; i < spec.clients.size(); ++i) {
     const ScenarioClient& c = spec.clients[i];
     if (!queues.contains(c.queue)) return Missing(Cat("/clients/", i, "/queue"), "queue", c.queue);
+    for (size_t j = 0; j < c.rules.size(); ++j) {
+      const ClientRule& r = c.rules[j];
+      if (r.action == ClientAction::kRepublish && !r.republish_exchange.empty() &&
+          !exchanges.contains(r.republish_exchange)) {
+        return Missing(Cat("/clients/", i, "/rules/", j, "/exchange"), "exchange",
+                       r.republish_exchange);
+      }
+    }
     if (!clients.insert(c.name).second) {
       return absl::InvalidArgumentError(
           Cat("/clients/", i, "/name: client \"", c.name, "\" is declared twice"));
@@ -135,7 +147,7 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
         break;
       case ExpectationKind::kFate:
         if (!labels.contains(e.label)) {
-          return Missing(Cat(e.pointer, "/fate"), "published message labelled", e.label);
+          return Missing(Cat(e.pointer, "/fate"), "published message with label", e.label);
         }
         break;
       case ExpectationKind::kEventCount:
@@ -149,7 +161,7 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
         break;
       case ExpectationKind::kTask:
         if (!task_labels.contains(e.label)) {
-          return Missing(Cat(e.pointer, "/task"), "apply_async labelled", e.label);
+          return Missing(Cat(e.pointer, "/task"), "apply_async with label", e.label);
         }
         break;
       case ExpectationKind::kTasksInState:

@@ -7,6 +7,7 @@
 #include "sim/core/strings.h"
 #include "sim/scenario/client.h"
 #include "sim/scenario/expectations.h"
+#include "sim/scenario/topology.h"
 #include "warren/scenario.h"
 #include "warren/simulation.h"
 
@@ -112,45 +113,21 @@ class ScenarioRun {
   }
 
   bool Setup() {
-    for (size_t i = 0; i < spec_.exchanges.size(); ++i) {
-      const ScenarioExchange& x = spec_.exchanges[i];
-      if (!Setup(Cat("/exchanges/", i), Admin().ExchangeDeclare(x.name, x.options))) return false;
-    }
-    for (size_t i = 0; i < spec_.queues.size(); ++i) {
-      const ScenarioQueue& q = spec_.queues[i];
-      if (!Setup(Cat("/queues/", i), Admin().QueueDeclare(q.name, q.options).status())) return false;
-    }
-    for (size_t i = 0; i < spec_.bindings.size(); ++i) {
-      if (!Setup(Cat("/bindings/", i), Bind(spec_.bindings[i], true))) return false;
-    }
-    for (size_t i = 0; i < spec_.policies.size(); ++i) {
-      if (!Setup(Cat("/policies/", i), sim_.SetPolicy(spec_.policies[i]))) return false;
+    if (absl::Status s = DeclareTopology(sim_, Admin(), spec_); !s.ok()) {
+      result_.step_errors.push_back(std::string(s.message()));
+      return false;
     }
     if (spec_.celery) {
       celery_ = std::make_unique<celery::CeleryApp>(sim_, spec_.celery->app);
       context_.celery = celery_.get();
       for (size_t i = 0; i < spec_.celery->tasks.size(); ++i) {
-        if (!Setup(Cat("/celery/tasks/", i), celery_->DefineTask(spec_.celery->tasks[i]))) {
+        if (absl::Status s = celery_->DefineTask(spec_.celery->tasks[i]); !s.ok()) {
+          result_.step_errors.push_back(Cat("/celery/tasks/", i, ": ", s.message()));
           return false;
         }
       }
     }
     return true;
-  }
-
-  bool Setup(const std::string& pointer, const absl::Status& s) {
-    if (!s.ok()) result_.step_errors.push_back(Cat(pointer, ": ", s.message()));
-    return s.ok();
-  }
-
-  absl::Status Bind(const ScenarioBinding& b, bool bind) {
-    Channel& ch = Admin();
-    if (b.to_exchange) {
-      return bind ? ch.ExchangeBind(b.destination, b.source, b.routing_key, b.arguments)
-                  : ch.ExchangeUnbind(b.destination, b.source, b.routing_key, b.arguments);
-    }
-    return bind ? ch.QueueBind(b.destination, b.source, b.routing_key, b.arguments)
-                : ch.QueueUnbind(b.destination, b.source, b.routing_key, b.arguments);
   }
 
   void StartClient(const ScenarioClient& c) {
@@ -189,7 +166,7 @@ class ScenarioRun {
         return Admin().QueueDeclare(s.queue.name, s.queue.options).status();
       case StepKind::kBind:
       case StepKind::kUnbind:
-        return Bind(s.binding, s.kind == StepKind::kBind);
+        return Bind(Admin(), s.binding, s.kind == StepKind::kBind);
       case StepKind::kDeleteQueue:
         return Admin().QueueDelete(s.queue.name).status();
       case StepKind::kPurgeQueue:

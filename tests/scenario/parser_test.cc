@@ -53,7 +53,7 @@ const Bad kBad[] = {
     {R"({"version": 1, "expect": [{"queue": "nope", "ready": 1}]})",
      "f.json: /expect/0/queue: no queue named \"nope\""},
     {R"({"version": 1, "expect": [{"fate": "never"}]})",
-     "f.json: /expect/0/fate: no published message labelled named \"never\""},
+     "f.json: /expect/0/fate: no published message with label \"never\""},
     {R"({"version": 1, "expect": [{"counter": "publishd", "equals": 1}]})",
      "f.json: /expect/0/counter: expected one of published, unroutable, returned, "
      "copies_enqueued, ready, unacked, acked, dead_lettered, dropped, confirms_acked, "

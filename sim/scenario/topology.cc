@@ -1,0 +1,70 @@
+#include "sim/scenario/topology.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_replace.h"
+#include "sim/core/strings.h"
+
+namespace warren::internal {
+namespace {
+
+absl::Status At(const std::string& pointer, const absl::Status& s) {
+  if (s.ok()) return s;
+  return absl::Status(s.code(), Cat(pointer, ": ", s.message()));
+}
+
+}  // namespace
+
+absl::Status Bind(Channel& ch, const ScenarioBinding& b, bool bind) {
+  if (b.to_exchange) {
+    return bind ? ch.ExchangeBind(b.destination, b.source, b.routing_key, b.arguments)
+                : ch.ExchangeUnbind(b.destination, b.source, b.routing_key, b.arguments);
+  }
+  return bind ? ch.QueueBind(b.destination, b.source, b.routing_key, b.arguments)
+              : ch.QueueUnbind(b.destination, b.source, b.routing_key, b.arguments);
+}
+
+absl::Status DeclareTopology(Simulation& sim, Channel& admin, const ScenarioSpec& spec) {
+  for (size_t i = 0; i < spec.exchanges.size(); ++i) {
+    const ScenarioExchange& x = spec.exchanges[i];
+    if (absl::Status s = admin.ExchangeDeclare(x.name, x.options); !s.ok()) {
+      return At(Cat("/exchanges/", i), s);
+    }
+  }
+  for (size_t i = 0; i < spec.queues.size(); ++i) {
+    const ScenarioQueue& q = spec.queues[i];
+    if (absl::Status s = admin.QueueDeclare(q.name, q.options).status(); !s.ok()) {
+      return At(Cat("/queues/", i), s);
+    }
+  }
+  for (size_t i = 0; i < spec.bindings.size(); ++i) {
+    if (absl::Status s = Bind(admin, spec.bindings[i], true); !s.ok()) {
+      return At(Cat("/bindings/", i), s);
+    }
+  }
+  for (size_t i = 0; i < spec.policies.size(); ++i) {
+    if (absl::Status s = sim.SetPolicy(spec.policies[i]); !s.ok()) {
+      return At(Cat("/policies/", i), s);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTopology(const ScenarioSpec& spec) {
+  Simulation scratch(spec.options);
+  Connection conn = scratch.Connect("validate");
+  absl::StatusOr<Channel> ch = conn.OpenChannel();
+  if (!ch.ok()) return ch.status();
+  absl::Status s = DeclareTopology(scratch, *ch, spec);
+  if (s.ok()) return s;
+  // Policy validation texts are multi-line ("Validation failed\n\n-1 is not
+  // a valid message TTL\n"); a load error is one line.
+  std::string message = absl::StrReplaceAll(absl::StripTrailingAsciiWhitespace(s.message()),
+                                            {{"\n\n", ": "}, {"\n", " "}});
+  size_t colon = message.find(": ");
+  if (colon == std::string::npos) return s;
+  return absl::InvalidArgumentError(Cat(message.substr(0, colon),
+                                        ": expected a declaration RabbitMQ accepts, got ",
+                                        message.substr(colon + 2)));
+}
+
+}  // namespace warren::internal
