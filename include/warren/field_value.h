@@ -45,8 +45,8 @@ class FieldTable {
   // Sorts entries bytewise by key, as rabbit_misc:sort_field_table does.
   void SortByKey();
 
-  bool empty() const { return entries_.empty(); }
-  size_t size() const { return entries_.size(); }
+  bool empty() const;
+  size_t size() const;
   const std::vector<Entry>& entries() const { return entries_; }
   std::vector<Entry>& mutable_entries() { return entries_; }
   std::vector<Entry>::const_iterator begin() const;
@@ -142,6 +142,11 @@ class FieldValue {
   std::vector<FieldValue> array_;
   FieldTable table_;
 };
+
+// Defined here, where FieldValue is complete (clang instantiates the entry
+// type for these, and FieldTable precedes FieldValue).
+inline bool FieldTable::empty() const { return entries_.empty(); }
+inline size_t FieldTable::size() const { return entries_.size(); }
 
 // Renders a value or table as compact JSON with type tags where the JSON
 // type alone would lose them: {"count":{"l":1}} style is avoided; numbers

@@ -27,7 +27,8 @@ enum class TraceKind {
   kRequeued,        // back to ready: nack/reject requeue, close, recover
   kExpired,         // TTL reached at the head
   kDeadLettered,    // a copy left its queue for its DLX (detail: reason)
-  kDropped,         // a copy or a message was discarded (detail: reason)
+  kDropped,         // a copy (copy != 0) or a whole message was discarded;
+                    // detail: the accounting reason, then "; " and context
   kReturned,        // basic.return
   kConfirmed,       // basic.ack / basic.nack to a confirm-mode publisher
   kChannelClosed,   // detail: reply code and text
@@ -46,6 +47,10 @@ struct TraceEvent {
   absl::Time time;
   TraceKind kind = TraceKind::kPublished;
   MessageId message;       // 0 when not about a message
+  // The queue copy (one per queue a message entered) the event is about:
+  // set on enqueued, delivered, acked, rejected, requeued, expired,
+  // dead-lettered and on dropped copies; 0 on message-level events.
+  uint64_t copy = 0;
   std::string queue;       // empty when not about a queue
   std::string exchange;
   std::string routing_key;

@@ -349,7 +349,7 @@ class Broker {
 
   // -- trace helpers --
   void Trace(TraceKind kind, MessageId m, std::string_view queue, std::string_view channel,
-             std::string detail);
+             std::string detail, uint64_t copy = 0);
   template <typename Fn>
   void Later(const char* label, Fn fn) {
     scheduler_.ScheduleAt(scheduler_.Now(), std::move(fn), label);
@@ -370,6 +370,7 @@ class Broker {
   // "rejected" entry in the loop) is a livelock the Run* bound reports,
   // not a stack overflow.
   int dead_letter_depth_ = 0;
+  int synchronous_hops_ = 0;  // dead-letter hops in the current cascade
   absl::btree_map<std::string, std::unique_ptr<Exchange>, std::less<>> exchanges_;
   absl::btree_map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;
   absl::flat_hash_map<uint64_t, Queue*> queues_by_id_;

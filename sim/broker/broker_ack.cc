@@ -47,7 +47,7 @@ void Broker::SettleAck(ChannelState& ch, const std::vector<uint64_t>& tags) {
     if (tracer_.enabled()) {
       const Queue* q = FindQueueById(u.queue_id);
       Trace(TraceKind::kAcked, u.envelope.message->id, q ? q->name : "", ch.label,
-            Cat("tag ", t));
+            Cat("tag ", t), u.envelope.copy);
     }
   }
 }
@@ -64,9 +64,12 @@ void Broker::SettleReject(ChannelState& ch, const std::vector<uint64_t>& tags, b
     if (q == nullptr) {
       ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kDropped, "queue deleted",
                    Now());
+      Trace(TraceKind::kDropped, u.envelope.message->id, "", ch.label,
+            "queue deleted; rejected after its queue was deleted", u.envelope.copy);
       continue;
     }
-    Trace(TraceKind::kRejected, u.envelope.message->id, q->name, ch.label, "requeue=false");
+    Trace(TraceKind::kRejected, u.envelope.message->id, q->name, ch.label, "requeue=false",
+          u.envelope.copy);
     DeadLetter(*q, std::move(u.envelope), DeathReason::kRejected, CopyState::kUnacked);
   }
 }
@@ -124,6 +127,8 @@ void Broker::Requeue(ChannelState& ch, std::vector<Unacked> items, ReturnKind ki
     Envelope& e = u.envelope;
     if (q == nullptr) {
       ledger_.Move(e.copy, CopyState::kUnacked, CopyState::kDropped, "queue deleted", Now());
+      Trace(TraceKind::kDropped, e.message->id, "", ch.label,
+            "queue deleted; returned after its queue was deleted", e.copy);
       continue;
     }
     if (std::find(touched.begin(), touched.end(), q->id) == touched.end()) {
@@ -141,7 +146,8 @@ void Broker::Requeue(ChannelState& ch, std::vector<Unacked> items, ReturnKind ki
     ledger_.Move(e.copy, CopyState::kUnacked, CopyState::kReady, "", Now());
     Trace(TraceKind::kRequeued, e.message->id, q->name, ch.label,
           kind == ReturnKind::kClose ? "channel closed with the message unacked"
-                                     : "nack/reject requeue=true");
+                                     : "nack/reject requeue=true",
+          e.copy);
     if (!q->is_quorum()) {
       q->ready.Restore(std::move(e));
     } else if (kind == ReturnKind::kClose || q->config.delivery_limit) {

@@ -19,9 +19,9 @@ Broker::Broker(SimulationOptions options)
 Broker::~Broker() = default;
 
 void Broker::Trace(TraceKind kind, MessageId m, std::string_view queue,
-                   std::string_view channel, std::string detail) {
+                   std::string_view channel, std::string detail, uint64_t copy) {
   if (!tracer_.enabled()) return;
-  tracer_.Emit(Now(), kind, m, queue, "", "", channel, std::move(detail));
+  tracer_.Emit(Now(), kind, m, queue, "", "", channel, std::move(detail), copy);
 }
 
 uint64_t Broker::Connect(std::string_view name, std::string_view user) {
@@ -123,6 +123,8 @@ void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
   for (const TxOp& op : ch.tx_ops) {
     if (op.kind == TxOp::Kind::kPublish) {
       ledger_.MessageDropped(op.message->id, "transaction not committed (channel closed)");
+      Trace(TraceKind::kDropped, op.message->id, "", ch.label,
+            "transaction not committed (channel closed)");
     }
   }
   ch.tx_ops.clear();
@@ -151,6 +153,10 @@ void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
     if (doomed(u.queue_id)) {
       ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kDropped,
                    "queue deleted: auto-delete: last consumer gone", Now());
+      if (const Queue* q = FindQueueById(u.queue_id)) {
+        Trace(TraceKind::kDropped, u.envelope.message->id, q->name, ch.label,
+              "queue deleted: auto-delete: last consumer gone", u.envelope.copy);
+      }
       continue;
     }
     items.push_back(std::move(u));

@@ -12,7 +12,7 @@ void Broker::DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from
   if (!dlx) {
     std::string reason_text = Cat(why, " (no dead-letter exchange)");
     ledger_.Move(e.copy, from, CopyState::kDropped, reason_text, Now());
-    Trace(TraceKind::kDropped, id, q.name, "", reason_text);
+    Trace(TraceKind::kDropped, id, q.name, "", reason_text, e.copy);
     return;
   }
   ledger_.Move(e.copy, from, CopyState::kDeadLettered, why, Now());
@@ -21,7 +21,8 @@ void Broker::DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from
           Cat(why, " -> exchange '", *dlx, "'",
                        q.config.dead_letter_routing_key
                            ? Cat(" routing key '", *q.config.dead_letter_routing_key, "'")
-                           : ""));
+                           : ""),
+          e.copy);
   }
   if (FindExchange(*dlx) == nullptr) {
     std::string text = Cat("dead-letter exchange '", *dlx, "' does not exist");
@@ -34,7 +35,7 @@ void Broker::DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from
   std::vector<Queue*> targets = Route(*dlx, *dead);
   if (targets.empty()) {
     ledger_.MessageDropped(id, "dead-letter unroutable");
-    Trace(TraceKind::kDropped, id, q.name, "", "dead-lettered message routed to no queue");
+    Trace(TraceKind::kDropped, id, q.name, "", "dead-letter unroutable; routed to no queue");
     return;
   }
   std::vector<Queue*> kept;
@@ -42,13 +43,20 @@ void Broker::DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from
     if (IsDeadLetterCycle(*dead, reason, t->name)) {
       ledger_.MessageDropped(id, "dead-letter cycle");
       Trace(TraceKind::kDropped, id, t->name, "",
-            Cat("dead-letter cycle (", why, " back into '", t->name, "')"));
+            Cat("dead-letter cycle; ", why, " back into '", t->name, "'"));
     } else {
       kept.push_back(t);
     }
   }
+  // Dead-letter cascades run synchronously (as one instant) up to a depth
+  // and a count per top-level call; beyond, the rest becomes same-instant
+  // events, so a cascade that multiplies copies (DLX cycles through fanouts
+  // and full queues) stays bounded by the Run* event bound instead of
+  // growing exponentially inside one event.
   constexpr int kMaxSynchronousDepth = 8;
-  if (dead_letter_depth_ >= kMaxSynchronousDepth) {
+  constexpr int kMaxSynchronousHops = 64;
+  if (dead_letter_depth_ == 0) synchronous_hops_ = 0;
+  if (dead_letter_depth_ >= kMaxSynchronousDepth || ++synchronous_hops_ > kMaxSynchronousHops) {
     std::vector<uint64_t> ids;
     for (Queue* t : kept) ids.push_back(t->id);
     Later("dead-letter enqueue", [this, ids = std::move(ids), dead] {
@@ -57,6 +65,7 @@ void Broker::DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from
           Enqueue(*t, dead);
         } else {
           ledger_.MessageDropped(dead->id, "dead-letter target queue deleted");
+          Trace(TraceKind::kDropped, dead->id, "", "", "dead-letter target queue deleted");
         }
       }
     });

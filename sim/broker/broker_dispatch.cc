@@ -68,11 +68,12 @@ Broker::EnqueueResult Broker::Enqueue(Queue& q, const MessageRef& m) {
     } else {
       ledger_.Move(e.copy, CopyState::kReady, CopyState::kDropped, "maxlen (reject-publish)",
                    Now());
-      Trace(TraceKind::kDropped, m->id, q.name, "", "maxlen (reject-publish): publish rejected");
+      Trace(TraceKind::kDropped, m->id, q.name, "", "maxlen (reject-publish); publish rejected",
+            e.copy);
     }
     return EnqueueResult::kRejected;
   }
-  Trace(TraceKind::kEnqueued, m->id, q.name, "", "");
+  Trace(TraceKind::kEnqueued, m->id, q.name, "", "", e.copy);
   if (q.ready.empty()) {
     // Handed straight to a waiting consumer: no TTL or length check first.
     if (Consumer* c = PickConsumer(q)) {
@@ -105,7 +106,8 @@ void Broker::DropExpired(Queue& q) {
   q.ready.DropFrontsWhile([now](const Envelope& e) { return e.deadline <= now; },
                           [&expired](Envelope e) { expired.push_back(std::move(e)); });
   for (Envelope& e : expired) {
-    Trace(TraceKind::kExpired, e.message->id, q.name, "", "message TTL reached at the head");
+    Trace(TraceKind::kExpired, e.message->id, q.name, "", "message TTL reached at the head",
+          e.copy);
     DeadLetter(q, std::move(e), DeathReason::kExpired, CopyState::kReady);
   }
 }
@@ -166,7 +168,8 @@ void Broker::UnblockConsumers(ChannelState& ch) {
     if (c->blocked && HasCapacity(*c)) blocked.emplace_back(c->seq, c.get());
   }
   std::sort(blocked.begin(), blocked.end());
-  for (const auto& [seq, c] : blocked) {
+  for (const auto& entry : blocked) {
+    Consumer* c = entry.second;  // not a structured binding: lambdas capture it
     c->blocked = false;
     auto& list = c->queue->consumers;
     if (c->queue->config.single_active_consumer) continue;  // order is registration
@@ -230,10 +233,11 @@ void Broker::DeliverTo(Queue& q, Consumer& c, Envelope e) {
   Delivery d = MakeDelivery(q, e, c.tag, tag, /*via_get=*/false);
   if (tracer_.enabled()) {
     Trace(TraceKind::kDelivered, e.message->id, q.name, ch.label,
-          Cat("consumer ", c.tag, " tag ", tag, e.redelivered ? " redelivered" : ""));
+          Cat("consumer ", c.tag, " tag ", tag, e.redelivered ? " redelivered" : ""), e.copy);
   }
   if (c.no_ack) {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kAcked, "auto-ack", Now());
+    Trace(TraceKind::kAcked, e.message->id, q.name, ch.label, "auto-ack", e.copy);
   } else {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kUnacked, "", Now());
     ch.unacked.emplace(tag, Unacked{q.id, std::move(e), c.tag, Now()});
@@ -271,9 +275,10 @@ absl::StatusOr<std::optional<Delivery>> Broker::Get(uint64_t id, std::string_vie
   uint64_t tag = ch->next_tag++;
   Delivery d = MakeDelivery(*q, e, "", tag, /*via_get=*/true);
   Trace(TraceKind::kDelivered, e.message->id, q->name, ch->label,
-        Cat("basic.get tag ", tag, e.redelivered ? " redelivered" : ""));
+        Cat("basic.get tag ", tag, e.redelivered ? " redelivered" : ""), e.copy);
   if (no_ack) {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kAcked, "auto-ack", Now());
+    Trace(TraceKind::kAcked, e.message->id, q->name, ch->label, "auto-ack", e.copy);
   } else {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kUnacked, "", Now());
     ch->unacked.emplace(tag, Unacked{q->id, std::move(e), "", Now()});

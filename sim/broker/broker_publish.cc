@@ -122,7 +122,8 @@ bool Broker::CompletePublish(ChannelState& ch, const MessageRef& ref,
     ledger_.Unroutable();
     ledger_.MessageDropped(ref->id, mandatory ? "unroutable (returned)" : "unroutable");
     Trace(TraceKind::kUnroutable, ref->id, "", ch.label,
-          mandatory ? "returned 312 NO_ROUTE" : "dropped: no queue bound for it");
+          mandatory ? "unroutable (returned); 312 NO_ROUTE"
+                    : "unroutable; dropped, no queue bound for it");
     if (mandatory) {
       ledger_.Returned();
       Trace(TraceKind::kReturned, ref->id, "", ch.label, "312 NO_ROUTE");

@@ -320,7 +320,7 @@ absl::StatusOr<ScenarioSpec> ParseScenario(std::string_view text, std::string_vi
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, out_of_range (1e999)
     // nlohmann quotes the bytes it last read, which may be invalid UTF-8.
     std::string what;
     for (unsigned char ch : std::string_view(e.what())) {

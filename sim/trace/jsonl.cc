@@ -42,6 +42,7 @@ std::string ToJsonLine(const TraceEvent& e) {
       ",\"time\":", str(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", e.time, absl::UTCTimeZone())),
       ",\"kind\":", str(TraceKindName(e.kind)));
   if (e.message.value != 0) internal::Append(&out, ",\"message\":", e.message.value);
+  if (e.copy != 0) internal::Append(&out, ",\"copy\":", e.copy);
   if (!e.queue.empty()) internal::Append(&out, ",\"queue\":", str(e.queue));
   if (!e.exchange.empty()) internal::Append(&out, ",\"exchange\":", str(e.exchange));
   if (!e.routing_key.empty()) internal::Append(&out, ",\"routing_key\":", str(e.routing_key));

@@ -19,13 +19,14 @@ class Tracer {
 
   void Emit(absl::Time now, TraceKind kind, MessageId message, std::string_view queue,
             std::string_view exchange, std::string_view routing_key, std::string_view channel,
-            std::string detail) {
+            std::string detail, uint64_t copy = 0) {
     if (!enabled_) return;
     TraceEvent& e = events_.emplace_back();
     e.seq = events_.size() - 1;
     e.time = now;
     e.kind = kind;
     e.message = message;
+    e.copy = copy;
     e.queue = std::string(queue);
     e.exchange = std::string(exchange);
     e.routing_key = std::string(routing_key);

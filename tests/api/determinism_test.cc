@@ -58,7 +58,7 @@ TEST(Trace, EachLineIsAJsonObjectWithTimeKindAndCause) {
   std::string line = ToJsonLine(h.sim.trace().back());
   EXPECT_EQ(line,
             "{\"seq\":4,\"t_ms\":1735689601000,\"time\":\"2025-01-01T00:00:01.000Z\","
-            "\"kind\":\"dropped\",\"message\":1,\"queue\":\"q\","
+            "\"kind\":\"dropped\",\"message\":1,\"copy\":1,\"queue\":\"q\","
             "\"detail\":\"expired (no dead-letter exchange)\"}");
 }
 

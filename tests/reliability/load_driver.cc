@@ -55,6 +55,8 @@ Channel& LoadDriver::SomeChannel() {
     if (ch.ok()) {
       channels_.push_back(*ch);
       (void)channels_.back().BasicQos({.prefetch_count = static_cast<uint16_t>(Pick(4))});
+      if (Coin(15)) (void)channels_.back().ConfirmSelect();
+      if (Coin(5)) (void)channels_.back().TxSelect();
     }
   }
   return channels_[Pick(static_cast<int>(channels_.size()))];
@@ -88,7 +90,18 @@ void LoadDriver::Operate() {
   Channel ch = SomeChannel();
   switch (Pick(12)) {
     case 0:
-    case 1: (void)ch.QueueDeclare(QueueName(), {.arguments = RandomQueueArgs()}); break;
+    case 1: {
+      QueueDeclareOptions o{.auto_delete = Coin(10), .arguments = RandomQueueArgs()};
+      if (Coin(15)) {  // quorum: durable, with a delivery limit now and then
+        o.durable = true;
+        o.auto_delete = false;
+        o.arguments.Erase("x-max-priority");
+        o.arguments.Set("x-queue-type", S("quorum"));
+        if (Coin(50)) o.arguments.Set("x-delivery-limit", I(Pick(3)));
+      }
+      (void)ch.QueueDeclare(QueueName(), o);
+      break;
+    }
     case 2: (void)ch.QueueBind(QueueName(), Pick(2) ? "fan" : "dlx", QueueName()); break;
     case 3: Consume(ch); break;
     case 4:
@@ -112,7 +125,14 @@ void LoadDriver::Operate() {
       }
       break;
     }
-    case 8: (void)sim_.RunFor(absl::Milliseconds(Pick(3000)), 5000); break;
+    case 8:
+      // A livelock (a requeue spin, a multiplying dead-letter cycle) exhausts
+      // the bound; the seed has shown what it can, the driver stops it.
+      if (sim_.RunFor(absl::Milliseconds(Pick(3000)), 5000).code() ==
+          absl::StatusCode::kResourceExhausted) {
+        exhausted_ = true;
+      }
+      break;
     case 9:
       if (Coin(50)) {
         (void)sim_.SetPolicy({.name = "p", .pattern = "^q[0-2]$",
@@ -132,6 +152,8 @@ void LoadDriver::Operate() {
     default:
       if (Coin(20)) {
         (void)ch.Close();
+      } else if (Coin(30)) {
+        (void)(Coin(50) ? ch.TxCommit() : ch.TxRollback());  // 406 unless tx.select'd
       } else {
         (void)ch.BasicRecover(true);
       }
@@ -158,7 +180,7 @@ absl::Status LoadDriver::Step() {
 }
 
 absl::Status LoadDriver::Finish() {
-  if (!violation_.ok()) return violation_;
+  if (!violation_.ok() || exhausted_) return Check();
   absl::Status s = sim_.RunFor(absl::Minutes(10), 20000);
   // A requeue spin may legitimately exhaust the bound; anything else is a bug.
   if (!s.ok() && s.code() != absl::StatusCode::kResourceExhausted) violation_ = s;

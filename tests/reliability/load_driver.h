@@ -38,6 +38,8 @@ class LoadDriver {
 
   Simulation& sim() { return sim_; }
   int steps() const { return steps_; }
+  // A run hit the event bound (livelock): callers stop stepping.
+  bool exhausted() const { return exhausted_; }
 
  private:
   int Pick(int n) { return static_cast<int>(next_() % static_cast<uint64_t>(n)); }
@@ -55,6 +57,7 @@ class LoadDriver {
   std::optional<Connection> conn_;
   std::vector<Channel> channels_;
   int steps_ = 0;
+  bool exhausted_ = false;
   absl::Time last_now_;
   std::set<std::string> seen_;  // queue + id of delivered original copies
   absl::Status violation_;

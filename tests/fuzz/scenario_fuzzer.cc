@@ -1,0 +1,36 @@
+// Fuzzes the scenario loader (outside input: JSON files users write) and,
+// when a file loads, runs it with a bounded budget: loading must never
+// crash, and a loaded scenario must run with its accounting intact.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstdio>
+#include <string_view>
+
+#include "warren/scenario.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  absl::StatusOr<warren::ScenarioSpec> spec = warren::ParseScenario(text, "fuzz.json");
+  if (!spec.ok()) {
+    if (spec.status().message().empty()) std::abort();  // an error must say something
+    return 0;
+  }
+  // Bound the run: virtual time, events per advance and publish counts.
+  spec->run_for = std::min(spec->run_for, absl::Seconds(120));
+  spec->max_events = std::min<int64_t>(spec->max_events, 20000);
+  for (warren::ScenarioStep& s : spec->timeline) {
+    s.at = std::min(s.at, absl::Seconds(120));
+    s.count = std::min(s.count, 50);
+  }
+  warren::ScenarioResult result = warren::RunScenario(*spec);
+  for (const std::string& e : result.step_errors) {
+    if (e.find("accounting invariant broken") != std::string::npos) {
+      std::fprintf(stderr, "%s\n", e.c_str());
+      std::abort();
+    }
+  }
+  (void)warren::ObservationToJson(result.observation);
+  return 0;
+}
