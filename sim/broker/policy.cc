@@ -1,5 +1,8 @@
 #include "sim/broker/policy.h"
 
+#include <cctype>
+#include <optional>
+
 #include <algorithm>
 
 #include "sim/core/strings.h"
@@ -7,6 +10,33 @@
 
 namespace warren::internal {
 namespace {
+
+// A back-reference (\N) or {m,n} bound longer than 5 digits, in PCRE's
+// words ({"<what>",<offset>}); nullopt when there is none.
+std::optional<std::string> OversizedNumber(std::string_view p) {
+  bool in_braces = false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\' && i + 1 < p.size() && !std::isdigit(static_cast<unsigned char>(p[i + 1]))) {
+      ++i;  // an escaped character
+      continue;
+    }
+    if (c == '{') in_braces = true;
+    if (c == '}') in_braces = false;
+    bool starts = (c == '\\' || (in_braces && (c == '{' || c == ','))) && i + 1 < p.size() &&
+                  std::isdigit(static_cast<unsigned char>(p[i + 1]));
+    if (!starts) continue;
+    size_t j = i + 1;
+    while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j]))) ++j;
+    if (j - i - 1 > 5) {
+      return Cat("{\"", c == '\\' ? "reference to non-existent subpattern"
+                                   : "number too big in {} quantifier",
+                 "\",", j, "}");
+    }
+    i = j - 1;
+  }
+  return std::nullopt;
+}
 
 // Erlang ~p of a definition value: 5, <<"100">>, true.
 std::string ErlangTerm(const FieldValue& v) {
@@ -116,6 +146,12 @@ absl::Status PolicyStore::Set(const PolicySpec& spec, bool operator_policy) {
     std::string list;
     for (const auto& [key, term] : unknown) Append(&list, list.empty() ? "" : ",", term);
     return Invalid(Cat("[", list, "] are not recognised policy settings"));
+  }
+  // libstdc++'s regex compiler overflows a signed long (UB) on numbers of
+  // 19+ digits; PCRE refuses far shorter ones, so refuse long digit runs
+  // in back-references and {m,n} before std::regex sees them.
+  if (std::optional<std::string> why = OversizedNumber(spec.pattern)) {
+    return Invalid(Cat("pattern should be regular expression but is invalid: ", *why));
   }
   Entry entry{spec, std::regex()};
   try {

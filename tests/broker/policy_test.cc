@@ -132,3 +132,25 @@ TEST(Policy, AnUnrelatedPolicyChangeDoesNotRestartAQueuesExpiryTimer) {
 
 }  // namespace
 }  // namespace warren::testing
+
+namespace warren::testing {
+namespace {
+
+// libstdc++'s regex compiler overflows a signed long on such numbers;
+// RabbitMQ (PCRE) refuses them as invalid patterns.
+TEST(Policy, APatternWithAnOversizedNumberIsRefusedLikeAnyInvalidPattern) {
+  BrokerHarness h;
+  for (const char* pattern : {"\\22222222222222222222222x", "a{1,99999999999999999999}"}) {
+    absl::Status s = h.sim.SetPolicy(
+        {.name = "p", .pattern = pattern, .definition = {{"max-length", I(1)}}});
+    EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument)) << pattern;
+    EXPECT_THAT(std::string(s.message()),
+                ::testing::HasSubstr("pattern should be regular expression but is invalid"));
+  }
+  EXPECT_THAT(h.sim.SetPolicy({.name = "p", .pattern = "^q{1,3}\\d$",
+                               .definition = {{"max-length", I(1)}}}),
+              IsOk());
+}
+
+}  // namespace
+}  // namespace warren::testing

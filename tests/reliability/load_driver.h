@@ -6,8 +6,8 @@
 // cycles and virtual-time jumps, and after every step checks:
 //   - Simulation::CheckInvariants (ledger vs queues vs channels, bytes, TTL
 //     timers, stale consumers, prefetch never exceeded);
-//   - what clients see: a copy delivered again from the same queue always
-//     carries redelivered=true (checked for copies never dead-lettered);
+//   - what clients see: a copy is delivered at most once without
+//     redelivered=true (checked for copies never dead-lettered);
 //   - virtual time never goes back.
 // No gtest here, so fuzzers can use it; violations come back as Status.
 #ifndef WARREN_TESTS_RELIABILITY_LOAD_DRIVER_H_
