@@ -78,18 +78,21 @@ struct ClientRule {
 
 // A plain AMQP consumer with scripted behaviour: for each delivery the
 // first rule whose condition holds decides; without a match it acks.
+struct ExpectedError {
+  uint16_t code = 0;      // AMQP reply code, e.g. 406
+  std::string closes;     // "channel" or "connection"
+  std::string text;       // optional: exact reply text
+};
+
 struct ScenarioClient {
   std::string name;
   std::string queue;
   uint16_t prefetch = 0;
   absl::Duration start = absl::ZeroDuration();
   std::vector<ClientRule> rules;
-};
-
-struct ExpectedError {
-  uint16_t code = 0;      // AMQP reply code, e.g. 406
-  std::string closes;     // "channel" or "connection"
-  std::string text;       // optional: exact reply text
+  // Set when starting the client (basic.qos + basic.consume) must fail,
+  // e.g. 405 consuming another connection's exclusive queue.
+  std::optional<ExpectedError> expect_error;
 };
 
 // The Celery part of a scenario: app settings, tasks and workers.

@@ -145,22 +145,6 @@ absl::StatusOr<ClientRule> ParseRule(const JsonCursor& c) {
   return r;
 }
 
-absl::StatusOr<ScenarioClient> ParseClient(const JsonCursor& c) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly({"name", "queue", "prefetch", "start_ms", "rules"}));
-  ScenarioClient client;
-  WARREN_ASSIGN_OR_RETURN(client.name, c.RequiredString("name"));
-  WARREN_ASSIGN_OR_RETURN(client.queue, c.RequiredString("queue"));
-  WARREN_ASSIGN_OR_RETURN(int64_t prefetch, c.Int("prefetch", 0, 0, 65535));
-  client.prefetch = static_cast<uint16_t>(prefetch);
-  WARREN_ASSIGN_OR_RETURN(client.start, c.Millis("start_ms", absl::ZeroDuration()));
-  WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> rules, c.Array("rules"));
-  for (const JsonCursor& r : rules) {
-    WARREN_ASSIGN_OR_RETURN(ClientRule rule, ParseRule(r));
-    client.rules.push_back(std::move(rule));
-  }
-  return client;
-}
-
 absl::StatusOr<ExpectedError> ParseExpectedError(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(c.AllowOnly({"code", "closes", "text"}));
   ExpectedError e;
@@ -174,6 +158,27 @@ absl::StatusOr<ExpectedError> ParseExpectedError(const JsonCursor& c) {
   WARREN_ASSIGN_OR_RETURN(e.text, c.String("text", ""));
   return e;
 }
+
+absl::StatusOr<ScenarioClient> ParseClient(const JsonCursor& c) {
+  WARREN_RETURN_IF_ERROR(
+      c.AllowOnly({"name", "queue", "prefetch", "start_ms", "rules", "expect_error"}));
+  ScenarioClient client;
+  WARREN_ASSIGN_OR_RETURN(client.name, c.RequiredString("name"));
+  WARREN_ASSIGN_OR_RETURN(client.queue, c.RequiredString("queue"));
+  WARREN_ASSIGN_OR_RETURN(int64_t prefetch, c.Int("prefetch", 0, 0, 65535));
+  client.prefetch = static_cast<uint16_t>(prefetch);
+  WARREN_ASSIGN_OR_RETURN(client.start, c.Millis("start_ms", absl::ZeroDuration()));
+  WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> rules, c.Array("rules"));
+  for (const JsonCursor& r : rules) {
+    WARREN_ASSIGN_OR_RETURN(ClientRule rule, ParseRule(r));
+    client.rules.push_back(std::move(rule));
+  }
+  if (c.Has("expect_error")) {
+    WARREN_ASSIGN_OR_RETURN(client.expect_error, ParseExpectedError(c.Child("expect_error")));
+  }
+  return client;
+}
+
 
 absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(c.AllowOnly({"at_ms", "publish", "set_policy", "clear_policy",

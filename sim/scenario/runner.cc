@@ -132,8 +132,18 @@ class ScenarioRun {
 
   void StartClient(const ScenarioClient& c) {
     clients_.push_back(std::make_unique<ScriptedClient>(sim_, c, result_.observation));
-    if (absl::Status s = clients_.back()->Start(); !s.ok()) {
-      result_.step_errors.push_back(Cat("client \"", c.name, "\": ", s.message()));
+    absl::Status s = clients_.back()->Start();
+    std::string pointer = Cat("client \"", c.name, "\"");
+    if (!c.expect_error) {
+      if (!s.ok()) result_.step_errors.push_back(Cat(pointer, ": ", s.message()));
+      return;
+    }
+    if (s.ok()) {
+      result_.failures.push_back({pointer, Cat("expected reply ", c.expect_error->code,
+                                               ", but the client started")});
+    } else if (ReplyCodeOf(s) != c.expect_error->code) {
+      result_.failures.push_back(
+          {pointer, Cat("expected reply ", c.expect_error->code, ", got: ", s.message())});
     }
   }
 

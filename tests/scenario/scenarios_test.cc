@@ -110,3 +110,35 @@ TEST(ScenarioRunner, ALivelockingClientIsReportedNotHung) {
 
 }  // namespace
 }  // namespace warren
+
+namespace warren {
+namespace {
+
+constexpr char kIntruder[] = R"({"version": 1,
+  "queues": [{"name": "mine", "exclusive": true}],
+  "clients": [{"name": "intruder", "queue": "mine", "expect_error": {"code": CODE}}],
+  "expect": [{"queue": "mine", "ready": 0}]})";
+
+ScenarioResult RunWithExpectedCode(const std::string& code) {
+  std::string text = kIntruder;
+  text.replace(text.find("CODE"), 4, code);
+  absl::StatusOr<ScenarioSpec> spec = ParseScenario(text, "inline.json");
+  EXPECT_THAT(spec, testing::IsOk());
+  return RunScenario(*spec);
+}
+
+TEST(ScenarioRunner, AClientMayExpectItsStartToFailWithAReplyCode) {
+  ScenarioResult r = RunWithExpectedCode("405");
+  EXPECT_TRUE(r.ok()) << (r.failures.empty() ? "" : r.failures[0].what);
+  EXPECT_THAT(r.observation.client_events["intruder"],
+              ::testing::ElementsAre(::testing::StartsWith("405 RESOURCE_LOCKED")));
+}
+
+TEST(ScenarioRunner, AClientStartFailingWithAnotherCodeIsAFailure) {
+  ScenarioResult r = RunWithExpectedCode("404");
+  ASSERT_EQ(r.failures.size(), 1u);
+  EXPECT_THAT(r.failures[0].what, ::testing::HasSubstr("expected reply 404, got: 405"));
+}
+
+}  // namespace
+}  // namespace warren
