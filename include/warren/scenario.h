@@ -38,6 +38,11 @@ struct ScenarioQueue {
   QueueDeclareOptions options;
 };
 
+struct ScenarioPolicy {
+  PolicySpec spec;
+  bool operator_policy = false;  // rabbitmqctl set_operator_policy
+};
+
 struct ScenarioBinding {
   std::string source;       // exchange
   std::string destination;  // queue, or exchange when to_exchange
@@ -197,7 +202,7 @@ struct ScenarioSpec {
   std::vector<ScenarioExchange> exchanges;
   std::vector<ScenarioQueue> queues;
   std::vector<ScenarioBinding> bindings;
-  std::vector<PolicySpec> policies;
+  std::vector<ScenarioPolicy> policies;
   std::vector<ScenarioClient> clients;
   std::optional<ScenarioCelery> celery;
   std::vector<ScenarioStep> timeline;

@@ -302,9 +302,12 @@ absl::StatusOr<ScenarioSpec> ParseRoot(const JsonCursor& root) {
   WARREN_RETURN_IF_ERROR(ParseList(root, "exchanges", spec.exchanges, ParseExchange));
   WARREN_RETURN_IF_ERROR(ParseList(root, "queues", spec.queues, ParseQueue));
   WARREN_RETURN_IF_ERROR(ParseList(root, "bindings", spec.bindings, ParseBinding));
-  WARREN_RETURN_IF_ERROR(ParseList(root, "policies", spec.policies, [](const JsonCursor& c) {
-    return ParsePolicy(c, nullptr);
-  }));
+  WARREN_RETURN_IF_ERROR(ParseList(
+      root, "policies", spec.policies, [](const JsonCursor& c) -> absl::StatusOr<ScenarioPolicy> {
+        ScenarioPolicy p;
+        WARREN_ASSIGN_OR_RETURN(p.spec, ParsePolicy(c, &p.operator_policy));
+        return p;
+      }));
   WARREN_RETURN_IF_ERROR(ParseList(root, "clients", spec.clients, ParseClient));
   if (root.Has("celery")) {
     WARREN_ASSIGN_OR_RETURN(ScenarioCelery celery, ParseCelery(root.Child("celery")));

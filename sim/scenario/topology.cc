@@ -42,7 +42,9 @@ absl::Status DeclareTopology(Simulation& sim, Channel& admin, const ScenarioSpec
     }
   }
   for (size_t i = 0; i < spec.policies.size(); ++i) {
-    if (absl::Status s = sim.SetPolicy(spec.policies[i]); !s.ok()) {
+    const ScenarioPolicy& p = spec.policies[i];
+    absl::Status s = p.operator_policy ? sim.SetOperatorPolicy(p.spec) : sim.SetPolicy(p.spec);
+    if (!s.ok()) {
       return At(Cat("/policies/", i), s);
     }
   }

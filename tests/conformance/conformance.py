@@ -199,6 +199,7 @@ class Client:
         self.run = run
         self.endpoint = Endpoint()
         self.attempts = {}
+        self.outstanding = set()  # delivery tags neither settled nor lost
 
     def start(self):
         import pika.exceptions as pe
@@ -218,6 +219,7 @@ class Client:
 
     def on_message(self, ch, method, props, body):
         self.run.obs["deliveries"][self.spec["name"]].append(message_json(method, props, body))
+        self.outstanding.add(method.delivery_tag)
         attempt = self.attempts[body] = self.attempts.get(body, 0) + 1
         rule = self.choose(method, props, attempt) or {"do": "ack"}
         delay = rule.get("delay_ms", 0) / 1000.0
@@ -250,6 +252,8 @@ class Client:
         if not ch.is_open:
             return
         tag = method.delivery_tag
+        if rule["do"] not in ("hold", "crash"):
+            self.outstanding.discard(tag)
         try:
             do = rule["do"]
             if do == "ack":
@@ -264,13 +268,18 @@ class Client:
                 ch.basic_publish(rule.get("exchange", ""), rule["routing_key"], body, props)
                 ch.basic_ack(tag)
             elif do == "crash":
-                self.endpoint.close()
+                self.stop()
         except (pe.ChannelClosedByBroker, pe.ConnectionClosedByBroker) as e:
             err = error_of(e)
             self.event("%d %s" % (err["code"], err["text"]))
 
     def stop(self):
+        self.outstanding.clear()  # the broker requeues them
         self.endpoint.close()
+
+    def unacked(self):
+        open_ = self.endpoint.ch is not None and self.endpoint.ch.is_open
+        return len(self.outstanding) if open_ else 0
 
 
 class LiveRun:
@@ -381,10 +390,9 @@ class LiveRun:
                         self.obs["confirms"].append("ack")
                 except pe.NackError:
                     self.obs["confirms"].append("nack")
-                except pe.UnroutableError as e:
-                    # confirm mode: pika hands mandatory returns over here
-                    for m in e.messages:
-                        self.on_return(None, m.method, m.properties, m.body)
+                except pe.UnroutableError:
+                    # confirm mode: the return reached on_return already;
+                    # the broker then acked the publish
                     self.obs["confirms"].append("ack")
             if not self.confirm:
                 # A round trip on the same channel: a publish the broker
@@ -462,8 +470,10 @@ class LiveRun:
         """Clients are frozen from here: drain every queue, then count unacked."""
         import pika.exceptions as pe
         self.publisher.poll()  # late returns / confirms
-        _, queues = http("GET", "/queues/%s?columns=name" % VHOST)
-        names = sorted(q["name"] for q in queues or [] if not q["name"].startswith("amq.gen-"))
+        _, queues = http("GET", "/queues/%s?columns=name,type" % VHOST)
+        queues = [q for q in queues or [] if not q["name"].startswith("amq.gen-")]
+        names = sorted(q["name"] for q in queues)
+        quorum = {q["name"] for q in queues if q.get("type") == "quorum"}
         for name in names:
             ready = []
             try:
@@ -476,8 +486,14 @@ class LiveRun:
                 continue  # vanished meanwhile (x-expires)
             self.obs["queues"][name] = {"ready": ready, "unacked": 0}
         for name, unacked in unacked_counts().items():
-            if name in self.obs["queues"]:
+            if name in self.obs["queues"] and name not in quorum:
                 self.obs["queues"][name]["unacked"] = unacked
+        # Quorum queues report unacked counts on their 5 s metrics tick: count
+        # the deliveries the (frozen) clients of each still hold instead.
+        for c in self.clients.values():
+            q = self.obs["queues"].get(c.spec["queue"])
+            if q is not None and c.spec["queue"] in quorum:
+                q["unacked"] += c.unacked()
         _, exchanges = http("GET", "/exchanges/%s?columns=name" % VHOST)
         self.obs["exchanges"] = sorted(x["name"] for x in exchanges or []
                                        if x["name"] and not x["name"].startswith("amq."))

@@ -1,0 +1,208 @@
+#!/usr/bin/python3
+"""Celery conformance: Warren's worker model against a real Celery 5.2.6 worker.
+
+For each Warren scenario with a "celery" part (a supported subset: tasks whose
+body raises, retries or rejects per execution, autoretry_for, retry_kwargs,
+max_retries, acks_late, acks_on_failure_or_timeout, on_failure raise_reject;
+workers with a pool and a concurrency; apply_async steps), this script writes
+the equivalent Python tasks module, declares the scenario's topology on a
+live RabbitMQ, starts `celery worker` (Debian's python3-celery), applies the
+tasks, waits until every task queue is settled, stops the worker, and
+compares where the messages ended with `warren observe` of the same file:
+per queue the unacked count and, per ready message, its x-death history and
+its Celery `task` / `retries` headers (message order within a queue is not
+compared: real retries race on the wall clock).
+
+  celery_live.py --warren BIN SCENARIO...
+Exit status: 0 all equal, 1 a mismatch, 2 unsupported scenario or broken setup.
+"""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import conformance  # noqa: E402  (the live broker helpers)
+
+TASK_KEYS = {"name", "acks_late", "autoretry_for", "retry_kwargs", "max_retries", "body",
+             "on_failure", "acks_on_failure_or_timeout", "default_retry_delay_ms"}
+
+
+def task_source(t):
+    unsupported = set(t) - TASK_KEYS
+    if unsupported or t.get("on_failure", "raise_reject") != "raise_reject":
+        raise conformance.Unsupported("task %s: %s" % (t["name"], sorted(unsupported) or
+                                                      t.get("on_failure")))
+    opts = ["bind=True", "name=%r" % t["name"]]
+    if "acks_late" in t:
+        opts.append("acks_late=%r" % t["acks_late"])
+    if "acks_on_failure_or_timeout" in t:
+        opts.append("acks_on_failure_or_timeout=%r" % t["acks_on_failure_or_timeout"])
+    if "autoretry_for" in t:
+        opts.append("autoretry_for=(%s,)" % ", ".join(t["autoretry_for"]))
+    if "retry_kwargs" in t:
+        rk = {}
+        if "max_retries" in t["retry_kwargs"]:
+            rk["max_retries"] = t["retry_kwargs"]["max_retries"]
+        if "countdown_ms" in t["retry_kwargs"]:
+            rk["countdown"] = t["retry_kwargs"]["countdown_ms"] / 1000.0
+        opts.append("retry_kwargs=%r" % rk)
+    if "max_retries" in t:
+        opts.append("max_retries=%r" % t["max_retries"])
+    if "default_retry_delay_ms" in t:
+        opts.append("default_retry_delay=%r" % (t["default_retry_delay_ms"] / 1000.0))
+    if t.get("on_failure") == "raise_reject":
+        opts.append("base=RejectOnFailure")
+    fn = t["name"].replace(".", "_")
+    return """
+@app.task(%s)
+def %s(self):
+    steps = %r
+    step = steps[min(self.request.retries, len(steps) - 1)]
+    if step["do"] == "raise":
+        raise getattr(builtins, step.get("exception", "RuntimeError"))()
+    if step["do"] == "retry":
+        raise self.retry(countdown=step.get("countdown_ms", 0) / 1000.0)
+    if step["do"] == "reject":
+        raise Reject(requeue=step.get("requeue", False))
+""" % (", ".join(opts), fn, t.get("body", [{"do": "succeed"}]))
+
+
+def tasks_module(sc):
+    queues = []
+    for q in sc.get("queues", []):
+        queues.append("Queue(%r, durable=%r, auto_delete=%r, queue_arguments=%r)" % (
+            q["name"], q.get("durable", False), q.get("auto_delete", False),
+            q.get("arguments", {})))
+    app = sc["celery"].get("app", {})
+    src = ["import builtins",
+           "from celery import Celery, Task",
+           "from celery.exceptions import Reject",
+           "from kombu import Queue",
+           "app = Celery('warren_live', broker='amqp://guest:guest@localhost//')",
+           "app.conf.task_queues = [%s]" % ", ".join(queues),
+           "app.conf.worker_prefetch_multiplier = %d" % app.get("worker_prefetch_multiplier", 4),
+           "app.conf.task_acks_late = %r" % app.get("task_acks_late", False),
+           "app.conf.task_acks_on_failure_or_timeout = %r" %
+           app.get("task_acks_on_failure_or_timeout", True),
+           "",
+           "class RejectOnFailure(Task):",
+           "    def on_failure(self, exc, task_id, args, kwargs, einfo):",
+           "        raise Reject(exc, requeue=False)"]
+    for t in sc["celery"]["tasks"]:
+        src.append(task_source(t))
+    return "\n".join(src) + "\n"
+
+
+def queue_counts():
+    out = subprocess.run(["rabbitmqctl", "list_queues", "-q", "--formatter", "json", "name",
+                          "messages_ready", "messages_unacknowledged"],
+                         capture_output=True, text=True, check=True).stdout
+    return {q["name"]: (q["messages_ready"], q["messages_unacknowledged"])
+            for q in json.loads(out)}
+
+
+def run_live(sc, workdir):
+    with open(os.path.join(workdir, "warren_live_tasks.py"), "w") as f:
+        f.write(tasks_module(sc))
+    conformance.reset_broker()
+    run = conformance.LiveRun(sc)
+    run.setup()
+    workers = []
+    env = dict(os.environ, PYTHONPATH=workdir)
+    for w in sc["celery"]["workers"]:
+        if w.get("start_ms", 0) != 0:
+            raise conformance.Unsupported("worker start_ms")
+        cmd = ["/usr/bin/python3", "-m", "celery", "-A", "warren_live_tasks", "worker",
+               "-P", w.get("pool", "prefork"), "-c", str(w.get("concurrency", 1)),
+               "-Q", ",".join(w.get("queues", ["celery"])), "-n", "%s@warren" % w["name"],
+               "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "WARNING"]
+        workers.append(subprocess.Popen(cmd, cwd=workdir, env=env, stdout=subprocess.DEVNULL,
+                                        stderr=open(os.path.join(workdir, w["name"] + ".log"),
+                                                    "w")))
+    sys.path.insert(0, workdir)
+    import importlib
+    mod = importlib.import_module("warren_live_tasks")
+    importlib.reload(mod)
+    for s in sc.get("timeline", []):
+        if set(s) - {"at_ms", "apply_async", "note"} or s["at_ms"] != 0:
+            raise conformance.Unsupported("timeline step %s" % sorted(s))
+        a = s["apply_async"]
+        mod.app.send_task(a["task"], queue=a["queue"])
+    # Settled: every task queue empty and nothing unacked for 3 s in a row.
+    task_queues = {q for w in sc["celery"]["workers"] for q in w.get("queues", [])}
+    deadline = time.monotonic() + 60
+    quiet_since = None
+    time.sleep(2)
+    while time.monotonic() < deadline:
+        counts = queue_counts()
+        busy = any(counts.get(q, (0, 0)) != (0, 0) for q in task_queues)
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 3:
+            break
+        time.sleep(0.5)
+    for p in workers:
+        p.send_signal(signal.SIGTERM)
+    for p in workers:
+        p.wait(timeout=30)
+    run.t0 = time.monotonic()
+    run.observe_end()
+    run.admin.close()
+    return run.obs
+
+
+def summary(obs):
+    """Per queue: unacked and the ready messages' fates, order-free."""
+    out = {}
+    for name, q in obs["queues"].items():
+        msgs = []
+        for m in q["ready"]:
+            h = m["properties"].get("headers", {})
+            deaths = [(d.get("queue"), d.get("reason"), d.get("count"))
+                      for d in h.get("x-death", [])]
+            msgs.append({"task": h.get("task"), "retries": h.get("retries"), "x-death": deaths})
+        msgs.sort(key=lambda m: json.dumps(m, sort_keys=True))
+        out[name] = {"unacked": q["unacked"], "ready": msgs}
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--warren", required=True)
+    ap.add_argument("scenarios", nargs="+")
+    args = ap.parse_args()
+    failed = 0
+    for path in args.scenarios:
+        name = os.path.splitext(os.path.basename(path))[0]
+        with open(path, encoding="utf-8") as f:
+            sc = json.load(f)
+        mine = summary(conformance.warren_observe(args.warren, path))
+        with tempfile.TemporaryDirectory() as workdir:
+            try:
+                real = summary(run_live(sc, workdir))
+            except conformance.Unsupported as e:
+                print("UNSUPPORTED %s: %s" % (name, e))
+                return 2
+            except Exception:
+                for log in os.listdir(workdir):
+                    if log.endswith(".log"):
+                        print(open(os.path.join(workdir, log)).read()[-3000:])
+                raise
+        diffs = conformance.differences(real, mine)
+        conformance.report(name, diffs)
+        failed += bool(diffs)
+    print("%d of %d Celery scenarios match" % (len(args.scenarios) - failed, len(args.scenarios)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
