@@ -100,9 +100,8 @@ def tasks_module(sc):
 
 
 def queue_counts():
-    out = subprocess.run(["rabbitmqctl", "list_queues", "-q", "--formatter", "json", "name",
-                          "messages_ready", "messages_unacknowledged"],
-                         capture_output=True, text=True, check=True).stdout
+    out = conformance.rabbitmqctl("list_queues", "-q", "--formatter", "json", "name",
+                                  "messages_ready", "messages_unacknowledged")
     return {q["name"]: (q["messages_ready"], q["messages_unacknowledged"])
             for q in json.loads(out)}
 

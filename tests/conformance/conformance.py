@@ -147,10 +147,17 @@ def reset_broker():
             http("DELETE", "/exchanges/%s/%s" % (VHOST, urllib.parse.quote(x["name"], safe="")))
 
 
+def rabbitmqctl(*args):
+    """rabbitmqctl's stdout (through sudo when not root: it needs the cookie)."""
+    cmd = ["rabbitmqctl"] + list(args)
+    if os.geteuid() != 0:
+        cmd = ["sudo", "-n"] + cmd
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+
 def unacked_counts():
-    out = subprocess.run(["rabbitmqctl", "list_queues", "-q", "--formatter", "json",
-                          "name", "messages_unacknowledged"],
-                         capture_output=True, text=True, check=True).stdout
+    out = rabbitmqctl("list_queues", "-q", "--formatter", "json", "name",
+                      "messages_unacknowledged")
     return {q["name"]: q["messages_unacknowledged"] for q in json.loads(out)}
 
 
