@@ -30,6 +30,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "sim/broker/topic_trie.h"
 #include "sim/broker/dead_letter.h"
 #include "sim/broker/ledger.h"
 #include "sim/broker/policy.h"
@@ -71,6 +72,8 @@ struct Exchange {
   std::vector<std::unique_ptr<Binding>> bindings;  // as source, creation order
   // Direct exchanges: routing key -> bindings, in creation order.
   absl::flat_hash_map<std::string, std::vector<Binding*>> direct_index;
+  // Topic exchanges: bindings by binding-key words.
+  TopicTrie<Binding*> topic_index;
 };
 
 struct ChannelState;

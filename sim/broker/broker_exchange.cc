@@ -173,6 +173,7 @@ void Broker::RemoveBinding(Exchange& source, Binding* binding) {
       if (v.empty()) source.direct_index.erase(it);
     }
   }
+  if (source.type == ExchangeType::kTopic) source.topic_index.Remove(binding->routing_key, binding);
   auto& all = source.bindings;
   all.erase(std::remove_if(all.begin(), all.end(),
                            [&](const std::unique_ptr<Binding>& b) { return b.get() == binding; }),
@@ -183,6 +184,7 @@ void Broker::AddBinding(Exchange& source, Binding binding) {
   auto b = std::make_unique<Binding>(std::move(binding));
   b->seq = next_binding_seq_++;
   if (source.type == ExchangeType::kDirect) source.direct_index[b->routing_key].push_back(b.get());
+  if (source.type == ExchangeType::kTopic) source.topic_index.Add(b->routing_key, b.get());
   source.bindings.push_back(std::move(b));
 }
 

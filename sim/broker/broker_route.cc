@@ -23,16 +23,15 @@ void Broker::MatchBindings(const Exchange& x, const Message& m, std::vector<Bind
     case ExchangeType::kFanout:
       for (const auto& b : x.bindings) out.push_back(b.get());
       return;
-    case ExchangeType::kTopic:
-      for (const auto& b : x.bindings) {
-        for (const std::string& key : m.routing_keys) {
-          if (TopicMatches(b->routing_key, key)) {
-            out.push_back(b.get());
-            break;
-          }
-        }
-      }
+    case ExchangeType::kTopic: {
+      size_t start = out.size();
+      for (const std::string& key : m.routing_keys) x.topic_index.Match(key, out);
+      // One entry per binding, in creation order, whatever the keys.
+      std::sort(out.begin() + start, out.end(),
+                [](const Binding* a, const Binding* b) { return a->seq < b->seq; });
+      out.erase(std::unique(out.begin() + start, out.end()), out.end());
       return;
+    }
     case ExchangeType::kHeaders: {
       const FieldTable* headers = m.properties.headers ? &*m.properties.headers : nullptr;
       for (const auto& b : x.bindings) {

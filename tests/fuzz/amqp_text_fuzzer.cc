@@ -12,6 +12,7 @@
 
 #include "sim/broker/expiration.h"
 #include "sim/broker/topic_matcher.h"
+#include "sim/broker/topic_trie.h"
 #include "warren/warren.h"
 
 namespace {
@@ -64,6 +65,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::string> bw = Words(first), rw = Words(second);
   if (bw.size() <= 12 && rw.size() <= 24 &&
       warren::internal::TopicMatches(first, second) != Reference(bw, 0, rw, 0)) {
+    std::abort();
+  }
+  // ... and so does the trie the topic exchange routes with.
+  warren::internal::TopicTrie<int> trie;
+  trie.Add(first, 1);
+  std::vector<int> hits;
+  trie.Match(second, hits);
+  if (hits.size() > 1 || hits.empty() == warren::internal::TopicMatches(first, second)) {
     std::abort();
   }
 
