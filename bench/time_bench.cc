@@ -47,6 +47,28 @@ void BM_TtlDeadLetterHops(benchmark::State& state) {
 }
 BENCHMARK(BM_TtlDeadLetterHops);
 
+// The peers' TTL + DLX workload (bench/peers): 2000 messages through a
+// 10 ms queue TTL, dead-lettered into a dlq whose consumer acks them.
+void BM_PeerTtlDlx(benchmark::State& state) {
+  for (auto _ : state) {
+    Bed b;
+    b.Check(state, b.ch.QueueDeclare("dlq").status());
+    b.Check(state, b.ch.QueueDeclare("ttl", {.arguments = {
+        {"x-message-ttl", I(10)}, {"x-dead-letter-exchange", S("")},
+        {"x-dead-letter-routing-key", S("dlq")}}}).status());
+    int64_t seen = 0;
+    Channel c = b.ch;
+    b.Check(state, b.ch.BasicConsume("dlq", [&seen, c](const Delivery& d) mutable {
+      if (c.BasicAck(d.delivery_tag).ok()) ++seen;
+    }).status());
+    for (int i = 0; i < 2000; ++i) (void)b.ch.BasicPublish({.routing_key = "ttl", .body = "m"});
+    (void)b.sim.RunUntilIdle();
+    if (seen != 2000) state.SkipWithError("messages missing");
+  }
+  state.SetItemsProcessed(state.iterations() * 2000);
+}
+BENCHMARK(BM_PeerTtlDlx);
+
 // The delay ladder: a worker rejects every attempt; task_queue dead-letters
 // to retry_exchange, whose binding key picks the 2 s / 4 s / 8 s queue by
 // the attempt (a header the worker sets when it republishes), then the dlq.

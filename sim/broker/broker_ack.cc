@@ -3,6 +3,7 @@
 
 #include "sim/core/strings.h"
 #include "sim/broker/broker.h"
+#include "sim/core/check.h"
 #include "sim/broker/methods.h"
 
 namespace warren::internal {
@@ -29,6 +30,7 @@ absl::StatusOr<std::vector<uint64_t>> Broker::CollectTags(ChannelState& ch, uint
 
 Unacked Broker::TakeUnacked(ChannelState& ch, uint64_t tag) {
   auto it = ch.unacked.find(tag);
+  WARREN_CHECK(it != ch.unacked.end());
   Unacked u = std::move(it->second);
   ch.unacked.erase(it);
   if (!u.consumer_tag.empty()) {
@@ -110,8 +112,13 @@ absl::Status Broker::Recover(uint64_t id, bool requeue) {
   if (!requeue) {
     return Fail(*ch, ReplyCode::kNotImplemented, "requeue=false", methods::kBasicRecover);
   }
+  // Deliveries acked or rejected inside an open transaction are no longer
+  // outstanding (rabbit_channel drops them from its unacked queue at the
+  // basic.ack); basic.recover leaves them to the commit or rollback.
   std::vector<uint64_t> tags;
-  for (const auto& [t, u] : ch->unacked) tags.push_back(t);
+  for (const auto& [t, u] : ch->unacked) {
+    if (!u.in_tx) tags.push_back(t);
+  }
   std::vector<Unacked> items;
   for (uint64_t t : tags) items.push_back(TakeUnacked(*ch, t));
   Requeue(*ch, std::move(items), ReturnKind::kNack);

@@ -76,8 +76,13 @@ void LoadDriver::Observe(const Delivery& d) {
 }
 
 void LoadDriver::Consume(Channel ch) {
+  // Choices are drawn in statements of their own: the evaluation order of
+  // function arguments differs between compilers (g++ vs clang), and the
+  // same seed or fuzz input must drive the same operations in every build.
   int mode = Pick(5);
-  (void)ch.BasicConsume(QueueName(), [this, ch, mode](const Delivery& d) mutable {
+  std::string queue = QueueName();
+  bool no_ack = Coin(10);
+  (void)ch.BasicConsume(queue, [this, ch, mode](const Delivery& d) mutable {
     Observe(d);
     switch (mode) {
       case 0: (void)ch.BasicAck(d.delivery_tag); break;
@@ -86,7 +91,7 @@ void LoadDriver::Consume(Channel ch) {
       case 3: if (Coin(30)) (void)ch.Close(); break;
       default: break;  // hold
     }
-  }, {.no_ack = Coin(10)});
+  }, {.no_ack = no_ack});
 }
 
 void LoadDriver::Operate() {
@@ -105,7 +110,12 @@ void LoadDriver::Operate() {
       (void)ch.QueueDeclare(QueueName(), o);
       break;
     }
-    case 2: (void)ch.QueueBind(QueueName(), Pick(2) ? "fan" : "dlx", QueueName()); break;
+    case 2: {
+      std::string queue = QueueName();
+      const char* exchange = Pick(2) ? "fan" : "dlx";
+      (void)ch.QueueBind(queue, exchange, QueueName());
+      break;
+    }
     case 3: Consume(ch); break;
     case 4:
     case 5:
@@ -121,7 +131,9 @@ void LoadDriver::Operate() {
       break;
     }
     case 7: {
-      absl::StatusOr<std::optional<Delivery>> got = ch.BasicGet(QueueName(), Coin(20));
+      std::string queue = QueueName();
+      bool no_ack = Coin(20);
+      absl::StatusOr<std::optional<Delivery>> got = ch.BasicGet(queue, no_ack);
       if (got.ok() && got->has_value()) {
         Observe(**got);
         if (Coin(50)) (void)ch.BasicReject((**got).delivery_tag, Coin(50));
