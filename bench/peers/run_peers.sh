@@ -31,11 +31,12 @@ if [ "${1:-}" = "--boot" ]; then
   sleep 2
   t0=$(date +%s.%N)
   $SUDO rabbitmq-server -detached
-  $SUDO rabbitmqctl -q await_startup >/dev/null
+  # await_startup fails while the node is not reachable at all: retry it
+  until $SUDO rabbitmqctl -q await_startup >/dev/null 2>&1; do sleep 0.2; done
   boot=$(echo "$(date +%s.%N) - $t0" | bc | xargs printf '%.1f s')
 elif ! $SUDO rabbitmqctl -q status >/dev/null 2>&1; then
   $SUDO rabbitmq-server -detached
-  $SUDO rabbitmqctl -q await_startup >/dev/null
+  until $SUDO rabbitmqctl -q await_startup >/dev/null 2>&1; do sleep 0.2; done
 fi
 
 results=$(mktemp)
