@@ -38,8 +38,9 @@ class LoadDriver {
 
   Simulation& sim() { return sim_; }
   int steps() const { return steps_; }
-  // A run hit the event bound (livelock): callers stop stepping.
-  bool exhausted() const { return exhausted_; }
+  // A run hit the event bound (livelock) or the seed made too many copies:
+  // callers stop stepping.
+  bool exhausted() const { return exhausted_ || sim_.counters().copies_enqueued > 200000; }
 
  private:
   int Pick(int n) { return static_cast<int>(next_() % static_cast<uint64_t>(n)); }

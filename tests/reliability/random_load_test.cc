@@ -64,8 +64,10 @@ std::vector<uint64_t> Seeds(uint64_t default_count) {
 TEST(RandomLoad, AccountingBalancesAfterEveryStepAcrossSeeds) {
   std::vector<uint64_t> seeds = Seeds(40);
   uint64_t steps = 0;
+  bool progress = std::getenv("WARREN_SWEEP_PROGRESS") != nullptr;
   for (uint64_t seed : seeds) {
     SCOPED_TRACE(::testing::Message() << "reproduce with WARREN_SEED=" << seed);
+    if (progress) std::fprintf(stderr, "seed %llu\n", static_cast<unsigned long long>(seed));
     RunSeed(seed, /*trace=*/false, &steps);
     if (HasFailure()) return;
   }
