@@ -237,7 +237,13 @@ struct ScenarioResult {
 
 // Runs a loaded scenario on a fresh Simulation. Never throws; a scenario
 // that livelocks reports it as a step error.
-ScenarioResult RunScenario(const ScenarioSpec& spec);
+struct RunOptions {
+  // After the run, drain every queue with basic.get into
+  // result.observation.queues (what `warren observe` and the conformance
+  // suite compare). Off for plain runs: it copies every queued message.
+  bool drain_queues_at_end = false;
+};
+ScenarioResult RunScenario(const ScenarioSpec& spec, const RunOptions& options = {});
 
 }  // namespace warren
 

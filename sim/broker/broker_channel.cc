@@ -234,9 +234,13 @@ void Broker::ConsumerTimeoutTick(uint64_t id) {
   ch->tick_armed = false;
   if (!ch->open || ch->unacked.empty()) return;
   absl::Time oldest = absl::InfiniteFuture();
-  for (const auto& [tag, u] : ch->unacked) oldest = std::min(oldest, u.delivered_at);
+  // Deliveries acked inside an open transaction left rabbit_channel's
+  // unacked queue at the basic.ack: they do not time out.
+  for (const auto& [tag, u] : ch->unacked) {
+    if (!u.in_tx) oldest = std::min(oldest, u.delivered_at);
+  }
   // rabbit_channel:evaluate_consumer_timeout: strictly older than the timeout.
-  if (Now() - oldest > options_.consumer_timeout) {
+  if (oldest != absl::InfiniteFuture() && Now() - oldest > options_.consumer_timeout) {
     (void)Fail(*ch, ReplyCode::kPreconditionFailed,
                Cat("delivery acknowledgement on channel ", ch->number,
                             " timed out. Timeout value used: ",

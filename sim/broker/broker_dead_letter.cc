@@ -6,6 +6,7 @@
 namespace warren::internal {
 
 void Broker::DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from) {
+  scheduler_.Charge(1);
   std::string_view why = DeathReasonName(reason);
   const std::optional<std::string>& dlx = q.config.dead_letter_exchange;
   MessageId id = e.message->id;

@@ -46,12 +46,13 @@ bool Scheduler::Step() {
 template <typename More>
 absl::Status Scheduler::RunWhile(More more, int64_t max_events, const char* what) {
   std::deque<const char*> last;
+  const int64_t charged_before = charged_;
   for (int64_t ran = 0; more(); ++ran) {
     auto it = pending_.begin();
-    if (ran >= max_events) {
+    if (ran + (charged_ - charged_before) >= max_events) {
       std::vector<std::string> labels(last.begin(), last.end());
       return absl::ResourceExhaustedError(internal::Cat(
-          what, ": bound of ", max_events, " events reached at virtual time ",
+          what, ": bound of ", max_events, " events (dead-letter hops included) reached at virtual time ",
           absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now_, absl::UTCTimeZone()),
           " (a livelock such as a consumer that always requeues?); last events: ",
           absl::StrJoin(labels, ", ")));

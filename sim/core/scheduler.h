@@ -58,6 +58,11 @@ class Scheduler {
   // Runs until only daemon events remain. RESOURCE_EXHAUSTED past max_events.
   absl::Status RunUntilIdle(int64_t max_events);
 
+  // Work done inside one event that counts against the Run* bounds like
+  // events do (a dead-letter hop): a cascade that multiplies messages
+  // within events is bounded too, not only the number of events.
+  void Charge(int64_t units) { charged_ += units; }
+
   size_t pending() const { return pending_.size(); }
   size_t pending_non_daemon() const { return non_daemon_; }
   uint64_t events_run() const { return events_run_; }
@@ -76,6 +81,7 @@ class Scheduler {
   absl::Time now_;
   uint64_t next_seq_ = 1;
   uint64_t events_run_ = 0;
+  int64_t charged_ = 0;
   size_t non_daemon_ = 0;
   absl::btree_map<EventId, Pending> pending_;
 };

@@ -24,6 +24,9 @@ class ScriptedClient {
   absl::Status Start();
   // The connection drops: RabbitMQ requeues everything unacked.
   absl::Status Stop();
+  // Null before Start() opened them.
+  const Channel* channel() const { return ch_ ? &*ch_ : nullptr; }
+  const Connection* connection() const { return conn_ ? &*conn_ : nullptr; }
 
  private:
   void OnDelivery(const Delivery& d);

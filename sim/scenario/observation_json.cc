@@ -110,7 +110,9 @@ std::string ObservationToJson(const Observation& o) {
               {"client_events", std::move(client_events)},
               {"returns", std::move(returns)},     {"confirms", std::move(confirms)},
               {"queues", std::move(queues)},       {"exchanges", o.exchanges}};
-  return doc.dump(1) + "\n";
+  // Bodies and header strings are bytes: invalid UTF-8 prints as U+FFFD,
+  // as Python's decode("utf-8", "replace") does on the recorder's side.
+  return doc.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace warren

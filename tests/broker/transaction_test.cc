@@ -132,3 +132,27 @@ TEST(Transactions, ACommitWhoseMessageAQueueRefusedFailsWithPartialTxCompletion)
 
 }  // namespace
 }  // namespace warren::testing
+
+namespace warren::testing {
+namespace {
+
+// rabbit_channel:evaluate_consumer_timeout looks at its unacked queue, which
+// a basic.ack inside a transaction has already left.
+TEST(Transactions, ADeliveryAckedInsideAnUncommittedTransactionDoesNotTimeOut) {
+  BrokerHarness h({.consumer_timeout = absl::Seconds(1),
+                   .channel_tick_interval = absl::Milliseconds(100)});
+  h.DeclareQueue("q");
+  h.Send("q", "m");
+  ASSERT_THAT(h.ch.TxSelect(), IsOk());
+  auto got = h.ch.BasicGet("q");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  ASSERT_THAT(h.ch.BasicAck((*got)->delivery_tag), IsOk());
+  ASSERT_THAT(h.sim.RunFor(absl::Seconds(5)), IsOk());
+  EXPECT_TRUE(h.ch.is_open());
+  ASSERT_THAT(h.ch.TxRollback(), IsOk());  // outstanding again: now it times out
+  ASSERT_THAT(h.sim.RunFor(absl::Seconds(5)), IsOk());
+  EXPECT_THAT(h.ch, ClosedWith(ReplyCode::kPreconditionFailed));
+}
+
+}  // namespace
+}  // namespace warren::testing

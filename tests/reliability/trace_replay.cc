@@ -40,11 +40,15 @@ absl::StatusOr<Counters> ReplayTrace(const std::vector<TraceEvent>& trace) {
     return absl::InternalError(absl::StrCat(Describe(e), ": copy is in state ",
                                             static_cast<int>(it->second)));
   };
-  // Dead-lettered or dropped: from any live state. A copy seen first here
-  // was refused at the door (reject-publish overflow): it counts as created.
+  // Dead-lettered or dropped: from any live state. Only a copy refused at
+  // the door by a length limit (reject-publish drops it, reject-publish-dlx
+  // dead-letters it) may be seen first here; it counts as created.
   auto settle = [&](const TraceEvent& e, State to) -> absl::Status {
-    auto [it, created] = copies.try_emplace(e.copy, to);
-    if (created) {
+    if (!copies.contains(e.copy)) {
+      if (e.copy == 0 || e.detail.rfind("maxlen", 0) != 0) {
+        return absl::InternalError(Describe(e) + ": no such copy was enqueued");
+      }
+      copies.emplace(e.copy, to);
       ++c.copies_enqueued;
       return absl::OkStatus();
     }

@@ -17,7 +17,7 @@ Observation Observe(std::string_view json) {
   absl::StatusOr<ScenarioSpec> spec = ParseScenario(json, "inline.json");
   EXPECT_THAT(spec, testing::IsOk());
   if (!spec.ok()) return {};
-  ScenarioResult r = RunScenario(*spec);
+  ScenarioResult r = RunScenario(*spec, {.drain_queues_at_end = true});
   for (const std::string& e : r.step_errors) ADD_FAILURE() << e;
   return r.observation;
 }

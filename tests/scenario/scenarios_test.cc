@@ -90,7 +90,7 @@ TEST(ScenarioRunner, AnExpectedErrorThatDoesNotHappenIsAFailure) {
   ASSERT_THAT(spec, testing::IsOk());
   ScenarioResult r = RunScenario(*spec);
   ASSERT_EQ(r.failures.size(), 1u);
-  EXPECT_EQ(r.failures[0].what, "expected reply 406, but the step succeeded");
+  EXPECT_EQ(r.failures[0].what, "expected reply 406, but it succeeded");
 }
 
 TEST(ScenarioRunner, ALivelockingClientIsReportedNotHung) {
