@@ -11,8 +11,10 @@
 namespace warren::internal {
 namespace {
 
-// A back-reference (\N) or {m,n} bound longer than 5 digits, in PCRE's
-// words ({"<what>",<offset>}); nullopt when there is none.
+// A back-reference (\N) longer than 5 digits or a {m,n} bound above 65535
+// (PCRE's limit), in PCRE's words ({"<what>",<offset>}); nullopt when
+// there is none. PCRE reads a long \N as octal plus literals; refusing it
+// is the safe side of that difference (std::regex would overflow).
 std::optional<std::string> OversizedNumber(std::string_view p) {
   bool in_braces = false;
   for (size_t i = 0; i < p.size(); ++i) {
@@ -28,7 +30,10 @@ std::optional<std::string> OversizedNumber(std::string_view p) {
     if (!starts) continue;
     size_t j = i + 1;
     while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j]))) ++j;
-    if (j - i - 1 > 5) {
+    std::string_view digits = p.substr(i + 1, j - i - 1);
+    bool too_big = c == '\\' ? digits.size() > 5  // PCRE would read octal; std::regex overflows
+                              : digits.size() > 5 || std::stoi(std::string(digits)) > 65535;
+    if (too_big) {
       return Cat("{\"", c == '\\' ? "reference to non-existent subpattern"
                                    : "number too big in {} quantifier",
                  "\",", j, "}");
