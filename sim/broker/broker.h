@@ -351,8 +351,10 @@ class Broker {
   void DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from);
 
   // -- trace helpers --
+  // Takes the detail by view: on the hot path (deliver, ack, requeue) with
+  // tracing off, nothing is copied or allocated.
   void Trace(TraceKind kind, MessageId m, std::string_view queue, std::string_view channel,
-             std::string detail, uint64_t copy = 0);
+             std::string_view detail, uint64_t copy = 0);
   template <typename Fn>
   void Later(const char* label, Fn fn) {
     scheduler_.ScheduleAt(scheduler_.Now(), std::move(fn), label);

@@ -19,9 +19,9 @@ Broker::Broker(SimulationOptions options)
 Broker::~Broker() = default;
 
 void Broker::Trace(TraceKind kind, MessageId m, std::string_view queue,
-                   std::string_view channel, std::string detail, uint64_t copy) {
+                   std::string_view channel, std::string_view detail, uint64_t copy) {
   if (!tracer_.enabled()) return;
-  tracer_.Emit(Now(), kind, m, queue, "", "", channel, std::move(detail), copy);
+  tracer_.Emit(Now(), kind, m, queue, "", "", channel, std::string(detail), copy);
 }
 
 uint64_t Broker::Connect(std::string_view name, std::string_view user) {

@@ -234,7 +234,7 @@ void Broker::DeleteQueue(Queue& q, std::string_view why) {
   std::vector<std::string> sources = RemoveBindingsTo(&q, nullptr);
   queues_by_id_.erase(id);
   queues_.erase(name);
-  Trace(TraceKind::kQueueDeleted, {}, name, "", std::string(why));
+  Trace(TraceKind::kQueueDeleted, {}, name, "", why);
   for (const std::string& s : sources) MaybeAutoDeleteExchange(s);
 }
 
@@ -303,7 +303,7 @@ absl::StatusOr<uint64_t> Broker::QueuePurge(uint64_t id, std::string_view name) 
 void Broker::DropAllReady(Queue& q, std::string_view reason) {
   for (Envelope& e : q.ready.TakeAll()) {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kDropped, reason, Now());
-    Trace(TraceKind::kDropped, e.message->id, q.name, "", std::string(reason), e.copy);
+    Trace(TraceKind::kDropped, e.message->id, q.name, "", reason, e.copy);
   }
   MaybeUnblockQuorum(q);
 }
