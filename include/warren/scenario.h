@@ -238,10 +238,12 @@ struct ScenarioResult {
 // Runs a loaded scenario on a fresh Simulation. Never throws; a scenario
 // that livelocks reports it as a step error.
 struct RunOptions {
-  // After the run, drain every queue with basic.get into
-  // result.observation.queues (what `warren observe` and the conformance
-  // suite compare). Off for plain runs: it copies every queued message.
-  bool drain_queues_at_end = false;
+  // Fill result.observation completely: copy every delivery the scripted
+  // clients get and, after the run, drain every queue with basic.get (what
+  // `warren observe` and the conformance suite compare). Off for plain runs,
+  // which then record only step replies, client events, returns and
+  // confirms: the copies would cost a body per delivered message.
+  bool observe = false;
 };
 ScenarioResult RunScenario(const ScenarioSpec& spec, const RunOptions& options = {});
 

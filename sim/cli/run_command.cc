@@ -166,7 +166,7 @@ int ObserveCommand(const std::vector<std::string>& args) {
     std::cerr << spec.status().message() << "\n";
     return 2;
   }
-  ScenarioResult result = RunScenario(*spec, {.drain_queues_at_end = true});
+  ScenarioResult result = RunScenario(*spec, {.observe = true});
   for (const std::string& e : result.step_errors) std::cerr << "step failed: " << e << "\n";
   std::cout << ObservationToJson(result.observation);
   return 0;

@@ -28,7 +28,7 @@ ObservedMessage Observe(const Delivery& d) {
 }
 
 absl::Status ScriptedClient::Start() {
-  seen_.deliveries[spec_.name];  // present even if nothing arrives
+  if (record_deliveries_) seen_.deliveries[spec_.name];  // present even if nothing arrives
   conn_ = sim_.Connect(spec_.name);
   WARREN_ASSIGN_OR_RETURN(Channel ch, conn_->OpenChannel());
   ch_ = ch;
@@ -65,7 +65,7 @@ const ClientRule* ScriptedClient::Choose(const Delivery& d, int attempt) const {
 }
 
 void ScriptedClient::OnDelivery(const Delivery& d) {
-  seen_.deliveries[spec_.name].push_back(Observe(d));
+  if (record_deliveries_) seen_.deliveries[spec_.name].push_back(Observe(d));
   int attempt = ++attempts_[d.message_id().value];
   static const ClientRule kDefault;  // ack
   const ClientRule* rule = Choose(d, attempt);

@@ -16,9 +16,11 @@ namespace warren::internal {
 
 class ScriptedClient {
  public:
-  // Deliveries and broker-initiated cancels/closes are recorded in `seen`.
-  ScriptedClient(Simulation& sim, const ScenarioClient& spec, Observation& seen)
-      : sim_(sim), spec_(spec), seen_(seen) {}
+  // Broker-initiated cancels/closes are recorded in `seen`, and deliveries
+  // too when `record_deliveries`.
+  ScriptedClient(Simulation& sim, const ScenarioClient& spec, Observation& seen,
+                 bool record_deliveries)
+      : sim_(sim), spec_(spec), seen_(seen), record_deliveries_(record_deliveries) {}
   const std::string& name() const { return spec_.name; }
   // Connects, sets prefetch and consumes. Effective at the current instant.
   absl::Status Start();
@@ -36,6 +38,7 @@ class ScriptedClient {
   Simulation& sim_;
   const ScenarioClient& spec_;
   Observation& seen_;
+  bool record_deliveries_;
   std::optional<Connection> conn_;
   std::optional<Channel> ch_;
   std::map<uint64_t, int> attempts_;  // message id -> deliveries seen

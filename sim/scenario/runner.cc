@@ -132,7 +132,8 @@ class ScenarioRun {
   }
 
   void StartClient(const ScenarioClient& c) {
-    clients_.push_back(std::make_unique<ScriptedClient>(sim_, c, result_.observation));
+    clients_.push_back(std::make_unique<ScriptedClient>(sim_, c, result_.observation,
+                                                        run_options_.observe));
     absl::Status s = clients_.back()->Start();
     std::string pointer = Cat("client \"", c.name, "\"");
     if (!c.expect_error) {
@@ -291,7 +292,7 @@ class ScenarioRun {
   ScenarioResult Finish() {
     result_.trace = sim_.trace();
     result_.queue_table = QueueTable(sim_);
-    if (run_options_.drain_queues_at_end) ObserveEnd();
+    if (run_options_.observe) ObserveEnd();
     return std::move(result_);
   }
 

@@ -17,7 +17,7 @@ Observation Observe(std::string_view json) {
   absl::StatusOr<ScenarioSpec> spec = ParseScenario(json, "inline.json");
   EXPECT_THAT(spec, testing::IsOk());
   if (!spec.ok()) return {};
-  ScenarioResult r = RunScenario(*spec, {.drain_queues_at_end = true});
+  ScenarioResult r = RunScenario(*spec, {.observe = true});
   for (const std::string& e : r.step_errors) ADD_FAILURE() << e;
   return r.observation;
 }
@@ -92,6 +92,23 @@ TEST(Observation, ConfirmsAreAcksAndNacksInSequenceAndReturnsCarryTheMessage) {
   EXPECT_EQ(o.returns[0].reply_code, 312);
   EXPECT_EQ(o.returns[0].message.body, "lost");
   EXPECT_THAT(o.client_events, IsEmpty());
+}
+
+TEST(Observation, APlainRunRecordsStepRepliesButCopiesNoDeliveriesAndDrainsNothing) {
+  absl::StatusOr<ScenarioSpec> spec = ParseScenario(R"({"version": 1, "queues": [{"name": "q"}],
+    "clients": [{"name": "holder", "queue": "q", "prefetch": 1, "rules": [{"do": "hold"}]}],
+    "timeline": [{"at_ms": 0, "publish": {"routing_key": "q", "body": "a"}},
+                 {"at_ms": 0, "publish": {"routing_key": "q", "body": "b"}}],
+    "run_for_ms": 10})", "inline.json");
+  ASSERT_THAT(spec, testing::IsOk());
+  ScenarioResult plain = RunScenario(*spec);
+  EXPECT_EQ(plain.observation.steps.size(), 2u);
+  EXPECT_THAT(plain.observation.deliveries, IsEmpty());
+  EXPECT_THAT(plain.observation.queues, IsEmpty());
+  ScenarioResult observed = RunScenario(*spec, {.observe = true});
+  EXPECT_EQ(observed.observation.deliveries["holder"].size(), 1u);
+  ASSERT_EQ(observed.observation.queues.size(), 1u);
+  EXPECT_EQ(observed.observation.queues[0].ready.size(), 1u);
 }
 
 }  // namespace
