@@ -10,10 +10,15 @@
 namespace warren::internal {
 namespace {
 
+// "<pointer>: no queue named \"q\"".
 absl::Status Missing(std::string_view pointer, std::string_view what, std::string_view name) {
-  bool label = what.size() >= 5 && what.substr(what.size() - 5) == "label";
-  return absl::InvalidArgumentError(
-      Cat(pointer, ": no ", what, label ? " \"" : " named \"", name, "\""));
+  return absl::InvalidArgumentError(Cat(pointer, ": no ", what, " named \"", name, "\""));
+}
+
+// "<pointer>: no published message with label \"job\"".
+absl::Status MissingLabel(std::string_view pointer, std::string_view what,
+                          std::string_view label) {
+  return absl::InvalidArgumentError(Cat(pointer, ": no ", what, " with label \"", label, "\""));
 }
 
 bool IsTraceKind(std::string_view name) {
@@ -131,8 +136,8 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
     }
     if ((s.kind == StepKind::kRevoke || s.kind == StepKind::kTerminate) &&
         !task_labels.contains(s.label)) {
-      return Missing(Cat(s.pointer, s.kind == StepKind::kRevoke ? "/revoke" : "/terminate"),
-                     "apply_async labelled", s.label);
+      return MissingLabel(Cat(s.pointer, s.kind == StepKind::kRevoke ? "/revoke" : "/terminate"),
+                          "apply_async", s.label);
     }
   }
   for (const Expectation& e : spec.expectations) {
@@ -147,7 +152,7 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
         break;
       case ExpectationKind::kFate:
         if (!labels.contains(e.label)) {
-          return Missing(Cat(e.pointer, "/fate"), "published message with label", e.label);
+          return MissingLabel(Cat(e.pointer, "/fate"), "published message", e.label);
         }
         break;
       case ExpectationKind::kEventCount:
@@ -161,7 +166,7 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
         break;
       case ExpectationKind::kTask:
         if (!task_labels.contains(e.label)) {
-          return Missing(Cat(e.pointer, "/task"), "apply_async with label", e.label);
+          return MissingLabel(Cat(e.pointer, "/task"), "apply_async", e.label);
         }
         break;
       case ExpectationKind::kTasksInState:
