@@ -32,6 +32,14 @@ std::string Jsonl(const ScenarioResult& r) {
   return out.str();
 }
 
+// Loads and runs an inline scenario; a load error fails the test and gives
+// an empty result.
+ScenarioResult RunInline(std::string_view json) {
+  absl::StatusOr<ScenarioSpec> spec = ParseScenario(json, "inline.json");
+  EXPECT_THAT(spec, testing::IsOk());
+  return spec.ok() ? RunScenario(*spec) : ScenarioResult{};
+}
+
 class ShippedScenario : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ShippedScenario, HoldsItsExpectationsAndIsDeterministic) {
@@ -55,55 +63,47 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, ShippedScenario, ::testing::ValuesIn(Scenari
                          });
 
 TEST(ScenarioRunner, AFailedExpectationIsReportedWithExpectedAndActual) {
-  absl::StatusOr<ScenarioSpec> spec = ParseScenario(R"({
+  ScenarioResult r = RunInline(R"({
     "version": 1,
     "queues": [{"name": "q"}],
     "timeline": [{"at_ms": 0, "publish": {"routing_key": "q", "body": "m"}}],
     "expect": [{"queue": "q", "ready": 2}]
-  })", "inline.json");
-  ASSERT_THAT(spec, testing::IsOk());
-  ScenarioResult r = RunScenario(*spec);
+  })");
   ASSERT_EQ(r.failures.size(), 1u);
   EXPECT_EQ(r.failures[0].pointer, "/expect/0");
   EXPECT_EQ(r.failures[0].what, "queue 'q' ready: expected 2, got 1");
 }
 
 TEST(ScenarioRunner, AnUnexpectedStepErrorFailsTheRun) {
-  absl::StatusOr<ScenarioSpec> spec = ParseScenario(R"({
+  ScenarioResult r = RunInline(R"({
     "version": 1,
     "queues": [{"name": "q"}],
     "timeline": [{"at_ms": 5, "publish": {"exchange": "nope", "body": "m"}}],
     "expect": [{"queue": "q", "ready": 0}]
-  })", "inline.json");
-  ASSERT_THAT(spec, testing::IsOk());
-  ScenarioResult r = RunScenario(*spec);
+  })");
   ASSERT_EQ(r.step_errors.size(), 1u);
   EXPECT_EQ(r.step_errors[0], "/timeline/0: 404 NOT_FOUND - no exchange 'nope' in vhost '/'");
 }
 
 TEST(ScenarioRunner, AnExpectedErrorThatDoesNotHappenIsAFailure) {
-  absl::StatusOr<ScenarioSpec> spec = ParseScenario(R"({
+  ScenarioResult r = RunInline(R"({
     "version": 1,
     "timeline": [{"declare_queue": {"name": "fine"}, "expect_error": {"code": 406}}],
     "expect": [{"queue": "fine", "ready": 0}]
-  })", "inline.json");
-  ASSERT_THAT(spec, testing::IsOk());
-  ScenarioResult r = RunScenario(*spec);
+  })");
   ASSERT_EQ(r.failures.size(), 1u);
   EXPECT_EQ(r.failures[0].what, "expected reply 406, but it succeeded");
 }
 
 TEST(ScenarioRunner, ALivelockingClientIsReportedNotHung) {
-  absl::StatusOr<ScenarioSpec> spec = ParseScenario(R"({
+  ScenarioResult r = RunInline(R"({
     "version": 1,
     "options": {"max_events": 10000},
     "queues": [{"name": "q"}],
     "clients": [{"name": "spinner", "queue": "q", "rules": [{"do": "requeue"}]}],
     "timeline": [{"publish": {"routing_key": "q", "body": "m"}}],
     "expect": [{"queue": "q", "ready": 0}]
-  })", "inline.json");
-  ASSERT_THAT(spec, testing::IsOk());
-  ScenarioResult r = RunScenario(*spec);
+  })");
   ASSERT_FALSE(r.step_errors.empty());
   EXPECT_THAT(r.step_errors[0], ::testing::HasSubstr("livelock"));
 }
@@ -116,28 +116,35 @@ namespace {
 
 constexpr char kIntruder[] = R"({"version": 1,
   "queues": [{"name": "mine", "exclusive": true}],
-  "clients": [{"name": "intruder", "queue": "mine", "expect_error": {"code": CODE}}],
+  "clients": [{"name": "intruder", "queue": "mine", "expect_error": ERROR}],
   "expect": [{"queue": "mine", "ready": 0}]})";
 
-ScenarioResult RunWithExpectedCode(const std::string& code) {
+ScenarioResult RunWithExpectedError(const std::string& error) {
   std::string text = kIntruder;
-  text.replace(text.find("CODE"), 4, code);
-  absl::StatusOr<ScenarioSpec> spec = ParseScenario(text, "inline.json");
-  EXPECT_THAT(spec, testing::IsOk());
-  return RunScenario(*spec);
+  text.replace(text.find("ERROR"), 5, error);
+  return RunInline(text);
 }
 
 TEST(ScenarioRunner, AClientMayExpectItsStartToFailWithAReplyCode) {
-  ScenarioResult r = RunWithExpectedCode("405");
+  ScenarioResult r = RunWithExpectedError(R"({"code": 405, "closes": "channel"})");
   EXPECT_TRUE(r.ok()) << (r.failures.empty() ? "" : r.failures[0].what);
   EXPECT_THAT(r.observation.client_events["intruder"],
               ::testing::ElementsAre(::testing::StartsWith("405 RESOURCE_LOCKED")));
 }
 
 TEST(ScenarioRunner, AClientStartFailingWithAnotherCodeIsAFailure) {
-  ScenarioResult r = RunWithExpectedCode("404");
+  ScenarioResult r = RunWithExpectedError(R"({"code": 404})");
   ASSERT_EQ(r.failures.size(), 1u);
   EXPECT_THAT(r.failures[0].what, ::testing::HasSubstr("expected reply 404, got: 405"));
+}
+
+TEST(ScenarioRunner, AClientStartFailingWithAnotherReplyTextOrCloseIsAFailure) {
+  ScenarioResult r = RunWithExpectedError(R"({"code": 405, "closes": "connection",
+                                              "text": "RESOURCE_LOCKED - nope"})");
+  ASSERT_EQ(r.failures.size(), 2u);
+  EXPECT_EQ(r.failures[0].what, "expected the connection to close");
+  EXPECT_THAT(r.failures[1].what,
+              ::testing::StartsWith("expected reply text \"RESOURCE_LOCKED - nope\""));
 }
 
 }  // namespace
