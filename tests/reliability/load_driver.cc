@@ -5,11 +5,9 @@
 namespace warren::testing {
 namespace {
 
-// Bounds that keep a multiplying dead-letter cycle from eating the machine:
-// events per RunFor (each event does at most 64 synchronous dead-letter
-// hops), and copies after which a seed stops.
+// Events (dead-letter hops included) per RunFor: with kMaxCopies, what keeps
+// a multiplying dead-letter cycle from eating the machine.
 constexpr int64_t kEventsPerRun = 1000;
-constexpr uint64_t kMaxCopies = 200000;
 
 FieldValue I(int64_t v) { return FieldValue::SignedInt(static_cast<int32_t>(v)); }
 FieldValue S(std::string_view v) { return FieldValue::String(v); }

@@ -40,7 +40,10 @@ class LoadDriver {
   int steps() const { return steps_; }
   // A run hit the event bound (livelock) or the seed made too many copies:
   // callers stop stepping.
-  bool exhausted() const { return exhausted_ || sim_.counters().copies_enqueued > 200000; }
+  bool exhausted() const { return exhausted_ || sim_.counters().copies_enqueued > kMaxCopies; }
+  // Copies after which a seed stops: a multiplying dead-letter cycle must
+  // not eat the machine.
+  static constexpr uint64_t kMaxCopies = 200000;
 
  private:
   int Pick(int n) { return static_cast<int>(next_() % static_cast<uint64_t>(n)); }

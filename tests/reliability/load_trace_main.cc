@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
     absl::Status s;
     for (int i = 0; i < steps && s.ok(); ++i) {
       s = driver.Step();
-      if (driver.exhausted() || driver.sim().counters().copies_enqueued > 200000) break;
+      if (driver.exhausted()) break;
     }
     if (s.ok()) s = driver.Finish();
     if (!s.ok()) {
