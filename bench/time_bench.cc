@@ -98,7 +98,7 @@ void BM_DelayLadder(benchmark::State& state) {
       if (!p.headers) p.headers = FieldTable();
       p.headers->Set("attempt", I(attempt + 1));
       (void)worker.BasicPublish({.exchange = "retry", .routing_key = std::to_string(attempt),
-                                 .properties = p, .body = d.body()});
+                                 .properties = p, .body = std::string(d.body())});
       (void)worker.BasicAck(d.delivery_tag);
     }).status());
     absl::Time start = b.sim.Now();

@@ -33,7 +33,7 @@ struct Recorder {
   std::vector<Delivery> deliveries;
   std::vector<std::string> Bodies() const {
     std::vector<std::string> out;
-    for (const Delivery& d : deliveries) out.push_back(d.body());
+    for (const Delivery& d : deliveries) out.emplace_back(d.body());
     return out;
   }
 };
@@ -119,7 +119,7 @@ class BrokerHarness {
   bool Exists(std::string_view q) const { return sim.Queue(q).has_value(); }
   std::vector<std::string> Bodies(std::string_view q) const {
     std::vector<std::string> out;
-    for (const QueuedMessage& m : sim.Messages(q)) out.push_back(m.body());
+    for (const QueuedMessage& m : sim.Messages(q)) out.emplace_back(m.body());
     return out;
   }
   Channel NewChannel() { return *conn.OpenChannel(); }

@@ -23,8 +23,8 @@ struct QueuedMessage {
   bool redelivered = false;
   std::optional<absl::Time> deadline;  // TTL deadline, fixed at enqueue
   uint32_t delivery_count = 0;         // quorum queues: returns so far
-  const BasicProperties& properties() const { return message->properties; }
-  const std::string& body() const { return message->body; }
+  const BasicProperties& properties() const { return message->properties(); }
+  std::string_view body() const { return message->body(); }
 };
 
 struct QueueInfo {

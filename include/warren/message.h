@@ -4,10 +4,13 @@
 #ifndef WARREN_INCLUDE_WARREN_MESSAGE_H_
 #define WARREN_INCLUDE_WARREN_MESSAGE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "warren/field_value.h"
@@ -45,6 +48,8 @@ struct BasicProperties {
   std::optional<std::string> app_id;
   std::optional<std::string> cluster_id;
 
+  // True when no property is set.
+  bool empty() const;
   friend bool operator==(const BasicProperties&, const BasicProperties&) = default;
 };
 
@@ -58,22 +63,95 @@ struct Publishing {
   bool immediate = false;   // RabbitMQ answers 540 NOT_IMPLEMENTED
 };
 
-// A message as stored by the broker. Immutable once stored and shared by
+class Message;
+
+// A counted reference to a stored Message (like std::shared_ptr<const
+// Message>, but one pointer wide and not thread-aware: the count is plain).
+class MessageRef {
+ public:
+  MessageRef() = default;
+  MessageRef(std::nullptr_t) {}  // NOLINT: like a pointer
+  MessageRef(const MessageRef& o);
+  MessageRef(MessageRef&& o) noexcept : m_(o.m_) { o.m_ = nullptr; }
+  MessageRef& operator=(MessageRef o) noexcept {
+    std::swap(m_, o.m_);
+    return *this;
+  }
+  ~MessageRef();
+
+  const Message* get() const { return m_; }
+  const Message* operator->() const { return m_; }
+  const Message& operator*() const { return *m_; }
+  explicit operator bool() const { return m_ != nullptr; }
+  friend bool operator==(const MessageRef& a, const MessageRef& b) { return a.m_ == b.m_; }
+
+ private:
+  friend class Message;
+  Message* m_ = nullptr;
+};
+
+// A message as stored by the broker: immutable once stored and shared by
 // every queue it was routed to (the body is never copied per queue).
 // Dead-lettering makes a new Message with the same id.
-struct Message {
-  MessageId id;
-  std::string exchange;     // exchange it was last published to
-  std::string routing_key;  // the publish routing key (or the DLRK)
-  // Keys routing used: routing_key, then CC, then BCC header keys.
-  std::vector<std::string> routing_keys;
-  BasicProperties properties;  // BCC already stripped
-  std::string body;
-  // properties.expiration as validated at publish, so queues need not parse
-  // it again per copy. Unset when there is no expiration.
-  std::optional<int64_t> expiration_ms;
+//
+// One allocation holds the fixed fields and the exchange, routing key and
+// body bytes; properties live in a separate shared block only when some
+// are set (most benchmark and test messages have none).
+class Message {
+ public:
+  // A stored message. `extra_routing_keys` are the keys routing used besides
+  // `routing_key`: the CC header keys, then the BCC ones. `expiration_ms` is
+  // properties.expiration as validated at publish (so queues need not parse
+  // it per copy); unset when there is none.
+  static MessageRef Create(MessageId id, std::string_view exchange, std::string_view routing_key,
+                           std::string_view body, BasicProperties properties = {},
+                           std::optional<int64_t> expiration_ms = std::nullopt,
+                           std::vector<std::string> extra_routing_keys = {});
+  Message(const Message&) = delete;
+  Message& operator=(const Message&) = delete;
+
+  MessageId id() const { return id_; }
+  // The exchange it was last published to (or dead-lettered through).
+  std::string_view exchange() const { return {chars(), exchange_size_}; }
+  // The publish routing key (or the dead-letter routing key).
+  std::string_view routing_key() const { return {chars() + exchange_size_, routing_key_size_}; }
+  std::string_view body() const {
+    return {chars() + exchange_size_ + routing_key_size_, body_size_};
+  }
+  size_t body_size() const { return body_size_; }
+  // BCC already stripped.
+  const BasicProperties& properties() const;
+  const std::vector<std::string>& extra_routing_keys() const;
+  std::optional<int64_t> expiration_ms() const {
+    return expiration_ms_ < 0 ? std::nullopt : std::optional<int64_t>(expiration_ms_);
+  }
+
+ private:
+  friend class MessageRef;
+  struct Extras {
+    BasicProperties properties;
+    std::vector<std::string> extra_routing_keys;
+  };
+  Message() = default;
+  ~Message() = default;
+  const char* chars() const { return reinterpret_cast<const char*>(this + 1); }
+  static void Release(Message* m);
+
+  uint32_t refs_ = 0;
+  uint32_t body_size_ = 0;
+  uint32_t exchange_size_ = 0;
+  uint32_t routing_key_size_ = 0;
+  MessageId id_;
+  int64_t expiration_ms_ = -1;
+  std::shared_ptr<const Extras> extras_;  // null: no properties, no CC/BCC
 };
-using MessageRef = std::shared_ptr<const Message>;
+
+inline MessageRef::MessageRef(const MessageRef& o) : m_(o.m_) {
+  if (m_ != nullptr) ++m_->refs_;
+}
+inline MessageRef::~MessageRef() {
+  if (m_ != nullptr && --m_->refs_ == 0) Message::Release(m_);
+}
 
 // basic.deliver (from a consumer) or basic.get-ok.
 struct Delivery {
@@ -83,17 +161,18 @@ struct Delivery {
   std::string queue;         // the queue it came from (not on the wire)
   MessageRef message;
   // Quorum queues add x-delivery-count to the delivered headers; when they
-  // do, this holds the headers as delivered. Otherwise message->properties.
-  std::optional<BasicProperties> delivered_properties;
+  // do, this holds the properties as delivered. Otherwise null and
+  // properties() is message->properties().
+  std::shared_ptr<const BasicProperties> delivered_properties;
   uint64_t message_count = 0;  // basic.get-ok only: ready messages left
 
   const BasicProperties& properties() const {
-    return delivered_properties ? *delivered_properties : message->properties;
+    return delivered_properties ? *delivered_properties : message->properties();
   }
-  const std::string& body() const { return message->body; }
-  const std::string& exchange() const { return message->exchange; }
-  const std::string& routing_key() const { return message->routing_key; }
-  MessageId message_id() const { return message->id; }
+  std::string_view body() const { return message->body(); }
+  std::string_view exchange() const { return message->exchange(); }
+  std::string_view routing_key() const { return message->routing_key(); }
+  MessageId message_id() const { return message->id(); }
 };
 
 // basic.return for a mandatory message that reached no queue.

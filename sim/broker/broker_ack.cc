@@ -48,7 +48,7 @@ void Broker::SettleAck(ChannelState& ch, const std::vector<uint64_t>& tags) {
     ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kAcked, "ack", Now());
     if (tracer_.enabled()) {
       const Queue* q = FindQueueById(u.queue_id);
-      Trace(TraceKind::kAcked, u.envelope.message->id, q ? q->name : "", ch.label,
+      Trace(TraceKind::kAcked, u.envelope.message->id(), q ? q->name : "", ch.label,
             Cat("tag ", t), u.envelope.copy);
     }
   }
@@ -66,11 +66,11 @@ void Broker::SettleReject(ChannelState& ch, const std::vector<uint64_t>& tags, b
     if (q == nullptr) {
       ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kDropped, "queue deleted",
                    Now());
-      Trace(TraceKind::kDropped, u.envelope.message->id, "", ch.label,
+      Trace(TraceKind::kDropped, u.envelope.message->id(), "", ch.label,
             "queue deleted; rejected after its queue was deleted", u.envelope.copy);
       continue;
     }
-    Trace(TraceKind::kRejected, u.envelope.message->id, q->name, ch.label, "requeue=false",
+    Trace(TraceKind::kRejected, u.envelope.message->id(), q->name, ch.label, "requeue=false",
           u.envelope.copy);
     DeadLetter(*q, std::move(u.envelope), DeathReason::kRejected, CopyState::kUnacked);
   }
@@ -134,7 +134,7 @@ void Broker::Requeue(ChannelState& ch, std::vector<Unacked> items, ReturnKind ki
     Envelope& e = u.envelope;
     if (q == nullptr) {
       ledger_.Move(e.copy, CopyState::kUnacked, CopyState::kDropped, "queue deleted", Now());
-      Trace(TraceKind::kDropped, e.message->id, "", ch.label,
+      Trace(TraceKind::kDropped, e.message->id(), "", ch.label,
             "queue deleted; returned after its queue was deleted", e.copy);
       continue;
     }
@@ -143,7 +143,7 @@ void Broker::Requeue(ChannelState& ch, std::vector<Unacked> items, ReturnKind ki
     }
     e.redelivered = true;
     if (q->is_quorum()) {
-      ++e.delivery_count;
+      e.CountDelivery();
       if (q->config.delivery_limit &&
           e.delivery_count > static_cast<uint64_t>(*q->config.delivery_limit)) {
         DeadLetter(*q, std::move(e), DeathReason::kDeliveryLimit, CopyState::kUnacked);
@@ -151,7 +151,7 @@ void Broker::Requeue(ChannelState& ch, std::vector<Unacked> items, ReturnKind ki
       }
     }
     ledger_.Move(e.copy, CopyState::kUnacked, CopyState::kReady, "", Now());
-    Trace(TraceKind::kRequeued, e.message->id, q->name, ch.label,
+    Trace(TraceKind::kRequeued, e.message->id(), q->name, ch.label,
           kind == ReturnKind::kClose ? "channel closed with the message unacked"
                                      : "nack/reject requeue=true",
           e.copy);

@@ -122,8 +122,8 @@ void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
   ch.close_reason = reason;
   for (const TxOp& op : ch.tx_ops) {
     if (op.kind == TxOp::Kind::kPublish) {
-      ledger_.MessageDropped(op.message->id, "transaction not committed (channel closed)");
-      Trace(TraceKind::kDropped, op.message->id, "", ch.label,
+      ledger_.MessageDropped(op.message->id(), "transaction not committed (channel closed)");
+      Trace(TraceKind::kDropped, op.message->id(), "", ch.label,
             "transaction not committed (channel closed)");
     }
   }
@@ -154,7 +154,7 @@ void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
       ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kDropped,
                    "queue deleted: auto-delete: last consumer gone", Now());
       if (const Queue* q = FindQueueById(u.queue_id)) {
-        Trace(TraceKind::kDropped, u.envelope.message->id, q->name, ch.label,
+        Trace(TraceKind::kDropped, u.envelope.message->id(), q->name, ch.label,
               "queue deleted: auto-delete: last consumer gone", u.envelope.copy);
       }
       continue;

@@ -9,7 +9,7 @@ void Broker::DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from
   scheduler_.Charge(1);
   std::string_view why = DeathReasonName(reason);
   const std::optional<std::string>& dlx = q.config.dead_letter_exchange;
-  MessageId id = e.message->id;
+  MessageId id = e.message->id();
   if (!dlx) {
     std::string reason_text = Cat(why, " (no dead-letter exchange)");
     ledger_.Move(e.copy, from, CopyState::kDropped, reason_text, Now());
@@ -31,8 +31,8 @@ void Broker::DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from
     Trace(TraceKind::kDropped, id, q.name, "", text);
     return;
   }
-  auto dead = std::make_shared<const Message>(
-      MakeDeadLetter(*e.message, q.name, reason, Now(), *dlx, q.config.dead_letter_routing_key));
+  MessageRef dead =
+      MakeDeadLetter(*e.message, q.name, reason, Now(), *dlx, q.config.dead_letter_routing_key);
   std::vector<Queue*> targets = Route(*dlx, *dead);
   if (targets.empty()) {
     ledger_.MessageDropped(id, "dead-letter unroutable");
@@ -65,8 +65,8 @@ void Broker::DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from
         if (Queue* t = FindQueueById(id)) {
           Enqueue(*t, dead);
         } else {
-          ledger_.MessageDropped(dead->id, "dead-letter target queue deleted");
-          Trace(TraceKind::kDropped, dead->id, "", "", "dead-letter target queue deleted");
+          ledger_.MessageDropped(dead->id(), "dead-letter target queue deleted");
+          Trace(TraceKind::kDropped, dead->id(), "", "", "dead-letter target queue deleted");
         }
       }
     });

@@ -32,16 +32,16 @@ Overflow EffectiveOverflow(const Queue& q) {
 Envelope Broker::MakeEnvelope(Queue& q, const MessageRef& m) {
   Envelope e;
   e.message = m;
-  e.copy = ledger_.NewCopy(m->id, q.ledger_index, Now());
+  e.copy = ledger_.NewCopy(m->id(), q.ledger_index, Now());
   e.position = q.next_position++;
   std::optional<int64_t> ttl = q.config.message_ttl_ms;
-  if (m->expiration_ms) ttl = ttl ? std::min(*ttl, *m->expiration_ms) : *m->expiration_ms;
+  if (std::optional<int64_t> exp = m->expiration_ms()) ttl = ttl ? std::min(*ttl, *exp) : *exp;
   if (ttl) {
     int64_t ms = (q.is_quorum() && *ttl == 0) ? 1 : *ttl;
-    e.deadline = Now() + absl::Milliseconds(ms);
+    e.set_deadline(Now() + absl::Milliseconds(ms));
   }
   if (q.config.max_priority > 0) {
-    int p = m->properties.priority.value_or(0);
+    int p = m->properties().priority.value_or(0);
     e.priority = static_cast<uint8_t>(std::clamp(p, 0, q.config.max_priority));
   }
   return e;
@@ -49,7 +49,7 @@ Envelope Broker::MakeEnvelope(Queue& q, const MessageRef& m) {
 
 Broker::EnqueueResult Broker::Enqueue(Queue& q, const MessageRef& m) {
   Overflow overflow = EffectiveOverflow(q);
-  uint64_t size = m->body.size();
+  uint64_t size = m->body_size();
   bool reject = false;
   if (overflow != Overflow::kDropHead) {
     if (q.is_quorum()) {
@@ -68,12 +68,12 @@ Broker::EnqueueResult Broker::Enqueue(Queue& q, const MessageRef& m) {
     } else {
       ledger_.Move(e.copy, CopyState::kReady, CopyState::kDropped, "maxlen (reject-publish)",
                    Now());
-      Trace(TraceKind::kDropped, m->id, q.name, "", "maxlen (reject-publish); publish rejected",
+      Trace(TraceKind::kDropped, m->id(), q.name, "", "maxlen (reject-publish); publish rejected",
             e.copy);
     }
     return EnqueueResult::kRejected;
   }
-  Trace(TraceKind::kEnqueued, m->id, q.name, "", "", e.copy);
+  Trace(TraceKind::kEnqueued, m->id(), q.name, "", "", e.copy);
   if (q.ready.empty()) {
     // Handed straight to a waiting consumer: no TTL or length check first.
     if (Consumer* c = PickConsumer(q)) {
@@ -103,10 +103,11 @@ void Broker::DropExpired(Queue& q) {
   absl::Time now = Now();
   if (q.ready.empty() || q.ready.EarliestFrontDeadline() > now) return;
   std::vector<Envelope> expired;
-  q.ready.DropFrontsWhile([now](const Envelope& e) { return e.deadline <= now; },
+  const int64_t now_ns = absl::ToUnixNanos(now);
+  q.ready.DropFrontsWhile([now_ns](const Envelope& e) { return e.deadline_ns <= now_ns; },
                           [&expired](Envelope e) { expired.push_back(std::move(e)); });
   for (Envelope& e : expired) {
-    Trace(TraceKind::kExpired, e.message->id, q.name, "", "message TTL reached at the head",
+    Trace(TraceKind::kExpired, e.message->id(), q.name, "", "message TTL reached at the head",
           e.copy);
     DeadLetter(q, std::move(e), DeathReason::kExpired, CopyState::kReady);
   }
@@ -219,9 +220,9 @@ Delivery Broker::MakeDelivery(const Queue& q, const Envelope& e, std::string con
   // Quorum queues report x-delivery-count: absent on a first consumer
   // delivery, always present on basic.get.
   if (q.is_quorum() && (via_get || e.delivery_count > 0)) {
-    BasicProperties props = e.message->properties;
-    if (!props.headers) props.headers.emplace();
-    props.headers->Set("x-delivery-count", FieldValue::Long(e.delivery_count));
+    auto props = std::make_shared<BasicProperties>(e.message->properties());
+    if (!props->headers) props->headers.emplace();
+    props->headers->Set("x-delivery-count", FieldValue::Long(e.delivery_count));
     d.delivered_properties = std::move(props);
   }
   return d;
@@ -232,12 +233,12 @@ void Broker::DeliverTo(Queue& q, Consumer& c, Envelope e) {
   uint64_t tag = ch.next_tag++;
   Delivery d = MakeDelivery(q, e, c.tag, tag, /*via_get=*/false);
   if (tracer_.enabled()) {
-    Trace(TraceKind::kDelivered, e.message->id, q.name, ch.label,
+    Trace(TraceKind::kDelivered, e.message->id(), q.name, ch.label,
           Cat("consumer ", c.tag, " tag ", tag, e.redelivered ? " redelivered" : ""), e.copy);
   }
   if (c.no_ack) {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kAcked, "auto-ack", Now());
-    Trace(TraceKind::kAcked, e.message->id, q.name, ch.label, "auto-ack", e.copy);
+    Trace(TraceKind::kAcked, e.message->id(), q.name, ch.label, "auto-ack", e.copy);
   } else {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kUnacked, "", Now());
     ch.unacked.emplace(tag, Unacked{q.id, std::move(e), c.tag, Now()});
@@ -274,11 +275,11 @@ absl::StatusOr<std::optional<Delivery>> Broker::Get(uint64_t id, std::string_vie
   Envelope e = q->ready.PopHead();
   uint64_t tag = ch->next_tag++;
   Delivery d = MakeDelivery(*q, e, "", tag, /*via_get=*/true);
-  Trace(TraceKind::kDelivered, e.message->id, q->name, ch->label,
+  Trace(TraceKind::kDelivered, e.message->id(), q->name, ch->label,
         Cat("basic.get tag ", tag, e.redelivered ? " redelivered" : ""), e.copy);
   if (no_ack) {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kAcked, "auto-ack", Now());
-    Trace(TraceKind::kAcked, e.message->id, q->name, ch->label, "auto-ack", e.copy);
+    Trace(TraceKind::kAcked, e.message->id(), q->name, ch->label, "auto-ack", e.copy);
   } else {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kUnacked, "", Now());
     ch->unacked.emplace(tag, Unacked{q->id, std::move(e), "", Now()});

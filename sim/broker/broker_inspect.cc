@@ -51,7 +51,7 @@ std::vector<QueuedMessage> Broker::MessagesOf(std::string_view name) const {
     QueuedMessage m;
     m.message = e->message;
     m.redelivered = e->redelivered;
-    if (e->deadline != absl::InfiniteFuture()) m.deadline = e->deadline;
+    if (e->deadline_ns != INT64_MAX) m.deadline = e->deadline();
     m.delivery_count = e->delivery_count;
     out.push_back(std::move(m));
   }

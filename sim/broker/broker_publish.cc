@@ -73,10 +73,10 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
     }
   }
 
-  std::vector<std::string> keys = {p.routing_key};
+  std::vector<std::string> extra_keys;  // CC, then BCC
   const FieldTable* headers = p.properties.headers ? &*p.properties.headers : nullptr;
   for (std::string_view h : {"CC", "BCC"}) {
-    if (auto err = HeaderRoutes(headers, h, keys)) {
+    if (auto err = HeaderRoutes(headers, h, extra_keys)) {
       return Fail(*ch, ReplyCode::kPreconditionFailed, *err, m);
     }
   }
@@ -87,21 +87,15 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
                              *p.properties.delivery_mode, "}"),
                 m);
   }
-  auto msg = std::make_shared<Message>();
-  msg->id = MessageId{next_message_id_++};
-  msg->exchange = std::move(p.exchange);
-  msg->routing_key = std::move(p.routing_key);
-  msg->routing_keys = std::move(keys);
-  msg->properties = std::move(p.properties);
-  if (msg->properties.headers) msg->properties.headers->Erase("BCC");
-  msg->body = std::move(p.body);
-  msg->expiration_ms = expiration_ms;
-  MessageRef ref = msg;
+  if (p.properties.headers) p.properties.headers->Erase("BCC");
+  MessageRef ref =
+      Message::Create(MessageId{next_message_id_++}, p.exchange, p.routing_key, p.body,
+                      std::move(p.properties), expiration_ms, std::move(extra_keys));
 
   ledger_.Published();
-  PublishReceipt receipt{ref->id, ch->confirm_mode ? ch->next_publish_seq++ : 0};
+  PublishReceipt receipt{ref->id(), ch->confirm_mode ? ch->next_publish_seq++ : 0};
   if (tracer_.enabled()) {
-    tracer_.Emit(Now(), TraceKind::kPublished, ref->id, "", ref->exchange, ref->routing_key,
+    tracer_.Emit(Now(), TraceKind::kPublished, ref->id(), "", ref->exchange(), ref->routing_key(),
                  ch->label, receipt.confirm_seq ? Cat("confirm seq ", receipt.confirm_seq) : "");
   }
   if (ch->tx_mode) {
@@ -109,7 +103,7 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
     ch->tx_ops.push_back({.kind = TxOp::Kind::kPublish, .message = ref, .mandatory = p.mandatory});
     return receipt;
   }
-  std::vector<Queue*> targets = Route(ref->exchange, *ref);
+  std::vector<Queue*> targets = Route(ref->exchange(), *ref);
   CompletePublish(*ch, ref, targets, p.mandatory, receipt.confirm_seq);
   return receipt;
 }
@@ -120,17 +114,17 @@ bool Broker::CompletePublish(ChannelState& ch, const MessageRef& ref,
   bool ack = true;
   if (targets.empty()) {
     ledger_.Unroutable();
-    ledger_.MessageDropped(ref->id, mandatory ? "unroutable (returned)" : "unroutable");
-    Trace(TraceKind::kUnroutable, ref->id, "", ch.label,
+    ledger_.MessageDropped(ref->id(), mandatory ? "unroutable (returned)" : "unroutable");
+    Trace(TraceKind::kUnroutable, ref->id(), "", ch.label,
           mandatory ? "unroutable (returned); 312 NO_ROUTE"
                     : "unroutable; dropped, no queue bound for it");
     if (mandatory) {
       ledger_.Returned();
-      Trace(TraceKind::kReturned, ref->id, "", ch.label, "312 NO_ROUTE");
+      Trace(TraceKind::kReturned, ref->id(), "", ch.label, "312 NO_ROUTE");
       Later("basic.return", [this, cid = ch.id, cb = ch.on_return, ref] {
         const ChannelState* live = FindChannel(cid);
         if (live && live->open && *cb) {
-          (*cb)(Return{312, "NO_ROUTE", ref->exchange, ref->routing_key, ref});
+          (*cb)(Return{312, "NO_ROUTE", std::string(ref->exchange()), std::string(ref->routing_key()), ref});
         }
       });
     }
@@ -138,7 +132,7 @@ bool Broker::CompletePublish(ChannelState& ch, const MessageRef& ref,
     if (tracer_.enabled()) {
       std::vector<std::string> names;
       for (const Queue* q : targets) names.push_back(q->name);
-      Trace(TraceKind::kRouted, ref->id, "", ch.label, absl::StrJoin(names, ","));
+      Trace(TraceKind::kRouted, ref->id(), "", ch.label, absl::StrJoin(names, ","));
     }
     // Enqueue in discovery order. Targets stay valid: enqueueing never
     // deletes a queue.
@@ -148,7 +142,7 @@ bool Broker::CompletePublish(ChannelState& ch, const MessageRef& ref,
   }
   if (confirm_seq != 0) {
     ledger_.Confirmed(ack);
-    Trace(TraceKind::kConfirmed, ref->id, "", ch.label,
+    Trace(TraceKind::kConfirmed, ref->id(), "", ch.label,
           Cat(ack ? "basic.ack " : "basic.nack ", confirm_seq));
     Later("confirm", [this, cid = ch.id, cb = ch.on_confirm, seq = confirm_seq, ack] {
       const ChannelState* live = FindChannel(cid);

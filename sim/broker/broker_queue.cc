@@ -303,7 +303,7 @@ absl::StatusOr<uint64_t> Broker::QueuePurge(uint64_t id, std::string_view name) 
 void Broker::DropAllReady(Queue& q, std::string_view reason) {
   for (Envelope& e : q.ready.TakeAll()) {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kDropped, reason, Now());
-    Trace(TraceKind::kDropped, e.message->id, q.name, "", reason, e.copy);
+    Trace(TraceKind::kDropped, e.message->id(), q.name, "", reason, e.copy);
   }
   MaybeUnblockQuorum(q);
 }

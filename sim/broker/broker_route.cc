@@ -11,21 +11,31 @@
 #include "sim/broker/topic_matcher.h"
 
 namespace warren::internal {
+namespace {
+
+// The routing key, then the CC and BCC header keys.
+template <typename Fn>
+void ForEachRoutingKey(const Message& m, Fn fn) {
+  fn(m.routing_key());
+  for (const std::string& key : m.extra_routing_keys()) fn(std::string_view(key));
+}
+
+}  // namespace
 
 void Broker::MatchBindings(const Exchange& x, const Message& m, std::vector<Binding*>& out) {
   switch (x.type) {
     case ExchangeType::kDirect:
-      for (const std::string& key : m.routing_keys) {
-        auto it = x.direct_index.find(key);
+      ForEachRoutingKey(m, [&](std::string_view key) {
+        auto it = x.direct_index.find(absl::string_view(key.data(), key.size()));
         if (it != x.direct_index.end()) out.insert(out.end(), it->second.begin(), it->second.end());
-      }
+      });
       return;
     case ExchangeType::kFanout:
       for (const auto& b : x.bindings) out.push_back(b.get());
       return;
     case ExchangeType::kTopic: {
       size_t start = out.size();
-      for (const std::string& key : m.routing_keys) x.topic_index.Match(key, out);
+      ForEachRoutingKey(m, [&](std::string_view key) { x.topic_index.Match(key, out); });
       // One entry per binding, in creation order, whatever the keys.
       std::sort(out.begin() + start, out.end(),
                 [](const Binding* a, const Binding* b) { return a->seq < b->seq; });
@@ -33,7 +43,8 @@ void Broker::MatchBindings(const Exchange& x, const Message& m, std::vector<Bind
       return;
     }
     case ExchangeType::kHeaders: {
-      const FieldTable* headers = m.properties.headers ? &*m.properties.headers : nullptr;
+      const std::optional<FieldTable>& h = m.properties().headers;
+      const FieldTable* headers = h ? &*h : nullptr;
       for (const auto& b : x.bindings) {
         if (HeadersMatch(b->arguments, headers)) out.push_back(b.get());
       }
@@ -48,9 +59,9 @@ std::vector<Queue*> Broker::Route(std::string_view exchange, const Message& m) {
     if (std::find(queues.begin(), queues.end(), q) == queues.end()) queues.push_back(q);
   };
   if (exchange.empty()) {
-    for (const std::string& key : m.routing_keys) {
+    ForEachRoutingKey(m, [&](std::string_view key) {
       if (Queue* q = FindQueue(key)) add(q);
-    }
+    });
     return queues;
   }
   Exchange* start = FindExchange(exchange);

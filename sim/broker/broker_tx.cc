@@ -34,7 +34,7 @@ absl::Status Broker::TxCommit(uint64_t id) {
     switch (op.kind) {
       case TxOp::Kind::kPublish: {
         // An exchange deleted since the publish routes nowhere.
-        std::vector<Queue*> targets = Route(op.message->exchange, *op.message);
+        std::vector<Queue*> targets = Route(op.message->exchange(), *op.message);
         all_accepted &= CompletePublish(*ch, op.message, targets, op.mandatory,
                                         /*confirm_seq=*/0);
         break;
@@ -64,8 +64,8 @@ absl::Status Broker::TxRollback(uint64_t id) {
   }
   for (const TxOp& op : ch->tx_ops) {
     if (op.kind == TxOp::Kind::kPublish) {
-      ledger_.MessageDropped(op.message->id, "transaction rolled back");
-      Trace(TraceKind::kDropped, op.message->id, "", ch->label, "transaction rolled back");
+      ledger_.MessageDropped(op.message->id(), "transaction rolled back");
+      Trace(TraceKind::kDropped, op.message->id(), "", ch->label, "transaction rolled back");
     }
     for (uint64_t t : op.tags) {
       auto it = ch->unacked.find(t);

@@ -71,18 +71,14 @@ void UpdateXDeath(FieldTable& headers, const FieldTable& entry) {
   headers.SortByKey();
 }
 
-Message MakeDeadLetter(const Message& original, std::string_view queue, DeathReason reason,
-                       absl::Time now, std::string_view dlx,
-                       const std::optional<std::string>& dlrk) {
-  Message m;
-  m.id = original.id;
-  m.exchange = std::string(dlx);
-  m.body = original.body;
-  m.properties = original.properties;
-  FieldTable headers = original.properties.headers.value_or(FieldTable());
+MessageRef MakeDeadLetter(const Message& original, std::string_view queue, DeathReason reason,
+                          absl::Time now, std::string_view dlx,
+                          const std::optional<std::string>& dlrk) {
+  BasicProperties props = original.properties();
+  FieldTable headers = std::move(props.headers).value_or(FieldTable());
 
   // x-death routing-keys: the publish key, then the CC header keys.
-  std::vector<FieldValue> death_keys = {FieldValue::String(original.routing_key)};
+  std::vector<FieldValue> death_keys = {FieldValue::String(original.routing_key())};
   if (const FieldValue* cc = headers.Find("CC"); cc && cc->type() == FieldType::kArray) {
     for (const FieldValue& k : cc->as_array()) {
       if (k.type() == FieldType::kLongString) death_keys.push_back(k);
@@ -92,30 +88,31 @@ Message MakeDeadLetter(const Message& original, std::string_view queue, DeathRea
   entry.Set("reason", FieldValue::String(DeathReasonName(reason)));
   entry.Set("queue", FieldValue::String(queue));
   entry.Set("time", FieldValue::Timestamp(absl::ToUnixSeconds(now)));
-  entry.Set("exchange", FieldValue::String(original.exchange));
+  entry.Set("exchange", FieldValue::String(original.exchange()));
   entry.Set("routing-keys", FieldValue::Array(std::move(death_keys)));
-  if (original.properties.expiration) {
-    entry.Set("original-expiration", FieldValue::String(*original.properties.expiration));
+  if (props.expiration) {
+    entry.Set("original-expiration", FieldValue::String(*props.expiration));
   }
   UpdateXDeath(headers, entry);
 
+  std::string_view routing_key = original.routing_key();
+  std::vector<std::string> extra_keys;
   if (dlrk) {
-    m.routing_key = *dlrk;
-    m.routing_keys = {*dlrk};
+    routing_key = *dlrk;
     headers.Erase("CC");
   } else {
-    m.routing_key = original.routing_key;
-    m.routing_keys = original.routing_keys;
+    extra_keys = original.extra_routing_keys();
   }
-  m.properties.headers = std::move(headers);
-  m.properties.expiration.reset();
-  m.expiration_ms.reset();
-  return m;
+  props.headers = std::move(headers);
+  props.expiration.reset();
+  return Message::Create(original.id(), dlx, routing_key, original.body(), std::move(props),
+                         std::nullopt, std::move(extra_keys));
 }
 
 bool IsDeadLetterCycle(const Message& m, DeathReason reason, std::string_view target_queue) {
-  if (reason == DeathReason::kRejected || !m.properties.headers) return false;
-  const FieldValue* xdeath = m.properties.headers->Find("x-death");
+  const std::optional<FieldTable>& headers = m.properties().headers;
+  if (reason == DeathReason::kRejected || !headers) return false;
+  const FieldValue* xdeath = headers->Find("x-death");
   if (xdeath == nullptr || xdeath->type() != FieldType::kArray) return false;
   for (const FieldValue& d : xdeath->as_array()) {
     if (d.type() != FieldType::kTable) return false;  // non-table: not "all automatic"

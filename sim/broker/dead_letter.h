@@ -25,9 +25,9 @@ void UpdateXDeath(FieldTable& headers, const FieldTable& entry);
 
 // The message dead-lettered from `queue` for `reason` at `now`, to be
 // routed through `dlx` with routing keys [dlrk] or the original keys.
-Message MakeDeadLetter(const Message& original, std::string_view queue, DeathReason reason,
-                       absl::Time now, std::string_view dlx,
-                       const std::optional<std::string>& dlrk);
+MessageRef MakeDeadLetter(const Message& original, std::string_view queue, DeathReason reason,
+                          absl::Time now, std::string_view dlx,
+                          const std::optional<std::string>& dlrk);
 
 // True if delivering the dead-lettered message (already carrying its
 // updated x-death) to `target_queue` would close an all-automatic cycle.

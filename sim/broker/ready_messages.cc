@@ -54,9 +54,9 @@ Envelope ReadyMessages::PopHead() {
 
 absl::Time ReadyMessages::EarliestFrontDeadline() const {
   absl::Time t = absl::InfiniteFuture();
-  if (!returns_.empty()) return returns_.front().deadline;
+  if (!returns_.empty()) return returns_.front().deadline();
   for (const auto& q : levels_) {
-    if (!q.empty()) t = std::min(t, q.front().deadline);
+    if (!q.empty()) t = std::min(t, q.front().deadline());
   }
   return t;
 }

@@ -12,6 +12,7 @@
 #ifndef WARREN_SIM_BROKER_READY_MESSAGES_H_
 #define WARREN_SIM_BROKER_READY_MESSAGES_H_
 
+#include <climits>
 #include <cstdint>
 #include <deque>
 #include <vector>
@@ -21,17 +22,29 @@
 
 namespace warren::internal {
 
-// One copy of a message in one queue.
+// One copy of a message in one queue: 32 bytes, since a fanout holds one
+// per queue (the message itself is shared).
 struct Envelope {
+  static constexpr uint64_t kMaxDeliveryCount = (uint64_t{1} << 23) - 1;
+
   MessageRef message;
-  uint64_t copy = 0;      // ledger copy id
-  uint64_t position = 0;  // enqueue order within the queue
-  absl::Time deadline = absl::InfiniteFuture();
-  uint32_t delivery_count = 0;  // quorum returns
-  bool redelivered = false;
-  uint8_t priority = 0;  // level index, already capped at max-priority
-  uint64_t bytes() const { return message->body.size(); }
+  uint64_t copy : 40 = 0;            // ledger copy id (0: fates not recorded)
+  uint64_t delivery_count : 23 = 0;  // quorum returns, saturating
+  uint64_t redelivered : 1 = 0;
+  uint64_t position : 56 = 0;        // enqueue order within the queue
+  uint64_t priority : 8 = 0;         // level index, already capped at max-priority
+  int64_t deadline_ns = INT64_MAX;   // TTL deadline, Unix ns; INT64_MAX: none
+
+  absl::Time deadline() const {
+    return deadline_ns == INT64_MAX ? absl::InfiniteFuture() : absl::FromUnixNanos(deadline_ns);
+  }
+  void set_deadline(absl::Time t) { deadline_ns = absl::ToUnixNanos(t); }
+  void CountDelivery() {
+    if (delivery_count < kMaxDeliveryCount) delivery_count = delivery_count + 1;
+  }
+  uint64_t bytes() const { return message->body_size(); }
 };
+static_assert(sizeof(Envelope) == 32, "an Envelope is one per queued copy: keep it small");
 
 class ReadyMessages {
  public:

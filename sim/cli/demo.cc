@@ -89,7 +89,8 @@ int RunLadderDemo() {
   }
   PrintQueues(sim);
   for (const QueuedMessage& m : sim.Messages("dlq")) {
-    std::printf("\ndlq holds \"%s\" with %s\n", m.body().c_str(), History(m.properties()).c_str());
+    std::printf("\ndlq holds \"%.*s\" with %s\n", static_cast<int>(m.body().size()), m.body().data(),
+                History(m.properties()).c_str());
   }
   return check(sim.CheckInvariants()) ? 0 : 1;
 }

@@ -20,11 +20,11 @@ int64_t XDeathCount(const BasicProperties& p, const std::optional<std::string>& 
 }
 
 ObservedMessage Observe(const Delivery& d) {
-  return {.exchange = d.exchange(),
-          .routing_key = d.routing_key(),
+  return {.exchange = std::string(d.exchange()),
+          .routing_key = std::string(d.routing_key()),
           .redelivered = d.redelivered,
           .properties = d.properties(),
-          .body = d.body()};
+          .body = std::string(d.body())};
 }
 
 absl::Status ScriptedClient::Start() {
@@ -91,7 +91,7 @@ void ScriptedClient::Act(const ClientRule& rule, const Delivery& d) {
       (void)ch_->BasicPublish({.exchange = rule.republish_exchange,
                                .routing_key = rule.republish_routing_key,
                                .properties = d.properties(),
-                               .body = d.body()});
+                               .body = std::string(d.body())});
       (void)ch_->BasicAck(d.delivery_tag);
       break;
     case ClientAction::kCrash: (void)conn_->Close(); break;

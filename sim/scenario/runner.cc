@@ -98,8 +98,8 @@ class ScenarioRun {
              .reply_text = r.reply_text,
              .message = {.exchange = r.exchange,
                          .routing_key = r.routing_key,
-                         .properties = r.message->properties,
-                         .body = r.message->body}});
+                         .properties = r.message->properties(),
+                         .body = std::string(r.message->body())}});
       });
       pub_->OnConfirm([this](const Confirm& c) {
         uint64_t from = c.multiple ? confirmed_seq_ + 1 : c.delivery_tag;

@@ -137,8 +137,10 @@ absl::Status CeleryApp::Impl::PublishRetry(const Job& job, absl::Time eta) {
   const Message& m = *job.delivery.message;
   std::optional<absl::Time> header_eta;
   if (eta > sim_.Now()) header_eta = eta;  // countdown 0: no eta header
-  return PublishMessage(job.id, job.task, job.retries + 1, header_eta, job.expires, m.exchange,
-                        m.exchange.empty() ? job.delivery.queue : m.routing_key, std::nullopt);
+  return PublishMessage(job.id, job.task, job.retries + 1, header_eta, job.expires,
+                        std::string(m.exchange()),
+                        m.exchange().empty() ? job.delivery.queue : std::string(m.routing_key()),
+                        std::nullopt);
 }
 
 // ---- facade ----

@@ -93,7 +93,7 @@ TEST_F(DelayLadder, FirstDeathHeadersNameTheFirstRejectAndNeverChange) {
   const FieldTable& newest =
       dlq[0].properties().headers->Find("x-death")->as_array()[0].as_table();
   EXPECT_EQ(*newest.Find("exchange"), S("task_exchange"));
-  EXPECT_EQ(dlq[0].message->exchange, "retry_exchange");
+  EXPECT_EQ(dlq[0].message->exchange(), "retry_exchange");
 }
 
 TEST(DeadLettering, RejectWithoutDlxDiscardsTheMessage) {

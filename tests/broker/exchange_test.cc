@@ -143,7 +143,7 @@ TEST(Routing, CcAndBccAddRoutingKeysAndBccIsStrippedOnDelivery) {
   EXPECT_EQ(h.Ready("main") + h.Ready("cc") + h.Ready("bcc"), 3u);
   auto copy = h.sim.Messages("bcc");
   ASSERT_EQ(copy.size(), 1u);
-  EXPECT_EQ(copy[0].message->routing_key, "main");  // the publish key
+  EXPECT_EQ(copy[0].message->routing_key(), "main");  // the publish key
   EXPECT_TRUE(copy[0].properties().headers->Contains("CC"));
   EXPECT_FALSE(copy[0].properties().headers->Contains("BCC"));
 }
@@ -179,8 +179,8 @@ TEST(AlternateExchange, DeliveryKeepsTheOriginalExchangeAndRoutingKey) {
   h.Publish("x", "k", "m");
   auto got = h.sim.Messages("unrouted");
   ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0].message->exchange, "x");
-  EXPECT_EQ(got[0].message->routing_key, "k");
+  EXPECT_EQ(got[0].message->exchange(), "x");
+  EXPECT_EQ(got[0].message->routing_key(), "k");
 }
 
 TEST(AlternateExchange, ChainsAreFollowedAndCyclesEndUnroutable) {

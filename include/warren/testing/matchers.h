@@ -33,10 +33,10 @@ const absl::Status& GetStatus(const absl::StatusOr<T>& s) {
 }
 inline const BasicProperties& PropertiesOf(const Delivery& d) { return d.properties(); }
 inline const BasicProperties& PropertiesOf(const QueuedMessage& m) { return m.properties(); }
-inline const BasicProperties& PropertiesOf(const Message& m) { return m.properties; }
-inline const std::string& BodyOf(const Delivery& d) { return d.body(); }
-inline const std::string& BodyOf(const QueuedMessage& m) { return m.body(); }
-inline const std::string& BodyOf(const Message& m) { return m.body; }
+inline const BasicProperties& PropertiesOf(const Message& m) { return m.properties(); }
+inline std::string_view BodyOf(const Delivery& d) { return d.body(); }
+inline std::string_view BodyOf(const QueuedMessage& m) { return m.body(); }
+inline std::string_view BodyOf(const Message& m) { return m.body(); }
 }  // namespace internal
 
 // A Status or StatusOr is OK.
@@ -79,7 +79,7 @@ MATCHER_P(ClosedWith, reply_code,
 
 // A Delivery / QueuedMessage / Message has this body.
 MATCHER_P(HasBody, body, "has body \"" + std::string(body) + "\"") {
-  const std::string& b = internal::BodyOf(arg);
+  const std::string_view b = internal::BodyOf(arg);
   *result_listener << "body is \"" << b << "\"";
   return b == body;
 }
