@@ -19,6 +19,7 @@
 #define WARREN_SIM_BROKER_BROKER_H_
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -28,6 +29,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "sim/broker/topic_trie.h"
@@ -36,6 +38,7 @@
 #include "sim/broker/policy.h"
 #include "sim/broker/queue_arguments.h"
 #include "sim/broker/ready_messages.h"
+#include "sim/broker/unacked_map.h"
 #include "sim/core/status_macros.h"
 #include "sim/core/random.h"
 #include "sim/core/scheduler.h"
@@ -78,8 +81,10 @@ struct Exchange {
 
 struct ChannelState;
 
-struct Consumer {
+struct Consumer : std::enable_shared_from_this<Consumer> {
   std::string tag;
+  uint32_t tag_index = 0;  // ChannelState::InternTag(tag)
+  std::string queue_name;  // for deliveries still pending after a queue is gone
   uint64_t channel = 0;
   ChannelState* channel_state = nullptr;  // owner; outlives the consumer
   Queue* queue = nullptr;
@@ -94,8 +99,21 @@ struct Consumer {
   // it has room again (rabbit_queue_consumers block/unblock).
   bool blocked = false;
   uint64_t seq = 0;
-  std::shared_ptr<DeliveryCallback> callback;
+  DeliveryCallback callback;
 };
+
+// A basic.deliver waiting for its same-instant event: the consumer is kept
+// alive (a cancel does not take back deliveries already sent).
+struct PendingDelivery {
+  std::shared_ptr<const Consumer> consumer;
+  uint64_t tag = 0;
+  bool redelivered = false;
+  MessageRef message;
+  std::shared_ptr<const BasicProperties> delivered_properties;  // quorum only
+};
+
+// Delivery tags a channel hands to basic.ack/nack/reject in one call.
+using TagList = absl::InlinedVector<uint64_t, 4>;
 
 struct Queue {
   uint64_t id = 0;
@@ -129,7 +147,9 @@ struct Queue {
 struct Unacked {
   uint64_t queue_id = 0;
   Envelope envelope;
-  std::string consumer_tag;  // empty for basic.get
+  // The consumer's interned tag (ChannelState::InternTag), 0 for basic.get:
+  // acks credit whichever consumer holds that tag by then.
+  uint32_t consumer = 0;
   absl::Time delivered_at;
   // Acked/rejected inside an uncommitted transaction: no longer an
   // outstanding tag, but still unacked until tx.commit.
@@ -141,7 +161,7 @@ struct TxOp {
   enum class Kind { kPublish, kAck, kReject, kRequeue } kind;
   MessageRef message;                  // kPublish: routed at commit
   bool mandatory = false;              // kPublish
-  std::vector<uint64_t> tags;          // kAck / kReject / kRequeue
+  TagList tags;                        // kAck / kReject / kRequeue
 };
 
 struct ConnectionState;
@@ -155,8 +175,16 @@ struct ChannelState {
   std::optional<CloseReason> close_reason;
   absl::Time opened;
   uint64_t next_tag = 1;
-  absl::btree_map<uint64_t, Unacked> unacked;  // by delivery tag
-  std::map<std::string, std::unique_ptr<Consumer>> consumers;
+  UnackedMap<Unacked> unacked;  // by delivery tag
+  std::map<std::string, std::shared_ptr<Consumer>> consumers;
+  // Consumer tags ever used on this channel, interned (index + 1), and the
+  // consumer holding each now (nullptr once cancelled).
+  absl::flat_hash_map<std::string, uint32_t> tag_index;
+  std::vector<Consumer*> consumer_by_tag;
+  bool any_blocked = false;  // some consumer may wait for room (UnblockConsumers)
+  // Deliveries assigned but not yet handed to their callback, in order;
+  // each has one "basic.deliver" event that takes the front.
+  std::deque<PendingDelivery> outbox;
   uint64_t next_consumer_seq = 0;
   uint16_t prefetch_count = 0;  // for consumers created afterwards
   uint16_t global_prefetch = 0;
@@ -172,6 +200,15 @@ struct ChannelState {
   std::shared_ptr<CloseCallback> on_close = std::make_shared<CloseCallback>();
   std::shared_ptr<CancelCallback> on_cancel = std::make_shared<CancelCallback>();
   std::string label;  // "conn/3" for traces
+
+  uint32_t InternTag(const std::string& tag) {
+    auto [it, added] = tag_index.try_emplace(tag, static_cast<uint32_t>(consumer_by_tag.size() + 1));
+    if (added) consumer_by_tag.push_back(nullptr);
+    return it->second;
+  }
+  Consumer* ConsumerByIndex(uint32_t index) const {
+    return index == 0 ? nullptr : consumer_by_tag[index - 1];
+  }
 };
 
 struct ConnectionState {
@@ -330,15 +367,18 @@ class Broker {
   void UnblockConsumers(ChannelState& ch);
   void MaybeUnblockQuorum(Queue& q);
   void DeliverTo(Queue& q, Consumer& c, Envelope e);
-  Delivery MakeDelivery(const Queue& q, const Envelope& e, std::string consumer_tag,
-                        uint64_t tag, bool via_get) const;
+  // Quorum queues report x-delivery-count: absent on a first consumer
+  // delivery, always present on basic.get. Null when nothing is added.
+  std::shared_ptr<const BasicProperties> DeliveredProperties(const Queue& q, const Envelope& e,
+                                                             bool via_get) const;
 
   // -- settle and requeue (broker_ack.cc) --
-  absl::StatusOr<std::vector<uint64_t>> CollectTags(ChannelState& ch, uint64_t tag,
-                                                    bool multiple, MethodId m);
+  absl::StatusOr<TagList> CollectTags(ChannelState& ch, uint64_t tag, bool multiple, MethodId m);
   Unacked TakeUnacked(ChannelState& ch, uint64_t tag);
-  void SettleAck(ChannelState& ch, const std::vector<uint64_t>& tags);
-  void SettleReject(ChannelState& ch, const std::vector<uint64_t>& tags, bool requeue);
+  void SettleAck(ChannelState& ch, const TagList& tags);
+  void SettleReject(ChannelState& ch, const TagList& tags, bool requeue);
+  // Runs the callback of `ch`'s oldest pending delivery.
+  void DeliverNext(ChannelState& ch);
   // Enqueues a routed publish (or returns/drops it) and sends its confirm.
   // Returns whether every target queue accepted it.
   bool CompletePublish(ChannelState& ch, const MessageRef& m, const std::vector<Queue*>& targets,
@@ -376,6 +416,11 @@ class Broker {
   // not a stack overflow.
   int dead_letter_depth_ = 0;
   int synchronous_hops_ = 0;  // dead-letter hops in the current cascade
+  // The Delivery handed to consumer callbacks, refilled per delivery so its
+  // strings keep their capacity; a nested run (a callback that runs the
+  // simulation) uses a fresh one.
+  Delivery delivery_scratch_;
+  bool delivering_ = false;
   absl::btree_map<std::string, std::unique_ptr<Exchange>, std::less<>> exchanges_;
   absl::btree_map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;
   absl::flat_hash_map<uint64_t, Queue*> queues_by_id_;

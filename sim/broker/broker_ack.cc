@@ -8,41 +8,36 @@
 
 namespace warren::internal {
 
-absl::StatusOr<std::vector<uint64_t>> Broker::CollectTags(ChannelState& ch, uint64_t tag,
-                                                          bool multiple, MethodId m) {
-  std::vector<uint64_t> tags;
-  auto outstanding = ch.unacked.find(tag);
-  if (!(multiple && tag == 0) &&
-      (outstanding == ch.unacked.end() || outstanding->second.in_tx)) {
-    return Fail(ch, ReplyCode::kPreconditionFailed, Cat("unknown delivery tag ", tag),
-                m);
+absl::StatusOr<TagList> Broker::CollectTags(ChannelState& ch, uint64_t tag, bool multiple,
+                                            MethodId m) {
+  TagList tags;
+  const Unacked* outstanding = ch.unacked.Find(tag);
+  if (!(multiple && tag == 0) && (outstanding == nullptr || outstanding->in_tx)) {
+    return Fail(ch, ReplyCode::kPreconditionFailed, Cat("unknown delivery tag ", tag), m);
   }
   if (!multiple) {
     tags.push_back(tag);
     return tags;
   }
-  for (const auto& [t, u] : ch.unacked) {
-    if (tag != 0 && t > tag) break;
+  ch.unacked.ForEach([&](uint64_t t, const Unacked& u) {
+    if (tag != 0 && t > tag) return false;
     if (!u.in_tx) tags.push_back(t);
-  }
+    return true;
+  });
   return tags;
 }
 
 Unacked Broker::TakeUnacked(ChannelState& ch, uint64_t tag) {
-  auto it = ch.unacked.find(tag);
-  WARREN_CHECK(it != ch.unacked.end());
-  Unacked u = std::move(it->second);
-  ch.unacked.erase(it);
-  if (!u.consumer_tag.empty()) {
+  Unacked u = ch.unacked.Take(tag);
+  if (u.consumer != 0) {
     --ch.global_unacked;
-    auto c = ch.consumers.find(u.consumer_tag);
-    if (c != ch.consumers.end()) --c->second->unacked;
+    if (Consumer* c = ch.ConsumerByIndex(u.consumer)) --c->unacked;
   }
   if (Queue* q = FindQueueById(u.queue_id)) --q->unacked;
   return u;
 }
 
-void Broker::SettleAck(ChannelState& ch, const std::vector<uint64_t>& tags) {
+void Broker::SettleAck(ChannelState& ch, const TagList& tags) {
   for (uint64_t t : tags) {
     Unacked u = TakeUnacked(ch, t);
     ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kAcked, "ack", Now());
@@ -54,7 +49,7 @@ void Broker::SettleAck(ChannelState& ch, const std::vector<uint64_t>& tags) {
   }
 }
 
-void Broker::SettleReject(ChannelState& ch, const std::vector<uint64_t>& tags, bool requeue) {
+void Broker::SettleReject(ChannelState& ch, const TagList& tags, bool requeue) {
   std::vector<Unacked> items;
   for (uint64_t t : tags) items.push_back(TakeUnacked(ch, t));
   if (requeue) {
@@ -78,10 +73,9 @@ void Broker::SettleReject(ChannelState& ch, const std::vector<uint64_t>& tags, b
 
 absl::Status Broker::Ack(uint64_t id, uint64_t tag, bool multiple) {
   WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
-  WARREN_ASSIGN_OR_RETURN(std::vector<uint64_t> tags,
-                          CollectTags(*ch, tag, multiple, methods::kBasicAck));
+  WARREN_ASSIGN_OR_RETURN(TagList tags, CollectTags(*ch, tag, multiple, methods::kBasicAck));
   if (ch->tx_mode) {
-    for (uint64_t t : tags) ch->unacked.at(t).in_tx = true;
+    for (uint64_t t : tags) ch->unacked.Find(t)->in_tx = true;
     ch->tx_ops.push_back({.kind = TxOp::Kind::kAck, .tags = std::move(tags)});
     return absl::OkStatus();
   }
@@ -94,9 +88,9 @@ absl::Status Broker::Ack(uint64_t id, uint64_t tag, bool multiple) {
 absl::Status Broker::Reject(uint64_t id, uint64_t tag, bool multiple, bool requeue,
                             MethodId method) {
   WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
-  WARREN_ASSIGN_OR_RETURN(std::vector<uint64_t> tags, CollectTags(*ch, tag, multiple, method));
+  WARREN_ASSIGN_OR_RETURN(TagList tags, CollectTags(*ch, tag, multiple, method));
   if (ch->tx_mode) {
-    for (uint64_t t : tags) ch->unacked.at(t).in_tx = true;
+    for (uint64_t t : tags) ch->unacked.Find(t)->in_tx = true;
     ch->tx_ops.push_back(
         {.kind = requeue ? TxOp::Kind::kRequeue : TxOp::Kind::kReject, .tags = std::move(tags)});
     return absl::OkStatus();
@@ -116,9 +110,10 @@ absl::Status Broker::Recover(uint64_t id, bool requeue) {
   // outstanding (rabbit_channel drops them from its unacked queue at the
   // basic.ack); basic.recover leaves them to the commit or rollback.
   std::vector<uint64_t> tags;
-  for (const auto& [t, u] : ch->unacked) {
+  ch->unacked.ForEach([&](uint64_t t, const Unacked& u) {
     if (!u.in_tx) tags.push_back(t);
-  }
+    return true;
+  });
   std::vector<Unacked> items;
   for (uint64_t t : tags) items.push_back(TakeUnacked(*ch, t));
   Requeue(*ch, std::move(items), ReturnKind::kNack);

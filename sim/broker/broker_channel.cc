@@ -100,6 +100,7 @@ void Broker::RemoveConsumer(ChannelState& ch, const std::string& tag, bool notif
   if (it == ch.consumers.end()) return;
   Consumer* c = it->second.get();
   Queue* q = c->queue;
+  ch.consumer_by_tag[c->tag_index - 1] = nullptr;
   auto& list = q->consumers;
   list.erase(std::remove(list.begin(), list.end(), c), list.end());
   if (c->exclusive) q->exclusive_consumer = false;
@@ -145,8 +146,12 @@ void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
     Queue* q = FindQueueById(qid);
     return q && q->auto_delete && q->had_consumer && q->consumers.empty();
   };
+  ch.outbox.clear();  // a closed channel's pending deliveries are never seen
   std::vector<uint64_t> tags;
-  for (const auto& [tag, u] : ch.unacked) tags.push_back(tag);
+  ch.unacked.ForEach([&](uint64_t tag, const Unacked&) {
+    tags.push_back(tag);
+    return true;
+  });
   std::vector<Unacked> items;
   for (uint64_t tag : tags) {
     Unacked u = TakeUnacked(ch, tag);
@@ -236,9 +241,10 @@ void Broker::ConsumerTimeoutTick(uint64_t id) {
   absl::Time oldest = absl::InfiniteFuture();
   // Deliveries acked inside an open transaction left rabbit_channel's
   // unacked queue at the basic.ack: they do not time out.
-  for (const auto& [tag, u] : ch->unacked) {
+  ch->unacked.ForEach([&](uint64_t, const Unacked& u) {
     if (!u.in_tx) oldest = std::min(oldest, u.delivered_at);
-  }
+    return true;
+  });
   // rabbit_channel:evaluate_consumer_timeout: strictly older than the timeout.
   if (oldest != absl::InfiniteFuture() && Now() - oldest > options_.consumer_timeout) {
     (void)Fail(*ch, ReplyCode::kPreconditionFailed,

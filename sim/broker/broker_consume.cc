@@ -59,8 +59,10 @@ absl::StatusOr<std::string> Broker::Consume(uint64_t id, std::string_view queue,
     return Fail(*ch, ReplyCode::kAccessRefused,
                 Cat(QueueResource(q->name), " in exclusive use"), m);
   }
-  auto c = std::make_unique<Consumer>();
+  auto c = std::make_shared<Consumer>();
   c->tag = tag;
+  c->tag_index = ch->InternTag(tag);
+  c->queue_name = q->name;
   c->channel = ch->id;
   c->channel_state = ch;
   c->queue = q;
@@ -69,8 +71,9 @@ absl::StatusOr<std::string> Broker::Consume(uint64_t id, std::string_view queue,
   c->priority = priority;
   c->prefetch = ch->prefetch_count;
   c->seq = ch->next_consumer_seq++;
-  c->callback = std::make_shared<DeliveryCallback>(std::move(cb));
+  c->callback = std::move(cb);
   Consumer* raw = c.get();
+  ch->consumer_by_tag[c->tag_index - 1] = raw;
   ch->consumers.emplace(tag, std::move(c));
   auto& list = q->consumers;
   if (q->config.single_active_consumer) {

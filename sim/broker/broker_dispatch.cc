@@ -209,48 +209,63 @@ void Broker::DispatchChannel(ChannelState& ch) {
   }
 }
 
-Delivery Broker::MakeDelivery(const Queue& q, const Envelope& e, std::string consumer_tag,
-                              uint64_t tag, bool via_get) const {
-  Delivery d;
-  d.consumer_tag = std::move(consumer_tag);
-  d.delivery_tag = DeliveryTag{tag};
-  d.redelivered = e.redelivered;
-  d.queue = q.name;
-  d.message = e.message;
-  // Quorum queues report x-delivery-count: absent on a first consumer
-  // delivery, always present on basic.get.
-  if (q.is_quorum() && (via_get || e.delivery_count > 0)) {
-    auto props = std::make_shared<BasicProperties>(e.message->properties());
-    if (!props->headers) props->headers.emplace();
-    props->headers->Set("x-delivery-count", FieldValue::Long(e.delivery_count));
-    d.delivered_properties = std::move(props);
-  }
-  return d;
+std::shared_ptr<const BasicProperties> Broker::DeliveredProperties(const Queue& q,
+                                                                   const Envelope& e,
+                                                                   bool via_get) const {
+  if (!q.is_quorum() || (!via_get && e.delivery_count == 0)) return nullptr;
+  auto props = std::make_shared<BasicProperties>(e.message->properties());
+  if (!props->headers) props->headers.emplace();
+  props->headers->Set("x-delivery-count", FieldValue::Long(e.delivery_count));
+  return props;
 }
 
 void Broker::DeliverTo(Queue& q, Consumer& c, Envelope e) {
   ChannelState& ch = *c.channel_state;
   uint64_t tag = ch.next_tag++;
-  Delivery d = MakeDelivery(q, e, c.tag, tag, /*via_get=*/false);
   if (tracer_.enabled()) {
     Trace(TraceKind::kDelivered, e.message->id(), q.name, ch.label,
           Cat("consumer ", c.tag, " tag ", tag, e.redelivered ? " redelivered" : ""), e.copy);
   }
+  ch.outbox.push_back({.consumer = c.shared_from_this(),
+                       .tag = tag,
+                       .redelivered = e.redelivered != 0,
+                       .message = e.message,
+                       .delivered_properties = DeliveredProperties(q, e, /*via_get=*/false)});
   if (c.no_ack) {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kAcked, "auto-ack", Now());
     Trace(TraceKind::kAcked, e.message->id(), q.name, ch.label, "auto-ack", e.copy);
   } else {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kUnacked, "", Now());
-    ch.unacked.emplace(tag, Unacked{q.id, std::move(e), c.tag, Now()});
+    ch.unacked.Insert(tag, Unacked{q.id, std::move(e), c.tag_index, Now()});
     ++c.unacked;
     ++ch.global_unacked;
     ++q.unacked;
     ArmConsumerTimeout(ch);
   }
-  Later("basic.deliver", [this, cid = ch.id, cb = c.callback, d = std::move(d)] {
-    const ChannelState* live = FindChannel(cid);
-    if (live && live->open && *cb) (*cb)(d);
-  });
+  // Channel states live as long as the broker: the pointer stays valid.
+  Later("basic.deliver", [this, chp = &ch] { DeliverNext(*chp); });
+}
+
+void Broker::DeliverNext(ChannelState& ch) {
+  if (!ch.open || ch.outbox.empty()) return;
+  PendingDelivery p = std::move(ch.outbox.front());
+  ch.outbox.pop_front();
+  if (!p.consumer->callback) return;
+  Delivery fresh;
+  Delivery& d = delivering_ ? fresh : delivery_scratch_;
+  bool outer = !delivering_;
+  delivering_ = true;
+  d.consumer_tag = p.consumer->tag;
+  d.delivery_tag = DeliveryTag{p.tag};
+  d.redelivered = p.redelivered;
+  d.queue = p.consumer->queue_name;
+  d.message = std::move(p.message);
+  d.delivered_properties = std::move(p.delivered_properties);
+  d.message_count = 0;
+  p.consumer->callback(d);
+  d.message = nullptr;
+  d.delivered_properties = nullptr;
+  if (outer) delivering_ = false;
 }
 
 absl::StatusOr<std::optional<Delivery>> Broker::Get(uint64_t id, std::string_view queue,
@@ -274,7 +289,12 @@ absl::StatusOr<std::optional<Delivery>> Broker::Get(uint64_t id, std::string_vie
   }
   Envelope e = q->ready.PopHead();
   uint64_t tag = ch->next_tag++;
-  Delivery d = MakeDelivery(*q, e, "", tag, /*via_get=*/true);
+  Delivery d;
+  d.delivery_tag = DeliveryTag{tag};
+  d.redelivered = e.redelivered;
+  d.queue = q->name;
+  d.message = e.message;
+  d.delivered_properties = DeliveredProperties(*q, e, /*via_get=*/true);
   Trace(TraceKind::kDelivered, e.message->id(), q->name, ch->label,
         Cat("basic.get tag ", tag, e.redelivered ? " redelivered" : ""), e.copy);
   if (no_ack) {
@@ -282,7 +302,7 @@ absl::StatusOr<std::optional<Delivery>> Broker::Get(uint64_t id, std::string_vie
     Trace(TraceKind::kAcked, e.message->id(), q->name, ch->label, "auto-ack", e.copy);
   } else {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kUnacked, "", Now());
-    ch->unacked.emplace(tag, Unacked{q->id, std::move(e), "", Now()});
+    ch->unacked.Insert(tag, Unacked{q->id, std::move(e), 0, Now()});
     ++q->unacked;
     ArmConsumerTimeout(*ch);
   }

@@ -125,7 +125,10 @@ absl::Status Broker::CheckInvariants() const {
     if (!ch->open && !ch->unacked.empty()) {
       return absl::InternalError(Cat("closed channel ", ch->label, " holds unacked"));
     }
-    for (const auto& [tag, u] : ch->unacked) ++unacked_by_queue[u.queue_id];
+    ch->unacked.ForEach([&](uint64_t, const Unacked& u) {
+      ++unacked_by_queue[u.queue_id];
+      return true;
+    });
   }
   for (const auto& [name, q] : queues_) {
     auto it = unacked_by_queue.find(q->id);

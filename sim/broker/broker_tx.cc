@@ -68,8 +68,7 @@ absl::Status Broker::TxRollback(uint64_t id) {
       Trace(TraceKind::kDropped, op.message->id(), "", ch->label, "transaction rolled back");
     }
     for (uint64_t t : op.tags) {
-      auto it = ch->unacked.find(t);
-      if (it != ch->unacked.end()) it->second.in_tx = false;
+      if (Unacked* u = ch->unacked.Find(t)) u->in_tx = false;
     }
   }
   ch->tx_ops.clear();

@@ -1,6 +1,6 @@
 #include "sim/core/scheduler.h"
 
-#include <deque>
+#include <algorithm>
 #include <utility>
 
 #include "sim/core/strings.h"
@@ -14,52 +14,92 @@ namespace warren::internal {
 Scheduler::EventId Scheduler::ScheduleAt(absl::Time when, absl::AnyInvocable<void()> fn,
                                          const char* label, bool daemon) {
   EventId id{when < now_ ? now_ : when, next_seq_++};
-  pending_.emplace(id, Pending{std::move(fn), label, daemon});
+  if (id.when == now_) {
+    current_.push_back({id.seq, Pending{std::move(fn), label, daemon}});
+  } else {
+    future_.emplace(id, Pending{std::move(fn), label, daemon});
+  }
   if (!daemon) ++non_daemon_;
   return id;
 }
 
 bool Scheduler::Cancel(EventId id) {
-  auto it = pending_.find(id);
-  if (it == pending_.end()) return false;
+  if (id.when == now_ && !current_.empty() && id.seq >= current_.front().seq) {
+    auto it = std::lower_bound(current_.begin(), current_.end(), id.seq,
+                               [](const Current& c, uint64_t seq) { return c.seq < seq; });
+    if (it == current_.end() || it->seq != id.seq || !it->p.fn) return false;
+    if (!it->p.daemon) --non_daemon_;
+    it->p.fn = nullptr;
+    ++cancelled_current_;
+    DropCancelledFront();
+    return true;
+  }
+  auto it = future_.find(id);
+  if (it == future_.end()) return false;
   if (!it->second.daemon) --non_daemon_;
-  pending_.erase(it);
+  future_.erase(it);
   return true;
 }
 
-void Scheduler::RunOne(absl::btree_map<EventId, Pending>::iterator it) {
-  WARREN_CHECK(it->first.when >= now_);
-  now_ = it->first.when;
-  Pending p = std::move(it->second);
-  pending_.erase(it);
+void Scheduler::DropCancelledFront() {
+  while (!current_.empty() && !current_.front().p.fn) {
+    current_.pop_front();
+    --cancelled_current_;
+  }
+}
+
+absl::Time Scheduler::NextWhen() const {
+  return current_.empty() ? future_.begin()->first.when : now_;
+}
+
+const char* Scheduler::NextLabel() const {
+  if (!future_.empty() && future_.begin()->first.when == now_) return future_.begin()->second.label;
+  return current_.empty() ? future_.begin()->second.label : current_.front().p.label;
+}
+
+void Scheduler::RunNext() {
+  Pending p;
+  if (!future_.empty() && (current_.empty() || future_.begin()->first.when == now_)) {
+    auto it = future_.begin();
+    WARREN_CHECK(it->first.when >= now_);
+    now_ = it->first.when;
+    p = std::move(it->second);
+    future_.erase(it);
+  } else {
+    p = std::move(current_.front().p);
+    current_.pop_front();
+  }
+  DropCancelledFront();
   if (!p.daemon) --non_daemon_;
   ++events_run_;
   p.fn();
 }
 
 bool Scheduler::Step() {
-  if (pending_.empty()) return false;
-  RunOne(pending_.begin());
+  if (!HasNext()) return false;
+  RunNext();
   return true;
 }
 
 template <typename More>
 absl::Status Scheduler::RunWhile(More more, int64_t max_events, const char* what) {
-  std::deque<const char*> last;
+  constexpr size_t kLabels = 5;
+  const char* last[kLabels] = {};
   const int64_t charged_before = charged_;
   for (int64_t ran = 0; more(); ++ran) {
-    auto it = pending_.begin();
     if (ran + (charged_ - charged_before) >= max_events) {
-      std::vector<std::string> labels(last.begin(), last.end());
+      std::vector<std::string> labels;
+      for (size_t i = ran >= static_cast<int64_t>(kLabels) ? 0 : kLabels - ran; i < kLabels; ++i) {
+        labels.emplace_back(last[(ran + i) % kLabels]);
+      }
       return absl::ResourceExhaustedError(internal::Cat(
           what, ": bound of ", max_events, " events (dead-letter hops included) reached at virtual time ",
           absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now_, absl::UTCTimeZone()),
           " (a livelock such as a consumer that always requeues?); last events: ",
           absl::StrJoin(labels, ", ")));
     }
-    if (last.size() == 5) last.pop_front();
-    last.push_back(it->second.label);
-    RunOne(it);
+    last[ran % kLabels] = NextLabel();
+    RunNext();
   }
   return absl::OkStatus();
 }
@@ -67,7 +107,7 @@ absl::Status Scheduler::RunWhile(More more, int64_t max_events, const char* what
 absl::Status Scheduler::RunUntil(absl::Time deadline, int64_t max_events) {
   WARREN_CHECK(deadline >= now_);
   WARREN_RETURN_IF_ERROR(RunWhile(
-      [&] { return !pending_.empty() && pending_.begin()->first.when <= deadline; },
+      [&] { return HasNext() && NextWhen() <= deadline; },
       max_events, "RunUntil"));
   now_ = deadline;
   return absl::OkStatus();

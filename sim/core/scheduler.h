@@ -10,6 +10,7 @@
 #define WARREN_SIM_CORE_SCHEDULER_H_
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <tuple>
 
@@ -63,17 +64,31 @@ class Scheduler {
   // within events is bounded too, not only the number of events.
   void Charge(int64_t units) { charged_ += units; }
 
-  size_t pending() const { return pending_.size(); }
+  size_t pending() const { return future_.size() + current_.size() - cancelled_current_; }
   size_t pending_non_daemon() const { return non_daemon_; }
   uint64_t events_run() const { return events_run_; }
 
  private:
   struct Pending {
-    absl::AnyInvocable<void()> fn;
+    absl::AnyInvocable<void()> fn;  // empty: cancelled (current_ only)
     const char* label;
     bool daemon;
   };
-  void RunOne(absl::btree_map<EventId, Pending>::iterator it);
+  struct Current {
+    uint64_t seq;
+    Pending p;
+  };
+  // Events run in (when, seq) order. Those scheduled for the current
+  // instant while at it (most of them: deliveries, confirms, returns) go to
+  // the FIFO current_, which is cheaper than the ordered map; all of
+  // future_'s events due now were scheduled before the clock got here, so
+  // they run first.
+  bool HasNext() const { return !current_.empty() || !future_.empty(); }
+  absl::Time NextWhen() const;
+  const char* NextLabel() const;
+  // Runs the next event. REQUIRES: HasNext().
+  void RunNext();
+  void DropCancelledFront();
   // Runs events while `more()`; the bound error names the last labels.
   template <typename More>
   absl::Status RunWhile(More more, int64_t max_events, const char* what);
@@ -83,7 +98,9 @@ class Scheduler {
   uint64_t events_run_ = 0;
   int64_t charged_ = 0;
   size_t non_daemon_ = 0;
-  absl::btree_map<EventId, Pending> pending_;
+  size_t cancelled_current_ = 0;
+  absl::btree_map<EventId, Pending> future_;
+  std::deque<Current> current_;
 };
 
 }  // namespace warren::internal
