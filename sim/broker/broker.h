@@ -73,6 +73,7 @@ struct Exchange {
   std::optional<std::string> alternate_exchange;  // effective (arg, else policy)
   std::string policy;
   std::vector<std::unique_ptr<Binding>> bindings;  // as source, creation order
+  uint64_t route_mark = 0;  // Broker::route_epoch_ when last visited by Route
   // Direct exchanges: routing key -> bindings, in creation order.
   absl::flat_hash_map<std::string, std::vector<Binding*>> direct_index;
   // Topic exchanges: bindings by binding-key words.
@@ -118,6 +119,7 @@ using TagList = absl::InlinedVector<uint64_t, 4>;
 struct Queue {
   uint64_t id = 0;
   std::string name;
+  uint64_t route_mark = 0;  // Broker::route_epoch_ when last added by Route
   bool durable = false;
   bool exclusive = false;
   bool auto_delete = false;
@@ -335,8 +337,10 @@ class Broker {
   void ApplyExchangePolicy(Exchange& x);
   // Queues a message reaches from exchange `x` (""=default), de-duplicated,
   // in discovery order.
-  std::vector<Queue*> Route(std::string_view exchange, const Message& m);
-  void MatchBindings(const Exchange& x, const Message& m, std::vector<Binding*>& out);
+  using QueueList = absl::InlinedVector<Queue*, 4>;
+  QueueList Route(std::string_view exchange, const Message& m);
+  using BindingList = absl::InlinedVector<Binding*, 8>;
+  void MatchBindings(const Exchange& x, const Message& m, BindingList& out);
 
   // -- queues (broker_queue.cc) --
   Queue& CreateQueue(std::string name, const QueueDeclareOptions& o, const QueueArgs& args,
@@ -381,7 +385,7 @@ class Broker {
   void DeliverNext(ChannelState& ch);
   // Enqueues a routed publish (or returns/drops it) and sends its confirm.
   // Returns whether every target queue accepted it.
-  bool CompletePublish(ChannelState& ch, const MessageRef& m, const std::vector<Queue*>& targets,
+  bool CompletePublish(ChannelState& ch, const MessageRef& m, const QueueList& targets,
                        bool mandatory, uint64_t confirm_seq);
   enum class ReturnKind { kNack, kClose };
   void Requeue(ChannelState& ch, std::vector<Unacked> items, ReturnKind kind);
@@ -409,6 +413,7 @@ class Broker {
   uint64_t next_id_ = 1;          // connections, channels, queues
   uint64_t next_message_id_ = 1;
   uint64_t next_binding_seq_ = 1;
+  uint64_t route_epoch_ = 0;  // one per Route call: de-duplicates in O(1)
   // Nesting of synchronous dead-letter enqueues (DL -> enqueue -> expiry
   // -> DL ...). Past a small depth the enqueue becomes an event at the same
   // instant, so a TTL-0 ping-pong that cycle detection lets through (a
@@ -424,6 +429,11 @@ class Broker {
   absl::btree_map<std::string, std::unique_ptr<Exchange>, std::less<>> exchanges_;
   absl::btree_map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;
   absl::flat_hash_map<uint64_t, Queue*> queues_by_id_;
+  // Hash indexes for the per-publish lookups; only looked up, never
+  // iterated (the btree maps above give the deterministic order).
+  absl::flat_hash_map<std::string, Exchange*> exchange_by_name_;
+  absl::flat_hash_map<std::string, Queue*> queue_by_name_;
+  absl::flat_hash_map<uint64_t, ChannelState*> channel_by_id_;
   absl::btree_map<uint64_t, std::unique_ptr<ConnectionState>> connections_;
   absl::btree_map<uint64_t, std::unique_ptr<ChannelState>> channels_;
 };

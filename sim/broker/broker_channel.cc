@@ -57,18 +57,19 @@ absl::StatusOr<uint64_t> Broker::OpenChannel(uint64_t connection) {
   ch->label = Cat(conn.name, "/", ch->number);
   uint64_t id = ch->id;
   conn.channels.push_back(id);
+  channel_by_id_[id] = ch.get();
   channels_.emplace(id, std::move(ch));
   return id;
 }
 
 ChannelState* Broker::FindChannel(uint64_t id) {
-  auto it = channels_.find(id);
-  return it == channels_.end() ? nullptr : it->second.get();
+  auto it = channel_by_id_.find(id);
+  return it == channel_by_id_.end() ? nullptr : it->second;
 }
 
 const ChannelState* Broker::FindChannel(uint64_t id) const {
-  auto it = channels_.find(id);
-  return it == channels_.end() ? nullptr : it->second.get();
+  auto it = channel_by_id_.find(id);
+  return it == channel_by_id_.end() ? nullptr : it->second;
 }
 
 absl::StatusOr<ChannelState*> Broker::Usable(uint64_t id) {

@@ -33,7 +33,7 @@ void Broker::DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from
   }
   MessageRef dead =
       MakeDeadLetter(*e.message, q.name, reason, Now(), *dlx, q.config.dead_letter_routing_key);
-  std::vector<Queue*> targets = Route(*dlx, *dead);
+  QueueList targets = Route(*dlx, *dead);
   if (targets.empty()) {
     ledger_.MessageDropped(id, "dead-letter unroutable");
     Trace(TraceKind::kDropped, id, q.name, "", "dead-letter unroutable; routed to no queue");

@@ -151,6 +151,7 @@ Consumer* Broker::PickConsumer(Queue& q) {
   for (size_t i = 0; i < list.size(); ++i) {
     if (!HasCapacity(*list[i])) {
       list[i]->blocked = true;
+      list[i]->channel_state->any_blocked = true;
       continue;
     }
     Consumer* c = list[i];
@@ -164,10 +165,18 @@ Consumer* Broker::PickConsumer(Queue& q) {
 }
 
 void Broker::UnblockConsumers(ChannelState& ch) {
+  if (!ch.any_blocked) return;
   std::vector<std::pair<uint64_t, Consumer*>> blocked;
+  bool still_blocked = false;
   for (const auto& [tag, c] : ch.consumers) {
-    if (c->blocked && HasCapacity(*c)) blocked.emplace_back(c->seq, c.get());
+    if (!c->blocked) continue;
+    if (HasCapacity(*c)) {
+      blocked.emplace_back(c->seq, c.get());
+    } else {
+      still_blocked = true;
+    }
   }
+  ch.any_blocked = still_blocked;
   std::sort(blocked.begin(), blocked.end());
   for (const auto& entry : blocked) {
     Consumer* c = entry.second;  // not a structured binding: lambdas capture it
@@ -201,7 +210,11 @@ void Broker::Dispatch(Queue& q) {
 }
 
 void Broker::DispatchChannel(ChannelState& ch) {
-  std::vector<std::pair<uint64_t, uint64_t>> queues;  // (consumer seq, queue id)
+  if (ch.consumers.size() == 1) {
+    Dispatch(*ch.consumers.begin()->second->queue);
+    return;
+  }
+  absl::InlinedVector<std::pair<uint64_t, uint64_t>, 4> queues;  // (consumer seq, queue id)
   for (const auto& [tag, c] : ch.consumers) queues.emplace_back(c->seq, c->queue->id);
   std::sort(queues.begin(), queues.end());
   for (const auto& [seq, qid] : queues) {

@@ -55,14 +55,15 @@ Exchange& Broker::CreateExchange(std::string name, ExchangeType type, std::strin
   x->internal = o.internal;
   x->arguments = o.arguments;
   Exchange& ref = *x;
+  exchange_by_name_[name] = &ref;
   exchanges_.emplace(std::move(name), std::move(x));
   ApplyExchangePolicy(ref);
   return ref;
 }
 
 Exchange* Broker::FindExchange(std::string_view name) {
-  auto it = exchanges_.find(name);
-  return it == exchanges_.end() ? nullptr : it->second.get();
+  auto it = exchange_by_name_.find(absl::string_view(name.data(), name.size()));
+  return it == exchange_by_name_.end() ? nullptr : it->second;
 }
 
 void Broker::ApplyExchangePolicy(Exchange& x) {
@@ -159,6 +160,7 @@ void Broker::DeleteExchange(const std::string& name) {
   // auto-delete.
   std::vector<std::string> sources = RemoveBindingsTo(nullptr, x);
   sources.erase(std::remove(sources.begin(), sources.end(), name), sources.end());
+  exchange_by_name_.erase(name);
   exchanges_.erase(name);
   Trace(TraceKind::kExchangeDeleted, {}, "", "", name);
   for (const std::string& s : sources) MaybeAutoDeleteExchange(s);

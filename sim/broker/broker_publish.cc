@@ -55,11 +55,10 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
     return Fail(*ch, ReplyCode::kAccessRefused,
                 Cat("cannot publish to internal ", ExchangeResource(p.exchange)), m);
   }
-  const ConnectionState& conn = *connections_.at(ch->connection);
-  if (p.properties.user_id && *p.properties.user_id != conn.user) {
+  if (p.properties.user_id && *p.properties.user_id != ch->connection_state->user) {
     return Fail(*ch, ReplyCode::kPreconditionFailed,
                 Cat("user_id property set to '", *p.properties.user_id,
-                             "' but authenticated user was '", conn.user, "'"),
+                             "' but authenticated user was '", ch->connection_state->user, "'"),
                 m);
   }
   std::optional<int64_t> expiration_ms;
@@ -103,13 +102,13 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
     ch->tx_ops.push_back({.kind = TxOp::Kind::kPublish, .message = ref, .mandatory = p.mandatory});
     return receipt;
   }
-  std::vector<Queue*> targets = Route(ref->exchange(), *ref);
+  QueueList targets = Route(ref->exchange(), *ref);
   CompletePublish(*ch, ref, targets, p.mandatory, receipt.confirm_seq);
   return receipt;
 }
 
 bool Broker::CompletePublish(ChannelState& ch, const MessageRef& ref,
-                             const std::vector<Queue*>& targets, bool mandatory,
+                             const QueueList& targets, bool mandatory,
                              uint64_t confirm_seq) {
   bool ack = true;
   if (targets.empty()) {

@@ -39,13 +39,13 @@ std::string Broker::ServerName(std::string_view prefix) {
 }
 
 Queue* Broker::FindQueue(std::string_view name) {
-  auto it = queues_.find(name);
-  return it == queues_.end() ? nullptr : it->second.get();
+  auto it = queue_by_name_.find(absl::string_view(name.data(), name.size()));
+  return it == queue_by_name_.end() ? nullptr : it->second;
 }
 
 const Queue* Broker::FindQueue(std::string_view name) const {
-  auto it = queues_.find(name);
-  return it == queues_.end() ? nullptr : it->second.get();
+  auto it = queue_by_name_.find(absl::string_view(name.data(), name.size()));
+  return it == queue_by_name_.end() ? nullptr : it->second;
 }
 
 Queue* Broker::FindQueueById(uint64_t id) {
@@ -150,6 +150,7 @@ Queue& Broker::CreateQueue(std::string name, const QueueDeclareOptions& o,
   q->created = q->last_active = Now();
   Queue& ref = *q;
   queues_by_id_[ref.id] = &ref;
+  queue_by_name_[name] = &ref;
   queues_.emplace(std::move(name), std::move(q));
   ref.applied_policy = Copy(policies_.ForQueue(ref.name, false));
   ref.applied_operator_policy = Copy(policies_.ForQueue(ref.name, true));
@@ -233,6 +234,7 @@ void Broker::DeleteQueue(Queue& q, std::string_view why) {
   DropAllReady(q, Cat("queue deleted: ", why));
   std::vector<std::string> sources = RemoveBindingsTo(&q, nullptr);
   queues_by_id_.erase(id);
+  queue_by_name_.erase(name);
   queues_.erase(name);
   Trace(TraceKind::kQueueDeleted, {}, name, "", why);
   for (const std::string& s : sources) MaybeAutoDeleteExchange(s);

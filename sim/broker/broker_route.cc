@@ -3,9 +3,7 @@
 // visited set, alternate exchanges consulted only when an exchange's own
 // bindings matched nothing, and one copy per queue.
 #include <algorithm>
-#include <deque>
 
-#include "absl/container/flat_hash_set.h"
 #include "sim/broker/broker.h"
 #include "sim/broker/headers_matcher.h"
 #include "sim/broker/topic_matcher.h"
@@ -22,7 +20,7 @@ void ForEachRoutingKey(const Message& m, Fn fn) {
 
 }  // namespace
 
-void Broker::MatchBindings(const Exchange& x, const Message& m, std::vector<Binding*>& out) {
+void Broker::MatchBindings(const Exchange& x, const Message& m, BindingList& out) {
   switch (x.type) {
     case ExchangeType::kDirect:
       ForEachRoutingKey(m, [&](std::string_view key) {
@@ -53,10 +51,15 @@ void Broker::MatchBindings(const Exchange& x, const Message& m, std::vector<Bind
   }
 }
 
-std::vector<Queue*> Broker::Route(std::string_view exchange, const Message& m) {
-  std::vector<Queue*> queues;
-  auto add = [&queues](Queue* q) {
-    if (std::find(queues.begin(), queues.end(), q) == queues.end()) queues.push_back(q);
+Broker::QueueList Broker::Route(std::string_view exchange, const Message& m) {
+  // Route never re-enters itself (it enqueues nothing), so one epoch per
+  // call marks what this call has already taken.
+  const uint64_t epoch = ++route_epoch_;
+  QueueList queues;
+  auto add = [&queues, epoch](Queue* q) {
+    if (q->route_mark == epoch) return;
+    q->route_mark = epoch;
+    queues.push_back(q);
   };
   if (exchange.empty()) {
     ForEachRoutingKey(m, [&](std::string_view key) {
@@ -66,25 +69,29 @@ std::vector<Queue*> Broker::Route(std::string_view exchange, const Message& m) {
   }
   Exchange* start = FindExchange(exchange);
   if (start == nullptr) return queues;
-  // Fast path: a single exchange without E2E destinations.
-  std::vector<Binding*> matched;
-  std::deque<Exchange*> work = {start};
-  absl::flat_hash_set<const Exchange*> visited = {start};
-  while (!work.empty()) {
-    Exchange* x = work.front();
-    work.pop_front();
+  // Breadth-first over exchange-to-exchange bindings and alternate
+  // exchanges; `seen` is both the visited set and the work list.
+  absl::InlinedVector<Exchange*, 4> seen = {start};
+  start->route_mark = epoch;
+  auto visit = [&seen, epoch](Exchange* e) {
+    if (e->route_mark == epoch) return;
+    e->route_mark = epoch;
+    seen.push_back(e);
+  };
+  BindingList matched;
+  for (size_t next = 0; next < seen.size(); ++next) {
+    Exchange* x = seen[next];
     matched.clear();
     MatchBindings(*x, m, matched);
     if (matched.empty() && x->alternate_exchange) {
-      Exchange* ae = FindExchange(*x->alternate_exchange);
-      if (ae && visited.insert(ae).second) work.push_back(ae);
+      if (Exchange* ae = FindExchange(*x->alternate_exchange)) visit(ae);
       continue;
     }
     for (Binding* b : matched) {
       if (b->queue) {
         add(b->queue);
-      } else if (b->exchange && visited.insert(b->exchange).second) {
-        work.push_back(b->exchange);
+      } else if (b->exchange) {
+        visit(b->exchange);
       }
     }
   }

@@ -34,7 +34,7 @@ absl::Status Broker::TxCommit(uint64_t id) {
     switch (op.kind) {
       case TxOp::Kind::kPublish: {
         // An exchange deleted since the publish routes nowhere.
-        std::vector<Queue*> targets = Route(op.message->exchange(), *op.message);
+        QueueList targets = Route(op.message->exchange(), *op.message);
         all_accepted &= CompletePublish(*ch, op.message, targets, op.mandatory,
                                         /*confirm_seq=*/0);
         break;

@@ -54,6 +54,7 @@ Envelope ReadyMessages::PopHead() {
 
 absl::Time ReadyMessages::EarliestFrontDeadline() const {
   absl::Time t = absl::InfiniteFuture();
+  if (with_deadline_ == 0) return t;
   if (!returns_.empty()) return returns_.front().deadline();
   for (const auto& q : levels_) {
     if (!q.empty()) t = std::min(t, q.front().deadline());
@@ -82,6 +83,7 @@ std::vector<Envelope> ReadyMessages::TakeAll() {
   }
   size_ = 0;
   bytes_ = 0;
+  with_deadline_ = 0;
   return out;
 }
 

@@ -77,13 +77,22 @@ class ReadyMessages {
  private:
   std::deque<Envelope>& HeadQueue();
   const std::deque<Envelope>* HeadQueueConst() const;
-  void Added(const Envelope& e) { ++size_; bytes_ += e.bytes(); }
-  void Removed(const Envelope& e) { --size_; bytes_ -= e.bytes(); }
+  void Added(const Envelope& e) {
+    ++size_;
+    bytes_ += e.bytes();
+    if (e.deadline_ns != INT64_MAX) ++with_deadline_;
+  }
+  void Removed(const Envelope& e) {
+    --size_;
+    bytes_ -= e.bytes();
+    if (e.deadline_ns != INT64_MAX) --with_deadline_;
+  }
 
   std::deque<Envelope> returns_;
   std::vector<std::deque<Envelope>> levels_;  // index = priority
   uint64_t size_ = 0;
   uint64_t bytes_ = 0;
+  uint64_t with_deadline_ = 0;  // envelopes with a TTL deadline
 };
 
 template <typename Pred, typename Sink>

@@ -41,7 +41,8 @@ class TopicTrie {
   }
 
   // Appends every value whose binding key matches `routing_key`.
-  void Match(std::string_view routing_key, std::vector<T>& out) const {
+  template <typename Out>
+  void Match(std::string_view routing_key, Out& out) const {
     std::vector<std::string_view> words = SplitTopicWords(routing_key);
     absl::flat_hash_set<std::pair<const Node*, size_t>> seen;
     Walk(&root_, words, 0, seen, out);
@@ -61,9 +62,9 @@ class TopicTrie {
 
   // (node, position) pairs are visited once: '#' can reach a node through
   // several splits of the words, and must neither repeat work nor values.
+  template <typename Out>
   static void Walk(const Node* n, const std::vector<std::string_view>& words, size_t i,
-                   absl::flat_hash_set<std::pair<const Node*, size_t>>& seen,
-                   std::vector<T>& out) {
+                   absl::flat_hash_set<std::pair<const Node*, size_t>>& seen, Out& out) {
     if (!seen.insert({n, i}).second) return;
     if (i == words.size()) out.insert(out.end(), n->values.begin(), n->values.end());
     if (const Node* hash = n->Child("#")) {
