@@ -30,6 +30,7 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/types/span.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "sim/broker/topic_trie.h"
@@ -339,6 +340,8 @@ class Broker {
   // in discovery order.
   using QueueList = absl::InlinedVector<Queue*, 4>;
   QueueList Route(std::string_view exchange, const Message& m);
+  // The same from an exchange already looked up (nullptr: the default).
+  QueueList RouteFrom(Exchange* start, const Message& m);
   using BindingList = absl::InlinedVector<Binding*, 8>;
   void MatchBindings(const Exchange& x, const Message& m, BindingList& out);
 
@@ -379,8 +382,8 @@ class Broker {
   // -- settle and requeue (broker_ack.cc) --
   absl::StatusOr<TagList> CollectTags(ChannelState& ch, uint64_t tag, bool multiple, MethodId m);
   Unacked TakeUnacked(ChannelState& ch, uint64_t tag);
-  void SettleAck(ChannelState& ch, const TagList& tags);
-  void SettleReject(ChannelState& ch, const TagList& tags, bool requeue);
+  void SettleAck(ChannelState& ch, absl::Span<const uint64_t> tags);
+  void SettleReject(ChannelState& ch, absl::Span<const uint64_t> tags, bool requeue);
   // Runs the callback of `ch`'s oldest pending delivery.
   void DeliverNext(ChannelState& ch);
   // Enqueues a routed publish (or returns/drops it) and sends its confirm.
@@ -433,7 +436,7 @@ class Broker {
   // iterated (the btree maps above give the deterministic order).
   absl::flat_hash_map<std::string, Exchange*> exchange_by_name_;
   absl::flat_hash_map<std::string, Queue*> queue_by_name_;
-  absl::flat_hash_map<uint64_t, ChannelState*> channel_by_id_;
+  std::vector<ChannelState*> channel_by_id_;  // index: channel id
   absl::btree_map<uint64_t, std::unique_ptr<ConnectionState>> connections_;
   absl::btree_map<uint64_t, std::unique_ptr<ChannelState>> channels_;
 };

@@ -37,7 +37,7 @@ Unacked Broker::TakeUnacked(ChannelState& ch, uint64_t tag) {
   return u;
 }
 
-void Broker::SettleAck(ChannelState& ch, const TagList& tags) {
+void Broker::SettleAck(ChannelState& ch, absl::Span<const uint64_t> tags) {
   for (uint64_t t : tags) {
     Unacked u = TakeUnacked(ch, t);
     ledger_.Move(u.envelope.copy, CopyState::kUnacked, CopyState::kAcked, "ack", Now());
@@ -49,7 +49,7 @@ void Broker::SettleAck(ChannelState& ch, const TagList& tags) {
   }
 }
 
-void Broker::SettleReject(ChannelState& ch, const TagList& tags, bool requeue) {
+void Broker::SettleReject(ChannelState& ch, absl::Span<const uint64_t> tags, bool requeue) {
   std::vector<Unacked> items;
   for (uint64_t t : tags) items.push_back(TakeUnacked(ch, t));
   if (requeue) {
@@ -73,6 +73,15 @@ void Broker::SettleReject(ChannelState& ch, const TagList& tags, bool requeue) {
 
 absl::Status Broker::Ack(uint64_t id, uint64_t tag, bool multiple) {
   WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  if (!multiple && !ch->tx_mode) {
+    // The usual case, without collecting a tag list.
+    if (const Unacked* u = ch->unacked.Find(tag); u != nullptr && !u->in_tx) {
+      SettleAck(*ch, {&tag, 1});
+      UnblockConsumers(*ch);
+      DispatchChannel(*ch);
+      return absl::OkStatus();
+    }
+  }
   WARREN_ASSIGN_OR_RETURN(TagList tags, CollectTags(*ch, tag, multiple, methods::kBasicAck));
   if (ch->tx_mode) {
     for (uint64_t t : tags) ch->unacked.Find(t)->in_tx = true;

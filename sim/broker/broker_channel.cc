@@ -57,19 +57,18 @@ absl::StatusOr<uint64_t> Broker::OpenChannel(uint64_t connection) {
   ch->label = Cat(conn.name, "/", ch->number);
   uint64_t id = ch->id;
   conn.channels.push_back(id);
+  if (channel_by_id_.size() <= id) channel_by_id_.resize(id + 1, nullptr);
   channel_by_id_[id] = ch.get();
   channels_.emplace(id, std::move(ch));
   return id;
 }
 
 ChannelState* Broker::FindChannel(uint64_t id) {
-  auto it = channel_by_id_.find(id);
-  return it == channel_by_id_.end() ? nullptr : it->second;
+  return id < channel_by_id_.size() ? channel_by_id_[id] : nullptr;
 }
 
 const ChannelState* Broker::FindChannel(uint64_t id) const {
-  auto it = channel_by_id_.find(id);
-  return it == channel_by_id_.end() ? nullptr : it->second;
+  return id < channel_by_id_.size() ? channel_by_id_[id] : nullptr;
 }
 
 absl::StatusOr<ChannelState*> Broker::Usable(uint64_t id) {

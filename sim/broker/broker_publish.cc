@@ -102,7 +102,7 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
     ch->tx_ops.push_back({.kind = TxOp::Kind::kPublish, .message = ref, .mandatory = p.mandatory});
     return receipt;
   }
-  QueueList targets = Route(ref->exchange(), *ref);
+  QueueList targets = RouteFrom(x, *ref);
   CompletePublish(*ch, ref, targets, p.mandatory, receipt.confirm_seq);
   return receipt;
 }

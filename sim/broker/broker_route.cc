@@ -52,6 +52,13 @@ void Broker::MatchBindings(const Exchange& x, const Message& m, BindingList& out
 }
 
 Broker::QueueList Broker::Route(std::string_view exchange, const Message& m) {
+  if (exchange.empty()) return RouteFrom(nullptr, m);
+  Exchange* start = FindExchange(exchange);
+  if (start == nullptr) return {};
+  return RouteFrom(start, m);
+}
+
+Broker::QueueList Broker::RouteFrom(Exchange* start, const Message& m) {
   // Route never re-enters itself (it enqueues nothing), so one epoch per
   // call marks what this call has already taken.
   const uint64_t epoch = ++route_epoch_;
@@ -61,14 +68,12 @@ Broker::QueueList Broker::Route(std::string_view exchange, const Message& m) {
     q->route_mark = epoch;
     queues.push_back(q);
   };
-  if (exchange.empty()) {
+  if (start == nullptr || start->name.empty()) {
     ForEachRoutingKey(m, [&](std::string_view key) {
       if (Queue* q = FindQueue(key)) add(q);
     });
     return queues;
   }
-  Exchange* start = FindExchange(exchange);
-  if (start == nullptr) return queues;
   // Breadth-first over exchange-to-exchange bindings and alternate
   // exchanges; `seen` is both the visited set and the work list.
   absl::InlinedVector<Exchange*, 4> seen = {start};
