@@ -83,7 +83,7 @@ struct Exchange {
 
 struct ChannelState;
 
-struct Consumer : std::enable_shared_from_this<Consumer> {
+struct Consumer {
   std::string tag;
   uint32_t tag_index = 0;  // ChannelState::InternTag(tag)
   std::string queue_name;  // for deliveries still pending after a queue is gone
@@ -104,10 +104,11 @@ struct Consumer : std::enable_shared_from_this<Consumer> {
   DeliveryCallback callback;
 };
 
-// A basic.deliver waiting for its same-instant event: the consumer is kept
-// alive (a cancel does not take back deliveries already sent).
+// A basic.deliver waiting for its same-instant event. A cancel does not take
+// back deliveries already sent: the consumer outlives its cancel in
+// ChannelState::retired until the outbox is empty.
 struct PendingDelivery {
-  std::shared_ptr<const Consumer> consumer;
+  const Consumer* consumer = nullptr;
   uint64_t tag = 0;
   bool redelivered = false;
   MessageRef message;
@@ -179,7 +180,10 @@ struct ChannelState {
   absl::Time opened;
   uint64_t next_tag = 1;
   UnackedMap<Unacked> unacked;  // by delivery tag
-  std::map<std::string, std::shared_ptr<Consumer>> consumers;
+  std::map<std::string, std::unique_ptr<Consumer>> consumers;
+  // Cancelled consumers, freed by DeliverNext once no delivery is pending
+  // (a callback may run or be about to run for one), or at close.
+  std::vector<std::unique_ptr<Consumer>> retired;
   // Consumer tags ever used on this channel, interned (index + 1), and the
   // consumer holding each now (nullptr once cancelled).
   absl::flat_hash_map<std::string, uint32_t> tag_index;
@@ -188,6 +192,11 @@ struct ChannelState {
   // Deliveries assigned but not yet handed to their callback, in order;
   // each has one "basic.deliver" event that takes the front.
   std::deque<PendingDelivery> outbox;
+  // The exchange the last publish named, until an exchange is deleted
+  // (Broker::exchange_generation_): saves a hash lookup per publish.
+  std::string cached_exchange_name;
+  Exchange* cached_exchange = nullptr;
+  uint64_t cached_exchange_generation = 0;
   uint64_t next_consumer_seq = 0;
   uint16_t prefetch_count = 0;  // for consumers created afterwards
   uint16_t global_prefetch = 0;
@@ -319,6 +328,8 @@ class Broker {
   const Queue* FindQueue(std::string_view name) const;
   Queue* FindQueueById(uint64_t id);
   Exchange* FindExchange(std::string_view name);
+  // FindExchange through the channel's one-entry cache.
+  Exchange* FindExchangeCached(ChannelState& ch, std::string_view name);
   // Resolves "" to the channel's last declared queue; 404 if none/missing,
   // 405 if exclusive to another connection.
   absl::StatusOr<Queue*> UsableQueue(ChannelState& ch, std::string_view name, MethodId m);
@@ -417,6 +428,7 @@ class Broker {
   uint64_t next_message_id_ = 1;
   uint64_t next_binding_seq_ = 1;
   uint64_t route_epoch_ = 0;  // one per Route call: de-duplicates in O(1)
+  uint64_t exchange_generation_ = 1;  // bumped when an exchange is deleted
   // Nesting of synchronous dead-letter enqueues (DL -> enqueue -> expiry
   // -> DL ...). Past a small depth the enqueue becomes an event at the same
   // instant, so a TTL-0 ping-pong that cycle detection lets through (a
@@ -431,7 +443,7 @@ class Broker {
   bool delivering_ = false;
   absl::btree_map<std::string, std::unique_ptr<Exchange>, std::less<>> exchanges_;
   absl::btree_map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;
-  absl::flat_hash_map<uint64_t, Queue*> queues_by_id_;
+  std::vector<Queue*> queues_by_id_;  // index: queue id; nullptr once deleted
   // Hash indexes for the per-publish lookups; only looked up, never
   // iterated (the btree maps above give the deterministic order).
   absl::flat_hash_map<std::string, Exchange*> exchange_by_name_;

@@ -110,6 +110,9 @@ void Broker::RemoveConsumer(ChannelState& ch, const std::string& tag, bool notif
       if (live && live->open && *cb) (*cb)(tag);
     });
   }
+  // Not freed here: deliveries already sent may still be waiting for it, or
+  // its own callback may be the caller (DeliverNext frees it later).
+  ch.retired.push_back(std::move(it->second));
   ch.consumers.erase(it);
   if (q->consumers.empty()) {
     q->last_active = Now();
@@ -147,6 +150,8 @@ void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
     return q && q->auto_delete && q->had_consumer && q->consumers.empty();
   };
   ch.outbox.clear();  // a closed channel's pending deliveries are never seen
+  // A callback may be closing its own channel: its consumer stays.
+  if (!delivering_) ch.retired.clear();
   std::vector<uint64_t> tags;
   ch.unacked.ForEach([&](uint64_t tag, const Unacked&) {
     tags.push_back(tag);

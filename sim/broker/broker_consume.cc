@@ -59,7 +59,7 @@ absl::StatusOr<std::string> Broker::Consume(uint64_t id, std::string_view queue,
     return Fail(*ch, ReplyCode::kAccessRefused,
                 Cat(QueueResource(q->name), " in exclusive use"), m);
   }
-  auto c = std::make_shared<Consumer>();
+  auto c = std::make_unique<Consumer>();
   c->tag = tag;
   c->tag_index = ch->InternTag(tag);
   c->queue_name = q->name;

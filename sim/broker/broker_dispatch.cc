@@ -115,6 +115,7 @@ void Broker::DropExpired(Queue& q) {
 
 void Broker::ArmTtlTimer(Queue& q) {
   absl::Time due = q.ready.EarliestFrontDeadline();
+  if (!q.ttl_timer.valid() && due == absl::InfiniteFuture()) return;
   if (q.ttl_timer.valid() && q.ttl_timer.when == due) return;
   scheduler_.Cancel(q.ttl_timer);
   q.ttl_timer = {};
@@ -166,7 +167,7 @@ Consumer* Broker::PickConsumer(Queue& q) {
 
 void Broker::UnblockConsumers(ChannelState& ch) {
   if (!ch.any_blocked) return;
-  std::vector<std::pair<uint64_t, Consumer*>> blocked;
+  absl::InlinedVector<std::pair<uint64_t, Consumer*>, 4> blocked;
   bool still_blocked = false;
   for (const auto& [tag, c] : ch.consumers) {
     if (!c->blocked) continue;
@@ -239,7 +240,7 @@ void Broker::DeliverTo(Queue& q, Consumer& c, Envelope e) {
     Trace(TraceKind::kDelivered, e.message->id(), q.name, ch.label,
           Cat("consumer ", c.tag, " tag ", tag, e.redelivered ? " redelivered" : ""), e.copy);
   }
-  ch.outbox.push_back({.consumer = c.shared_from_this(),
+  ch.outbox.push_back({.consumer = &c,
                        .tag = tag,
                        .redelivered = e.redelivered != 0,
                        .message = e.message,
@@ -263,6 +264,10 @@ void Broker::DeliverNext(ChannelState& ch) {
   if (!ch.open || ch.outbox.empty()) return;
   PendingDelivery p = std::move(ch.outbox.front());
   ch.outbox.pop_front();
+  // Retired consumers stay until their last delivery has run; those this
+  // callback retires wait for a later one.
+  std::vector<std::unique_ptr<Consumer>> retired;
+  if (ch.outbox.empty() && !ch.retired.empty()) retired.swap(ch.retired);
   if (!p.consumer->callback) return;
   Delivery fresh;
   Delivery& d = delivering_ ? fresh : delivery_scratch_;

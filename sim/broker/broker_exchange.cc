@@ -61,6 +61,20 @@ Exchange& Broker::CreateExchange(std::string name, ExchangeType type, std::strin
   return ref;
 }
 
+Exchange* Broker::FindExchangeCached(ChannelState& ch, std::string_view name) {
+  if (ch.cached_exchange != nullptr && ch.cached_exchange_generation == exchange_generation_ &&
+      ch.cached_exchange_name == name) {
+    return ch.cached_exchange;
+  }
+  Exchange* x = FindExchange(name);
+  if (x != nullptr) {
+    ch.cached_exchange_name.assign(name);
+    ch.cached_exchange = x;
+    ch.cached_exchange_generation = exchange_generation_;
+  }
+  return x;
+}
+
 Exchange* Broker::FindExchange(std::string_view name) {
   auto it = exchange_by_name_.find(absl::string_view(name.data(), name.size()));
   return it == exchange_by_name_.end() ? nullptr : it->second;
@@ -161,6 +175,7 @@ void Broker::DeleteExchange(const std::string& name) {
   std::vector<std::string> sources = RemoveBindingsTo(nullptr, x);
   sources.erase(std::remove(sources.begin(), sources.end(), name), sources.end());
   exchange_by_name_.erase(name);
+  ++exchange_generation_;
   exchanges_.erase(name);
   Trace(TraceKind::kExchangeDeleted, {}, "", "", name);
   for (const std::string& s : sources) MaybeAutoDeleteExchange(s);

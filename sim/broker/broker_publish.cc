@@ -47,7 +47,7 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
                              " is larger than configured max size ", options_.max_message_size),
                 m);
   }
-  Exchange* x = FindExchange(p.exchange);
+  Exchange* x = FindExchangeCached(*ch, p.exchange);
   if (x == nullptr) {
     return Fail(*ch, ReplyCode::kNotFound, Cat("no ", ExchangeResource(p.exchange)), m);
   }

@@ -49,8 +49,7 @@ const Queue* Broker::FindQueue(std::string_view name) const {
 }
 
 Queue* Broker::FindQueueById(uint64_t id) {
-  auto it = queues_by_id_.find(id);
-  return it == queues_by_id_.end() ? nullptr : it->second;
+  return id < queues_by_id_.size() ? queues_by_id_[id] : nullptr;
 }
 
 absl::StatusOr<Queue*> Broker::UsableQueue(ChannelState& ch, std::string_view raw,
@@ -149,6 +148,7 @@ Queue& Broker::CreateQueue(std::string name, const QueueDeclareOptions& o,
   q->ledger_index = ledger_.QueueIndex(name);
   q->created = q->last_active = Now();
   Queue& ref = *q;
+  if (queues_by_id_.size() <= ref.id) queues_by_id_.resize(ref.id + 1, nullptr);
   queues_by_id_[ref.id] = &ref;
   queue_by_name_[name] = &ref;
   queues_.emplace(std::move(name), std::move(q));
@@ -233,7 +233,7 @@ void Broker::DeleteQueue(Queue& q, std::string_view why) {
   scheduler_.Cancel(q.expires_timer);
   DropAllReady(q, Cat("queue deleted: ", why));
   std::vector<std::string> sources = RemoveBindingsTo(&q, nullptr);
-  queues_by_id_.erase(id);
+  queues_by_id_[id] = nullptr;
   queue_by_name_.erase(name);
   queues_.erase(name);
   Trace(TraceKind::kQueueDeleted, {}, name, "", why);

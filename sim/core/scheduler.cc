@@ -24,6 +24,7 @@ Scheduler::EventId Scheduler::ScheduleAt(absl::Time when, absl::AnyInvocable<voi
 }
 
 bool Scheduler::Cancel(EventId id) {
+  if (!id.valid()) return false;
   if (id.when == now_ && !current_.empty() && id.seq >= current_.front().seq) {
     auto it = std::lower_bound(current_.begin(), current_.end(), id.seq,
                                [](const Current& c, uint64_t seq) { return c.seq < seq; });

@@ -341,3 +341,46 @@ TEST(ConsumerTimeout, DoesNotFireWhileDeliveriesAreAckedInTime) {
 
 }  // namespace
 }  // namespace warren::testing
+
+namespace warren::testing {
+namespace {
+
+// The callback object must outlive its own run even when it removes its
+// consumer; deliveries sent before the cancel still arrive (ASan checks the
+// first half in CI).
+TEST(Cancel, ACallbackMayCancelItsOwnConsumerAndEarlierDeliveriesStillArrive) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  for (const char* m : {"1", "2", "3"}) h.Send("q", m);
+  std::vector<std::string> seen;
+  std::string tag;
+  auto consumed = h.ch.BasicConsume("q", [&](const Delivery& d) {
+    seen.emplace_back(d.body());
+    if (seen.size() == 1) ASSERT_THAT(h.ch.BasicCancel(tag), IsOk());
+    ASSERT_THAT(h.ch.BasicAck(d.delivery_tag), IsOk());
+  });
+  ASSERT_THAT(consumed, IsOk());
+  tag = *consumed;
+  h.Settle();
+  EXPECT_EQ(seen, (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(h.sim.Queue("q")->ready, 0u);
+}
+
+TEST(Close, ACallbackMayCloseItsOwnChannelAndTheRestIsRequeued) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  Channel other = *h.conn.OpenChannel();
+  for (const char* m : {"1", "2", "3"}) h.Send("q", m);
+  std::vector<std::string> seen;
+  ASSERT_THAT(other.BasicConsume("q", [&](const Delivery& d) {
+    seen.emplace_back(d.body());
+    ASSERT_THAT(other.Close(), IsOk());
+  }), IsOk());
+  h.Settle();
+  EXPECT_EQ(seen, (std::vector<std::string>{"1"}));
+  EXPECT_EQ(h.sim.Queue("q")->ready, 3u);
+  EXPECT_THAT(h.sim.CheckInvariants(), IsOk());
+}
+
+}  // namespace
+}  // namespace warren::testing
