@@ -1,5 +1,7 @@
 // The Celery pipeline end to end: N always-failing tasks, autoretry with
-// backoff (3 retries), acks_late + on_failure Reject -> the DLQ.
+// backoff (3 retries), acks_late + on_failure Reject -> the DLQ. Second
+// argument: 1 keeps the event feed (the default), 0 turns it off as a run
+// of a million tasks would.
 #include <utility>
 
 #include "benchmark/benchmark.h"
@@ -20,7 +22,8 @@ void BM_CeleryFailingTasksThroughRetriesToDlq(benchmark::State& state) {
     (void)ch.QueueDeclare("task_queue", {.arguments = {
         {"x-dead-letter-exchange", warren::FieldValue::String("")},
         {"x-dead-letter-routing-key", warren::FieldValue::String("dlq")}}});
-    warren::celery::CeleryApp app(sim, {.task_acks_late = true});
+    warren::celery::CeleryApp app(sim, {.task_acks_late = true,
+                                        .record_events = state.range(1) != 0});
     (void)app.DefineTask({.name = "flaky", .autoretry_for = {"RuntimeError"}, .retry_backoff = 1,
                           .retry_jitter = false,
                           .on_failure = warren::celery::OnFailure::kRaiseReject,
@@ -45,6 +48,13 @@ void BM_CeleryFailingTasksThroughRetriesToDlq(benchmark::State& state) {
   state.counters["simulated_s_per_wall_s"] =
       benchmark::Counter(simulated_seconds, benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_CeleryFailingTasksThroughRetriesToDlq)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CeleryFailingTasksThroughRetriesToDlq)
+    ->Args({1000, 1})
+    ->Args({10000, 1})
+    ->Args({1000, 0})
+    ->Args({10000, 0})
+    ->Args({100000, 0})
+    ->Args({1000000, 0})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -92,6 +92,10 @@ struct AppConfig {
   bool task_acks_late = false;
   bool task_acks_on_failure_or_timeout = true;
   int worker_prefetch_multiplier = 4;
+  // Keep the event feed (events()). A run of millions of tasks may turn it
+  // off: each task attempt records several events. Trace lines are written
+  // whenever SimulationOptions::trace is on.
+  bool record_events = true;
 };
 
 enum class Pool { kPrefork, kSolo };

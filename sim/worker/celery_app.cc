@@ -47,18 +47,23 @@ TaskState& CeleryApp::Impl::Row(const std::string& id, const std::string& task) 
 }
 
 void CeleryApp::Impl::MarkState(const Job& job, std::string state, std::string result) {
-  TaskState& row = Row(job.id, job.task);
+  TaskState& row = job.row ? *job.row : Row(job.id, job.task);
   row.state = std::move(state);
   row.result = std::move(result);
   row.retries = job.retries;
   row.date_done = sim_.Now();
 }
 
-void CeleryApp::Impl::Event(std::string type, const std::string& id, const std::string& worker,
-                            std::string detail) {
-  sim_.AnnotateTrace(TraceKind::kCelery, worker.empty() ? "celery" : worker,
-                     internal::Cat(type, id.empty() ? "" : " ", id, detail.empty() ? "" : ": ", detail));
-  events_.push_back({sim_.Now(), std::move(type), id, worker, std::move(detail)});
+void CeleryApp::Impl::RecordEvent(std::string_view type, const std::string& id,
+                                  const std::string& worker, std::string detail) {
+  if (sim_.options().trace) {
+    sim_.AnnotateTrace(
+        TraceKind::kCelery, worker.empty() ? "celery" : worker,
+        internal::Cat(type, id.empty() ? "" : " ", id, detail.empty() ? "" : ": ", detail));
+  }
+  if (config_.record_events) {
+    events_.push_back({sim_.Now(), std::string(type), id, worker, std::move(detail)});
+  }
 }
 
 Channel& CeleryApp::Impl::Producer() {
@@ -95,9 +100,10 @@ absl::Status CeleryApp::Impl::PublishMessage(const std::string& id, std::string_
       {.exchange = std::move(exchange), .routing_key = std::move(routing_key),
        .properties = std::move(p), .body = kBody});
   if (!r.ok()) return r.status();
-  ++rows_[id].published;
-  rows_[id].id = id;
-  if (rows_[id].name.empty()) rows_[id].name = std::string(task);
+  TaskState& row = rows_[id];
+  ++row.published;
+  row.id = id;
+  if (row.name.empty()) row.name = std::string(task);
   return absl::OkStatus();
 }
 
@@ -127,7 +133,7 @@ absl::StatusOr<std::string> CeleryApp::Impl::Publish(std::string_view task,
   }
   absl::Status s = PublishMessage(id, task, 0, eta, expires, "", o.queue, expiration);
   if (!s.ok()) return s;
-  Event("task-sent", id, "", Cat(task, " -> ", o.queue));
+  Event("task-sent", id, "", task, " -> ", o.queue);
   return id;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/core/random.h"
+#include "sim/core/strings.h"
 #include "warren/celery.h"
 
 namespace warren::celery {
@@ -28,6 +29,7 @@ struct Job {
   bool early_ack_pending = false;  // solo: the deferred early ack
   uint64_t run = 0;           // execution generation (KillChild cancels)
   uint64_t session = 0;       // the worker's connection it arrived on
+  TaskState* row = nullptr;   // its result-backend row (rows never move)
 };
 
 // ISO 8601 as Celery writes it: 2025-01-01T00:00:01.000000+00:00
@@ -46,8 +48,16 @@ class CeleryApp::Impl {
   // Backend writes (celery_taskmeta) and counters.
   TaskState& Row(const std::string& id, const std::string& task);
   void MarkState(const Job& job, std::string state, std::string result);
-  void Event(std::string type, const std::string& id, const std::string& worker,
-             std::string detail = "");
+  // Records an event (and a trace line) when either is wanted; the detail
+  // parts are concatenated only then.
+  template <typename... Parts>
+  void Event(std::string_view type, const std::string& id, const std::string& worker,
+             const Parts&... detail) {
+    if (!config_.record_events && !sim_.options().trace) return;
+    RecordEvent(type, id, worker, internal::Cat(detail...));
+  }
+  void RecordEvent(std::string_view type, const std::string& id, const std::string& worker,
+                   std::string detail);
 
   // Publishing: the first message of a task, and a retry of a received one.
   absl::StatusOr<std::string> Publish(std::string_view task, const ApplyOptions& o);

@@ -70,7 +70,7 @@ absl::Status Worker::Connect() {
 void Worker::Die(std::string why) {
   if (!alive_) return;
   alive_ = false;
-  app_.Event("worker-offline", "", spec_.name, std::move(why));
+  app_.Event("worker-offline", "", spec_.name, why);
   if (conn_ && conn_->is_open()) (void)conn_->Close();
   pending_.clear();
   running_.clear();
@@ -216,9 +216,9 @@ void Worker::Execute(std::shared_ptr<Job> job) {
   ++busy_;
   job->run = ++runs_;
   running_.push_back(job);
-  TaskState& row = app_.Row(job->id, job->task);
-  int n = row.executions++;
-  app_.Event("task-started", job->id, spec_.name, Cat("retries=", job->retries));
+  if (job->row == nullptr) job->row = &app_.Row(job->id, job->task);
+  int n = job->row->executions++;
+  app_.Event("task-started", job->id, spec_.name, "retries=", job->retries);
   if (!acks_late(t)) {
     // Prefork acks when the child accepts the job; solo's deferred ack
     // only leaves after the body returns.

@@ -32,13 +32,13 @@ void Worker::PublishRetryOrReject(Job& job, const std::string& exc, absl::Durati
                        ? absl::InvalidArgumentError("TypeError (Celery 5.2.6 expires bug)")
                        : app_.PublishRetry(job, app_.sim().Now() + countdown);
   if (!s.ok()) {
-    app_.Event("task-rejected", job.id, spec_.name, Cat("retry publish failed: ", s.message()));
+    app_.Event("task-rejected", job.id, spec_.name, "retry publish failed: ", s.message());
     Reject(job, false);
     return;
   }
   app_.MarkState(job, "RETRY", Cat(exc, "()"));
-  app_.Event("task-retried", job.id, spec_.name,
-             Cat(exc, ": Retry in ", absl::ToInt64Seconds(countdown), "s"));
+  app_.Event("task-retried", job.id, spec_.name, exc, ": Retry in ",
+             absl::ToInt64Seconds(countdown), "s");
 }
 
 void Worker::Retry(Job& job, const TaskSpec& t, const std::string& exc, absl::Duration countdown,
@@ -78,7 +78,7 @@ void Worker::Failure(Job& job, const TaskSpec& t, const std::string& exc) {
       if (retry && !job.expires) {
         published = app_.PublishRetry(job, app_.sim().Now() + t.default_retry_delay).ok();
         if (published) {
-          app_.Event("task-retried", job.id, spec_.name, Cat(exc, " (retried from on_failure)"));
+          app_.Event("task-retried", job.id, spec_.name, exc, " (retried from on_failure)");
         }
       }
       Escape first = published ? Escape::kRetry : Escape::kReject;
@@ -107,8 +107,8 @@ void Worker::Escaped(Job& job, const TaskSpec& t, Escape what, bool requeue,
     // kombu's timer logs "Error in timer" and swallows it: neither ack nor
     // reject is ever sent (the early ack, if any, was already queued).
     SendEarlyAckIfPending(job);
-    app_.Event("task-failed", job.id, spec_.name,
-               Cat("Error in timer: ", name ? name : exc, " (swallowed, left unacked)"));
+    app_.Event("task-failed", job.id, spec_.name, "Error in timer: ", name ? name : exc,
+               " (swallowed, left unacked)");
     return;
   }
   // Straight from a delivery: the exception escapes the event loop.
