@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -135,12 +136,19 @@ class FieldValue {
   std::string ToString() const;
 
  private:
+  // Arrays and tables live in a block shared by copies until one of them
+  // is mutated (copy on write): header tables are copied on every
+  // dead-letter hop, and their nested x-death entries rarely change.
+  struct Composite;
+  void DetachComposite();
+
   FieldType type_ = FieldType::kVoid;
-  int64_t int_ = 0;
-  double double_ = 0;
-  std::string string_;
-  std::vector<FieldValue> array_;
-  FieldTable table_;
+  union {
+    int64_t int_ = 0;  // integers, timestamps, bool
+    double double_;    // float, double
+  };
+  std::string string_;  // longstr, binary
+  std::shared_ptr<Composite> composite_;  // array, table
 };
 
 // Defined here, where FieldValue is complete (clang instantiates the entry

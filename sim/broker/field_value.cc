@@ -9,6 +9,15 @@
 
 namespace warren {
 
+struct FieldValue::Composite {
+  std::vector<FieldValue> array;
+  FieldTable table;
+};
+
+void FieldValue::DetachComposite() {
+  if (composite_.use_count() > 1) composite_ = std::make_shared<Composite>(*composite_);
+}
+
 std::string_view FieldTypeName(FieldType type) {
   switch (type) {
     case FieldType::kVoid: return "void";
@@ -84,14 +93,14 @@ FieldValue FieldValue::Timestamp(int64_t seconds) {
 FieldValue FieldValue::Array(std::vector<FieldValue> items) {
   FieldValue v;
   v.type_ = FieldType::kArray;
-  v.array_ = std::move(items);
+  v.composite_ = std::make_shared<Composite>(Composite{std::move(items), {}});
   return v;
 }
 
 FieldValue FieldValue::Table(FieldTable table) {
   FieldValue v;
   v.type_ = FieldType::kTable;
-  v.table_ = std::move(table);
+  v.composite_ = std::make_shared<Composite>(Composite{{}, std::move(table)});
   return v;
 }
 
@@ -128,19 +137,21 @@ const std::string& FieldValue::as_string() const {
 }
 const std::vector<FieldValue>& FieldValue::as_array() const {
   WARREN_CHECK(type_ == FieldType::kArray);
-  return array_;
+  return composite_->array;
 }
 const FieldTable& FieldValue::as_table() const {
   WARREN_CHECK(type_ == FieldType::kTable);
-  return table_;
+  return composite_->table;
 }
 std::vector<FieldValue>& FieldValue::mutable_array() {
   WARREN_CHECK(type_ == FieldType::kArray);
-  return array_;
+  DetachComposite();
+  return composite_->array;
 }
 FieldTable& FieldValue::mutable_table() {
   WARREN_CHECK(type_ == FieldType::kTable);
-  return table_;
+  DetachComposite();
+  return composite_->table;
 }
 
 bool operator==(const FieldValue& a, const FieldValue& b) {
@@ -151,8 +162,10 @@ bool operator==(const FieldValue& a, const FieldValue& b) {
     case FieldType::kDouble: return a.double_ == b.double_;
     case FieldType::kLongString:
     case FieldType::kBinary: return a.string_ == b.string_;
-    case FieldType::kArray: return a.array_ == b.array_;
-    case FieldType::kTable: return a.table_ == b.table_;
+    case FieldType::kArray:
+      return a.composite_ == b.composite_ || a.composite_->array == b.composite_->array;
+    case FieldType::kTable:
+      return a.composite_ == b.composite_ || a.composite_->table == b.composite_->table;
     default: return a.int_ == b.int_;
   }
 }
