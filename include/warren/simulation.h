@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "warren/channel.h"
@@ -71,7 +72,7 @@ class Simulation {
 
   // Runs `fn` at Now() + delay from within Run* (never inside this call):
   // an embedder's timer on virtual time (think time, delayed acks, ...).
-  void ScheduleAfter(absl::Duration delay, std::function<void()> fn);
+  void ScheduleAfter(absl::Duration delay, absl::AnyInvocable<void()> fn);
 
   // Appends an embedder's event to the trace (e.g. the Celery model's
   // task-received / task-retried feed), stamped with Now().

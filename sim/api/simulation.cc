@@ -20,7 +20,7 @@ absl::Status Simulation::RunUntilIdle(int64_t max_events) {
   return broker_->scheduler().RunUntilIdle(max_events);
 }
 
-void Simulation::ScheduleAfter(absl::Duration delay, std::function<void()> fn) {
+void Simulation::ScheduleAfter(absl::Duration delay, absl::AnyInvocable<void()> fn) {
   broker_->scheduler().ScheduleAfter(delay, std::move(fn), "user timer");
 }
 

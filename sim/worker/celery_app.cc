@@ -13,22 +13,14 @@ using internal::Cat;
 
 namespace {
 
-constexpr char kIsoFormat[] = "%Y-%m-%dT%H:%M:%E6S+00:00";
 constexpr char kBody[] =
     "[[], {}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, \"chord\": null}]";
 
 }  // namespace
 
-std::string IsoTime(absl::Time t) { return absl::FormatTime(kIsoFormat, t, absl::UTCTimeZone()); }
-
 std::optional<absl::Time> ParseIsoTime(const FieldValue* v) {
   if (v == nullptr || !v->is_string()) return std::nullopt;
-  absl::Time t;
-  std::string err;
-  if (!absl::ParseTime(kIsoFormat, v->as_string(), absl::UTCTimeZone(), &t, &err)) {
-    return std::nullopt;
-  }
-  return t;
+  return ParseIsoTime(v->as_string());
 }
 
 CeleryApp::Impl::Impl(Simulation& sim, AppConfig config)

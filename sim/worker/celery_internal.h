@@ -12,6 +12,7 @@
 
 #include "sim/core/random.h"
 #include "sim/core/strings.h"
+#include "sim/worker/iso_time.h"
 #include "warren/celery.h"
 
 namespace warren::celery {
@@ -32,8 +33,8 @@ struct Job {
   TaskState* row = nullptr;   // its result-backend row (rows never move)
 };
 
-// ISO 8601 as Celery writes it: 2025-01-01T00:00:01.000000+00:00
-std::string IsoTime(absl::Time t);
+// A header's ISO time (sim/worker/iso_time.h), nullopt when absent or not
+// a string in that layout.
 std::optional<absl::Time> ParseIsoTime(const FieldValue* v);
 
 class Worker;

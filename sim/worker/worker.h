@@ -55,7 +55,8 @@ class Worker {
   // Deferred to the event loop (solo + ETA: to the next wake-up).
   void Ack(Job& job);
   void Reject(Job& job, bool requeue);
-  void Settle(Job& job, std::function<void(Channel&, DeliveryTag)> op);
+  enum class Settlement { kAck, kReject, kRequeue };
+  void Settle(Job& job, Settlement how);
   void SendEarlyAckIfPending(Job& job);
   absl::Time EtaDispatchTime(absl::Time eta) const;
 

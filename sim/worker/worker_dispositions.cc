@@ -124,23 +124,28 @@ void Worker::FailureDisposition(Job& job, const TaskSpec& t) {
   }
 }
 
-void Worker::Settle(Job& job, std::function<void(Channel&, DeliveryTag)> op) {
+void Worker::Settle(Job& job, Settlement how) {
   if (job.acknowledged) return;  // Request.acknowledge()/reject() act once
   job.acknowledged = true;
   bool late_wakeup = spec_.pool == Pool::kSolo && job.from_timer;
   DeliveryTag tag = job.delivery.delivery_tag;
   app_.sim().ScheduleAfter(late_wakeup ? spec_.solo_wakeup : absl::ZeroDuration(),
-                           [this, tag, session = job.session, op = std::move(op)] {
-                             if (alive_ && session == session_ && ch_->is_open()) op(*ch_, tag);
+                           [this, tag, session = job.session, how] {
+                             if (!alive_ || session != session_ || !ch_->is_open()) return;
+                             if (how == Settlement::kAck) {
+                               (void)ch_->BasicAck(tag);
+                             } else {
+                               (void)ch_->BasicReject(tag, how == Settlement::kRequeue);
+                             }
                            });
 }
 
 void Worker::Ack(Job& job) {
-  Settle(job, [](Channel& ch, DeliveryTag tag) { (void)ch.BasicAck(tag); });
+  Settle(job, Settlement::kAck);
 }
 
 void Worker::Reject(Job& job, bool requeue) {
-  Settle(job, [requeue](Channel& ch, DeliveryTag tag) { (void)ch.BasicReject(tag, requeue); });
+  Settle(job, requeue ? Settlement::kRequeue : Settlement::kReject);
 }
 
 }  // namespace warren::celery
