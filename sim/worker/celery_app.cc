@@ -1,5 +1,6 @@
 // The Celery app model: task registry, producer (protocol v2 messages),
 // result backend (celery_taskmeta), event feed, and the public facade.
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/str_format.h"
@@ -33,7 +34,7 @@ const TaskSpec* CeleryApp::Impl::FindTask(std::string_view name) const {
 
 TaskState& CeleryApp::Impl::Row(const std::string& id, const std::string& task) {
   TaskState& row = rows_[id];
-  row.id = id;
+  if (row.id.empty()) row.id = id;
   if (row.name.empty()) row.name = task;
   return row;
 }
@@ -94,7 +95,7 @@ absl::Status CeleryApp::Impl::PublishMessage(const std::string& id, std::string_
   if (!r.ok()) return r.status();
   TaskState& row = rows_[id];
   ++row.published;
-  row.id = id;
+  if (row.id.empty()) row.id = id;
   if (row.name.empty()) row.name = std::string(task);
   return absl::OkStatus();
 }
@@ -207,21 +208,30 @@ absl::Status CeleryApp::RestartWorker(std::string_view name) {
 }
 
 std::optional<TaskState> CeleryApp::Task(std::string_view id) const {
-  auto it = impl_->rows_.find(id);
+  auto it = impl_->rows_.find(absl::string_view(id.data(), id.size()));
   if (it == impl_->rows_.end()) return std::nullopt;
   return it->second;
 }
 
+std::vector<const TaskState*> CeleryApp::Impl::SortedRows() const {
+  std::vector<const TaskState*> rows;
+  rows.reserve(rows_.size());
+  for (const auto& [id, row] : rows_) rows.push_back(&row);
+  std::sort(rows.begin(), rows.end(),
+            [](const TaskState* a, const TaskState* b) { return a->id < b->id; });
+  return rows;
+}
+
 std::vector<TaskState> CeleryApp::Tasks() const {
   std::vector<TaskState> out;
-  for (const auto& [id, row] : impl_->rows_) out.push_back(row);
+  for (const TaskState* row : impl_->SortedRows()) out.push_back(*row);
   return out;
 }
 
 std::vector<TaskState> CeleryApp::TasksInState(std::string_view state) const {
   std::vector<TaskState> out;
-  for (const auto& [id, row] : impl_->rows_) {
-    if (row.state == state) out.push_back(row);
+  for (const TaskState* row : impl_->SortedRows()) {
+    if (row->state == state) out.push_back(*row);
   }
   return out;
 }
