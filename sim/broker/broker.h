@@ -75,6 +75,7 @@ struct Exchange {
   std::string policy;
   std::vector<std::unique_ptr<Binding>> bindings;  // as source, creation order
   uint64_t route_mark = 0;  // Broker::route_epoch_ when last visited by Route
+  uint32_t e2e_bindings = 0;  // bindings to exchanges (Route's fast path needs none)
   // Direct exchanges: routing key -> bindings, in creation order.
   absl::flat_hash_map<std::string, std::vector<Binding*>> direct_index;
   // Topic exchanges: bindings by binding-key words.
@@ -440,6 +441,7 @@ class Broker {
   // strings keep their capacity; a nested run (a callback that runs the
   // simulation) uses a fresh one.
   Delivery delivery_scratch_;
+  const Consumer* scratch_consumer_ = nullptr;  // whose tag/queue it holds
   bool delivering_ = false;
   absl::btree_map<std::string, std::unique_ptr<Exchange>, std::less<>> exchanges_;
   absl::btree_map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;

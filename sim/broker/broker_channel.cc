@@ -151,7 +151,10 @@ void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
   };
   ch.outbox.clear();  // a closed channel's pending deliveries are never seen
   // A callback may be closing its own channel: its consumer stays.
-  if (!delivering_) ch.retired.clear();
+  if (!delivering_) {
+    ch.retired.clear();
+    scratch_consumer_ = nullptr;  // its address may be reused once freed
+  }
   std::vector<uint64_t> tags;
   ch.unacked.ForEach([&](uint64_t tag, const Unacked&) {
     tags.push_back(tag);

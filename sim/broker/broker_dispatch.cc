@@ -268,15 +268,23 @@ void Broker::DeliverNext(ChannelState& ch) {
   // callback retires wait for a later one.
   std::vector<std::unique_ptr<Consumer>> retired;
   if (ch.outbox.empty() && !ch.retired.empty()) retired.swap(ch.retired);
-  if (!p.consumer->callback) return;
+  if (!p.consumer->callback) {
+    if (!retired.empty()) scratch_consumer_ = nullptr;
+    return;
+  }
   Delivery fresh;
   Delivery& d = delivering_ ? fresh : delivery_scratch_;
   bool outer = !delivering_;
   delivering_ = true;
-  d.consumer_tag = p.consumer->tag;
+  if (outer && scratch_consumer_ == p.consumer) {
+    // Same consumer as last time: its tag and queue are already in place.
+  } else {
+    d.consumer_tag = p.consumer->tag;
+    d.queue = p.consumer->queue_name;
+  }
+  if (outer) scratch_consumer_ = p.consumer;
   d.delivery_tag = DeliveryTag{p.tag};
   d.redelivered = p.redelivered;
-  d.queue = p.consumer->queue_name;
   d.message = std::move(p.message);
   d.delivered_properties = std::move(p.delivered_properties);
   d.message_count = 0;
@@ -284,6 +292,9 @@ void Broker::DeliverNext(ChannelState& ch) {
   d.message = nullptr;
   d.delivered_properties = nullptr;
   if (outer) delivering_ = false;
+  // The retired consumers die with this frame; a new consumer may reuse an
+  // address, so the scratch must not trust its pointer any more.
+  if (!retired.empty()) scratch_consumer_ = nullptr;
 }
 
 absl::StatusOr<std::optional<Delivery>> Broker::Get(uint64_t id, std::string_view queue,

@@ -74,6 +74,19 @@ Broker::QueueList Broker::RouteFrom(Exchange* start, const Message& m) {
     });
     return queues;
   }
+  // Fast path: one key on a direct exchange whose bindings all lead to
+  // queues. Anything else (no match and an alternate exchange, CC/BCC,
+  // exchange-to-exchange bindings) takes the general walk below.
+  if (start->type == ExchangeType::kDirect && start->e2e_bindings == 0 &&
+      m.extra_routing_keys().empty()) {
+    std::string_view key = m.routing_key();
+    auto it = start->direct_index.find(absl::string_view(key.data(), key.size()));
+    if (it != start->direct_index.end()) {
+      for (Binding* b : it->second) add(b->queue);
+      return queues;
+    }
+    if (!start->alternate_exchange) return queues;
+  }
   // Breadth-first over exchange-to-exchange bindings and alternate
   // exchanges; `seen` is both the visited set and the work list.
   absl::InlinedVector<Exchange*, 4> seen = {start};

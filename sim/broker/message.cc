@@ -21,7 +21,11 @@ const std::vector<std::string>& NoKeys() {
 
 }  // namespace
 
-bool BasicProperties::empty() const { return *this == NoProperties(); }
+bool BasicProperties::empty() const {
+  return !content_type && !content_encoding && !headers && !delivery_mode && !priority &&
+         !correlation_id && !reply_to && !expiration && !message_id && !timestamp && !type &&
+         !user_id && !app_id && !cluster_id;
+}
 
 MessageRef Message::Create(MessageId id, std::string_view exchange, std::string_view routing_key,
                            std::string_view body, BasicProperties properties,
