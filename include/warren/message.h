@@ -104,9 +104,9 @@ class Message {
   // properties.expiration as validated at publish (so queues need not parse
   // it per copy); unset when there is none.
   static MessageRef Create(MessageId id, std::string_view exchange, std::string_view routing_key,
-                           std::string_view body, BasicProperties properties = {},
+                           std::string_view body, BasicProperties&& properties = {},
                            std::optional<int64_t> expiration_ms = std::nullopt,
-                           std::vector<std::string> extra_routing_keys = {});
+                           std::vector<std::string>&& extra_routing_keys = {});
   Message(const Message&) = delete;
   Message& operator=(const Message&) = delete;
 

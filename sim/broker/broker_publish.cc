@@ -37,7 +37,7 @@ absl::Status Broker::ConfirmSelect(uint64_t id) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing p) {
+absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing&& p) {
   WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
   const MethodId m = methods::kBasicPublish;
   if (p.immediate) return Fail(*ch, ReplyCode::kNotImplemented, "immediate=true", m);

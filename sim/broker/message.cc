@@ -28,9 +28,9 @@ bool BasicProperties::empty() const {
 }
 
 MessageRef Message::Create(MessageId id, std::string_view exchange, std::string_view routing_key,
-                           std::string_view body, BasicProperties properties,
+                           std::string_view body, BasicProperties&& properties,
                            std::optional<int64_t> expiration_ms,
-                           std::vector<std::string> extra_routing_keys) {
+                           std::vector<std::string>&& extra_routing_keys) {
   constexpr size_t kMax = UINT32_MAX;
   WARREN_CHECK(exchange.size() <= kMax && routing_key.size() <= kMax && body.size() <= kMax);
   const size_t chars = exchange.size() + routing_key.size() + body.size();

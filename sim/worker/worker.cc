@@ -102,7 +102,8 @@ absl::Status Worker::KillChild() {
 
 std::shared_ptr<Job> Worker::TakeRunning(const std::shared_ptr<Job>& job) {
   std::shared_ptr<Job> taken = job;
-  running_.erase(std::remove(running_.begin(), running_.end(), job), running_.end());
+  auto it = std::find(running_.begin(), running_.end(), job);
+  if (it != running_.end()) running_.erase(it);  // keeps the oldest-first order
   taken->run = 0;  // its pending Finish becomes a no-op
   --busy_;
   return taken;
