@@ -76,6 +76,12 @@ struct Exchange {
   std::vector<std::unique_ptr<Binding>> bindings;  // as source, creation order
   uint64_t route_mark = 0;  // Broker::route_epoch_ when last visited by Route
   uint32_t e2e_bindings = 0;  // bindings to exchanges (Route's fast path needs none)
+  // Direct exchanges: the last key routed and its bindings, valid while
+  // binding_generation is unchanged (a bind or unbind may rehash the index).
+  uint64_t binding_generation = 0;
+  uint64_t cached_generation = UINT64_MAX;
+  std::string cached_key;
+  const std::vector<Binding*>* cached_bindings = nullptr;
   // Direct exchanges: routing key -> bindings, in creation order.
   absl::flat_hash_map<std::string, std::vector<Binding*>> direct_index;
   // Topic exchanges: bindings by binding-key words.

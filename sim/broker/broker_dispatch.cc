@@ -167,6 +167,25 @@ Consumer* Broker::PickConsumer(Queue& q) {
 
 void Broker::UnblockConsumers(ChannelState& ch) {
   if (!ch.any_blocked) return;
+  if (ch.consumers.size() == 1) {
+    // One consumer: nothing to order among the channel's consumers.
+    Consumer* c = ch.consumers.begin()->second.get();
+    if (!c->blocked) {
+      ch.any_blocked = false;  // the blocked one was cancelled
+      return;
+    }
+    if (!HasCapacity(*c)) return;
+    c->blocked = false;
+    ch.any_blocked = false;
+    auto& list = c->queue->consumers;
+    if (list.size() > 1 && !c->queue->config.single_active_consumer) {
+      list.erase(std::find(list.begin(), list.end(), c));
+      list.insert(std::find_if(list.begin(), list.end(),
+                               [&](const Consumer* o) { return o->priority < c->priority; }),
+                  c);
+    }
+    return;
+  }
   absl::InlinedVector<std::pair<uint64_t, Consumer*>, 4> blocked;
   bool still_blocked = false;
   for (const auto& [tag, c] : ch.consumers) {

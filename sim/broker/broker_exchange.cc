@@ -192,6 +192,7 @@ void Broker::RemoveBinding(Exchange& source, Binding* binding) {
   }
   if (source.type == ExchangeType::kTopic) source.topic_index.Remove(binding->routing_key, binding);
   if (binding->exchange != nullptr) --source.e2e_bindings;
+  ++source.binding_generation;
   auto& all = source.bindings;
   all.erase(std::remove_if(all.begin(), all.end(),
                            [&](const std::unique_ptr<Binding>& b) { return b.get() == binding; }),
@@ -204,6 +205,7 @@ void Broker::AddBinding(Exchange& source, Binding binding) {
   if (source.type == ExchangeType::kDirect) source.direct_index[b->routing_key].push_back(b.get());
   if (source.type == ExchangeType::kTopic) source.topic_index.Add(b->routing_key, b.get());
   if (b->exchange != nullptr) ++source.e2e_bindings;
+  ++source.binding_generation;
   source.bindings.push_back(std::move(b));
 }
 

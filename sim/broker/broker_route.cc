@@ -80,9 +80,14 @@ Broker::QueueList Broker::RouteFrom(Exchange* start, const Message& m) {
   if (start->type == ExchangeType::kDirect && start->e2e_bindings == 0 &&
       m.extra_routing_keys().empty()) {
     std::string_view key = m.routing_key();
-    auto it = start->direct_index.find(absl::string_view(key.data(), key.size()));
-    if (it != start->direct_index.end()) {
-      for (Binding* b : it->second) add(b->queue);
+    if (start->cached_generation != start->binding_generation || start->cached_key != key) {
+      auto it = start->direct_index.find(absl::string_view(key.data(), key.size()));
+      start->cached_key.assign(key);
+      start->cached_bindings = it == start->direct_index.end() ? nullptr : &it->second;
+      start->cached_generation = start->binding_generation;
+    }
+    if (start->cached_bindings != nullptr) {
+      for (Binding* b : *start->cached_bindings) add(b->queue);
       return queues;
     }
     if (!start->alternate_exchange) return queues;
