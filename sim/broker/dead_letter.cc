@@ -33,6 +33,7 @@ std::string_view DeathReasonName(DeathReason reason) {
 
 void UpdateXDeath(FieldTable& headers, const FieldTable& entry) {
   FieldTable fresh;
+  fresh.mutable_entries().reserve(entry.size() + 1);
   fresh.Set("count", FieldValue::Long(1));
   for (const auto& [k, v] : entry) fresh.Set(k, v);
 
@@ -85,6 +86,7 @@ MessageRef MakeDeadLetter(const Message& original, std::string_view queue, Death
     }
   }
   FieldTable entry;
+  entry.mutable_entries().reserve(6);
   entry.Set("reason", FieldValue::String(DeathReasonName(reason)));
   entry.Set("queue", FieldValue::String(queue));
   entry.Set("time", FieldValue::Timestamp(absl::ToUnixSeconds(now)));

@@ -252,8 +252,19 @@ bool FieldTable::Erase(std::string_view key) {
 }
 
 void FieldTable::SortByKey() {
-  std::stable_sort(entries_.begin(), entries_.end(),
-                   [](const Entry& a, const Entry& b) { return a.first < b.first; });
+  auto less = [](const Entry& a, const Entry& b) { return a.first < b.first; };
+  if (std::is_sorted(entries_.begin(), entries_.end(), less)) return;
+  if (entries_.size() > 32) {
+    std::stable_sort(entries_.begin(), entries_.end(), less);
+    return;
+  }
+  // Headers and x-death entries are small: a stable insertion sort in place
+  // (stable_sort allocates a buffer on every dead-letter hop).
+  for (size_t i = 1; i < entries_.size(); ++i) {
+    for (size_t j = i; j > 0 && less(entries_[j], entries_[j - 1]); --j) {
+      std::swap(entries_[j], entries_[j - 1]);
+    }
+  }
 }
 
 // ---- JSON rendering ----
