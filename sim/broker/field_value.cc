@@ -258,13 +258,21 @@ void FieldTable::SortByKey() {
     std::stable_sort(entries_.begin(), entries_.end(), less);
     return;
   }
-  // Headers and x-death entries are small: a stable insertion sort in place
-  // (stable_sort allocates a buffer on every dead-letter hop).
-  for (size_t i = 1; i < entries_.size(); ++i) {
-    for (size_t j = i; j > 0 && less(entries_[j], entries_[j - 1]); --j) {
-      std::swap(entries_[j], entries_[j - 1]);
-    }
+  // Headers and x-death entries are small (this runs on every dead-letter
+  // hop): sort positions by a stable insertion sort, then move each entry
+  // once, instead of swapping whole entries or letting stable_sort
+  // allocate a buffer.
+  uint8_t order[32];
+  const size_t n = entries_.size();
+  for (size_t i = 0; i < n; ++i) {
+    size_t j = i;
+    for (; j > 0 && less(entries_[i], entries_[order[j - 1]]); --j) order[j] = order[j - 1];
+    order[j] = static_cast<uint8_t>(i);
   }
+  std::vector<Entry> sorted;
+  sorted.reserve(n);
+  for (size_t i = 0; i < n; ++i) sorted.push_back(std::move(entries_[order[i]]));
+  entries_ = std::move(sorted);
 }
 
 // ---- JSON rendering ----

@@ -79,16 +79,19 @@ absl::Status CeleryApp::Impl::PublishMessage(const std::string& id, std::string_
   p.delivery_mode = 2;
   p.priority = 0;
   p.expiration = std::move(expiration);
-  p.headers = FieldTable{
-      {"lang", FieldValue::String("py")},
-      {"task", FieldValue::String(task)},
-      {"id", FieldValue::String(id)},
-      {"eta", eta ? FieldValue::String(IsoTime(*eta)) : FieldValue::Void()},
-      {"expires", expires ? FieldValue::String(IsoTime(*expires)) : FieldValue::Void()},
-      {"retries", FieldValue::SignedInt(retries)},
-      {"root_id", FieldValue::String(id)},
-      {"parent_id", FieldValue::Void()},
-  };
+  // Built by moving: an initializer list would copy every key and value.
+  std::vector<FieldTable::Entry> headers;
+  headers.reserve(8);
+  headers.emplace_back("lang", FieldValue::String("py"));
+  headers.emplace_back("task", FieldValue::String(task));
+  headers.emplace_back("id", FieldValue::String(id));
+  headers.emplace_back("eta", eta ? FieldValue::String(IsoTime(*eta)) : FieldValue::Void());
+  headers.emplace_back("expires",
+                       expires ? FieldValue::String(IsoTime(*expires)) : FieldValue::Void());
+  headers.emplace_back("retries", FieldValue::SignedInt(retries));
+  headers.emplace_back("root_id", FieldValue::String(id));
+  headers.emplace_back("parent_id", FieldValue::Void());
+  p.headers = FieldTable(std::move(headers));
   absl::StatusOr<PublishReceipt> r = Producer().BasicPublish(
       {.exchange = std::move(exchange), .routing_key = std::move(routing_key),
        .properties = std::move(p), .body = kBody});
