@@ -32,8 +32,8 @@ const TaskSpec* CeleryApp::Impl::FindTask(std::string_view name) const {
   return it == tasks_.end() ? nullptr : &it->second;
 }
 
-TaskState& CeleryApp::Impl::Row(const std::string& id, const std::string& task) {
-  TaskState& row = rows_[id];
+TaskState& CeleryApp::Impl::Row(std::string_view id, std::string_view task) {
+  TaskState& row = rows_[absl::string_view(id.data(), id.size())];
   if (row.id.empty()) row.id = id;
   if (row.name.empty()) row.name = task;
   return row;
@@ -47,7 +47,7 @@ void CeleryApp::Impl::MarkState(const Job& job, std::string state, std::string r
   row.date_done = sim_.Now();
 }
 
-void CeleryApp::Impl::RecordEvent(std::string_view type, const std::string& id,
+void CeleryApp::Impl::RecordEvent(std::string_view type, std::string_view id,
                                   const std::string& worker, std::string detail) {
   if (sim_.options().trace) {
     sim_.AnnotateTrace(
@@ -55,7 +55,7 @@ void CeleryApp::Impl::RecordEvent(std::string_view type, const std::string& id,
         internal::Cat(type, id.empty() ? "" : " ", id, detail.empty() ? "" : ": ", detail));
   }
   if (config_.record_events) {
-    events_.push_back({sim_.Now(), std::string(type), id, worker, std::move(detail)});
+    events_.push_back({sim_.Now(), std::string(type), std::string(id), worker, std::move(detail)});
   }
 }
 
@@ -67,7 +67,7 @@ Channel& CeleryApp::Impl::Producer() {
   return *producer_;
 }
 
-absl::Status CeleryApp::Impl::PublishMessage(const std::string& id, std::string_view task,
+absl::Status CeleryApp::Impl::PublishMessage(std::string_view id, std::string_view task,
                                              int retries, std::optional<absl::Time> eta,
                                              std::optional<absl::Time> expires,
                                              std::string exchange, std::string routing_key,
@@ -96,7 +96,7 @@ absl::Status CeleryApp::Impl::PublishMessage(const std::string& id, std::string_
       {.exchange = std::move(exchange), .routing_key = std::move(routing_key),
        .properties = std::move(p), .body = kBody});
   if (!r.ok()) return r.status();
-  TaskState& row = rows_[id];
+  TaskState& row = rows_[absl::string_view(id.data(), id.size())];
   ++row.published;
   if (row.id.empty()) row.id = id;
   if (row.name.empty()) row.name = std::string(task);
@@ -136,12 +136,12 @@ absl::StatusOr<std::string> CeleryApp::Impl::Publish(std::string_view task,
 absl::Status CeleryApp::Impl::PublishRetry(const Job& job, absl::Time eta) {
   // Same id, retries + 1; to the same queue through the default exchange
   // when it arrived that way, else to the delivery's exchange/routing key.
-  const Message& m = *job.delivery.message;
+  const Message& m = *job.message;
   std::optional<absl::Time> header_eta;
   if (eta > sim_.Now()) header_eta = eta;  // countdown 0: no eta header
   return PublishMessage(job.id, job.task, job.retries + 1, header_eta, job.expires,
                         std::string(m.exchange()),
-                        m.exchange().empty() ? job.delivery.queue : std::string(m.routing_key()),
+                        m.exchange().empty() ? job.queue : std::string(m.routing_key()),
                         std::nullopt);
 }
 

@@ -20,9 +20,11 @@ namespace warren::celery {
 
 // A received task message (Celery's Request), acknowledged at most once.
 struct Job {
-  Delivery delivery;
-  std::string id;
-  std::string task;
+  DeliveryTag tag;
+  MessageRef message;  // keeps the headers that id and task point into
+  std::string queue;   // the queue it was consumed from
+  std::string_view id;
+  std::string_view task;
   int retries = 0;
   std::optional<absl::Time> eta;
   std::optional<absl::Time> expires;
@@ -48,17 +50,17 @@ class CeleryApp::Impl {
   const TaskSpec* FindTask(std::string_view name) const;
 
   // Backend writes (celery_taskmeta) and counters.
-  TaskState& Row(const std::string& id, const std::string& task);
+  TaskState& Row(std::string_view id, std::string_view task);
   void MarkState(const Job& job, std::string state, std::string result);
   // Records an event (and a trace line) when either is wanted; the detail
   // parts are concatenated only then.
   template <typename... Parts>
-  void Event(std::string_view type, const std::string& id, const std::string& worker,
+  void Event(std::string_view type, std::string_view id, const std::string& worker,
              const Parts&... detail) {
     if (!config_.record_events && !sim_.options().trace) return;
     RecordEvent(type, id, worker, internal::Cat(detail...));
   }
-  void RecordEvent(std::string_view type, const std::string& id, const std::string& worker,
+  void RecordEvent(std::string_view type, std::string_view id, const std::string& worker,
                    std::string detail);
 
   // Publishing: the first message of a task, and a retry of a received one.
@@ -84,7 +86,7 @@ class CeleryApp::Impl {
 
  private:
   Channel& Producer();
-  absl::Status PublishMessage(const std::string& id, std::string_view task, int retries,
+  absl::Status PublishMessage(std::string_view id, std::string_view task, int retries,
                               std::optional<absl::Time> eta, std::optional<absl::Time> expires,
                               std::string exchange, std::string routing_key,
                               std::optional<std::string> expiration);

@@ -149,12 +149,14 @@ bool Worker::RevokedOrExpired(Job& job) {
 void Worker::OnDelivery(const Delivery& d) {
   if (!alive_) return;
   auto job = std::make_shared<Job>();
-  job->delivery = d;
+  job->tag = d.delivery_tag;
+  job->message = d.message;
+  job->queue = d.queue;
   job->session = session_;
   const std::string* id = HeaderString(d, "id");
   const std::string* task = HeaderString(d, "task");
-  job->id = id ? *id : "";
-  job->task = task ? *task : "";
+  job->id = id ? std::string_view(*id) : std::string_view();
+  job->task = task ? std::string_view(*task) : std::string_view();
   if (const FieldValue* r = Header(d, "retries"); r && r->is_integer()) {
     job->retries = static_cast<int>(r->as_int());
   }

@@ -70,7 +70,7 @@ class Worker {
   int busy_ = 0;
   std::deque<std::shared_ptr<Job>> pending_;
   std::vector<std::shared_ptr<Job>> running_;  // jobs in pool slots, oldest first
-  std::set<std::string> revoked_;
+  std::set<std::string, std::less<>> revoked_;
   uint64_t runs_ = 0;
   uint64_t session_ = 0;
 };

@@ -128,7 +128,7 @@ void Worker::Settle(Job& job, Settlement how) {
   if (job.acknowledged) return;  // Request.acknowledge()/reject() act once
   job.acknowledged = true;
   bool late_wakeup = spec_.pool == Pool::kSolo && job.from_timer;
-  DeliveryTag tag = job.delivery.delivery_tag;
+  DeliveryTag tag = job.tag;
   app_.sim().ScheduleAfter(late_wakeup ? spec_.solo_wakeup : absl::ZeroDuration(),
                            [this, tag, session = job.session, how] {
                              if (!alive_ || session != session_ || !ch_->is_open()) return;
