@@ -260,8 +260,12 @@ class Broker {
   absl::StatusOr<uint64_t> OpenChannel(uint64_t connection);
   absl::Status CloseChannelByClient(uint64_t channel);
   absl::Status CloseConnectionByClient(uint64_t connection);
-  const ChannelState* FindChannel(uint64_t id) const;
-  ChannelState* FindChannel(uint64_t id);
+  const ChannelState* FindChannel(uint64_t id) const {
+    return id < channel_by_id_.size() ? channel_by_id_[id] : nullptr;
+  }
+  ChannelState* FindChannel(uint64_t id) {
+    return id < channel_by_id_.size() ? channel_by_id_[id] : nullptr;
+  }
   const ConnectionState* FindConnection(uint64_t id) const;
 
   // ---- exchanges (broker_exchange.cc) ----
@@ -322,6 +326,12 @@ class Broker {
  private:
   // -- channel plumbing --
   absl::StatusOr<ChannelState*> Usable(uint64_t ch);
+  // The open channel `id`, or nullptr (then Usable(id) says why): the
+  // per-message calls skip building a StatusOr.
+  ChannelState* OpenChannelOrNull(uint64_t id) {
+    ChannelState* ch = FindChannel(id);
+    return ch != nullptr && ch->open ? ch : nullptr;
+  }
   // Closes per the code's scope and returns the provoking call's Status.
   absl::Status Fail(ChannelState& ch, ReplyCode code, std::string text, MethodId method);
   void CloseChannel(ChannelState& ch, std::optional<CloseReason> reason);
@@ -333,7 +343,9 @@ class Broker {
   // -- lookups --
   Queue* FindQueue(std::string_view name);
   const Queue* FindQueue(std::string_view name) const;
-  Queue* FindQueueById(uint64_t id);
+  Queue* FindQueueById(uint64_t id) {
+    return id < queues_by_id_.size() ? queues_by_id_[id] : nullptr;
+  }
   Exchange* FindExchange(std::string_view name);
   // FindExchange through the channel's one-entry cache.
   Exchange* FindExchangeCached(ChannelState& ch, std::string_view name);
@@ -422,7 +434,7 @@ class Broker {
              std::string_view detail, uint64_t copy = 0);
   template <typename Fn>
   void Later(const char* label, Fn fn) {
-    scheduler_.ScheduleAt(scheduler_.Now(), std::move(fn), label);
+    scheduler_.ScheduleNow(std::move(fn), label);
   }
 
   SimulationOptions options_;

@@ -72,7 +72,8 @@ void Broker::SettleReject(ChannelState& ch, absl::Span<const uint64_t> tags, boo
 }
 
 absl::Status Broker::Ack(uint64_t id, uint64_t tag, bool multiple) {
-  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  ChannelState* ch = OpenChannelOrNull(id);
+  if (ch == nullptr) return Usable(id).status();
   if (!multiple && !ch->tx_mode) {
     // The usual case, without collecting a tag list.
     if (const Unacked* u = ch->unacked.Find(tag); u != nullptr && !u->in_tx) {
@@ -96,7 +97,8 @@ absl::Status Broker::Ack(uint64_t id, uint64_t tag, bool multiple) {
 
 absl::Status Broker::Reject(uint64_t id, uint64_t tag, bool multiple, bool requeue,
                             MethodId method) {
-  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  ChannelState* ch = OpenChannelOrNull(id);
+  if (ch == nullptr) return Usable(id).status();
   WARREN_ASSIGN_OR_RETURN(TagList tags, CollectTags(*ch, tag, multiple, method));
   if (ch->tx_mode) {
     for (uint64_t t : tags) ch->unacked.Find(t)->in_tx = true;

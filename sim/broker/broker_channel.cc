@@ -63,14 +63,6 @@ absl::StatusOr<uint64_t> Broker::OpenChannel(uint64_t connection) {
   return id;
 }
 
-ChannelState* Broker::FindChannel(uint64_t id) {
-  return id < channel_by_id_.size() ? channel_by_id_[id] : nullptr;
-}
-
-const ChannelState* Broker::FindChannel(uint64_t id) const {
-  return id < channel_by_id_.size() ? channel_by_id_[id] : nullptr;
-}
-
 absl::StatusOr<ChannelState*> Broker::Usable(uint64_t id) {
   ChannelState* ch = FindChannel(id);
   if (ch == nullptr) return absl::NotFoundError("no such channel");

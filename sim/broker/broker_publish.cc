@@ -38,7 +38,8 @@ absl::Status Broker::ConfirmSelect(uint64_t id) {
 }
 
 absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing&& p) {
-  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  ChannelState* ch = OpenChannelOrNull(id);
+  if (ch == nullptr) return Usable(id).status();
   const MethodId m = methods::kBasicPublish;
   if (p.immediate) return Fail(*ch, ReplyCode::kNotImplemented, "immediate=true", m);
   if (p.body.size() > options_.max_message_size) {

@@ -48,10 +48,6 @@ const Queue* Broker::FindQueue(std::string_view name) const {
   return it == queue_by_name_.end() ? nullptr : it->second;
 }
 
-Queue* Broker::FindQueueById(uint64_t id) {
-  return id < queues_by_id_.size() ? queues_by_id_[id] : nullptr;
-}
-
 absl::StatusOr<Queue*> Broker::UsableQueue(ChannelState& ch, std::string_view raw,
                                            MethodId m) {
   std::string name = StripCrLf(raw);

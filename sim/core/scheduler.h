@@ -47,6 +47,15 @@ class Scheduler {
                         const char* label = "event", bool daemon = false) {
     return ScheduleAt(now_ + d, std::move(fn), label, daemon);
   }
+  // ScheduleAt(Now(), ...), with the closure built in place.
+  template <typename Fn>
+  EventId ScheduleNow(Fn&& fn, const char* label = "event") {
+    EventId id{now_, next_seq_++};
+    current_.push_back({id.seq, Pending{absl::AnyInvocable<void()>(std::forward<Fn>(fn)), label,
+                                        /*daemon=*/false}});
+    ++non_daemon_;
+    return id;
+  }
   // True iff `id` was still pending; its closure is destroyed before return.
   bool Cancel(EventId id);
 
