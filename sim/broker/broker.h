@@ -183,6 +183,8 @@ struct ChannelState {
   const ConnectionState* connection_state = nullptr;  // owner; never freed before
   uint16_t number = 0;
   bool open = true;
+  // Open and its connection not closing: may take deliveries.
+  bool deliverable = true;
   std::optional<CloseReason> close_reason;
   absl::Time opened;
   uint64_t next_tag = 1;

@@ -115,6 +115,7 @@ void Broker::RemoveConsumer(ChannelState& ch, const std::string& tag, bool notif
 void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
   if (!ch.open) return;
   ch.open = false;
+  ch.deliverable = false;
   ch.close_reason = reason;
   for (const TxOp& op : ch.tx_ops) {
     if (op.kind == TxOp::Kind::kPublish) {
@@ -187,6 +188,11 @@ void Broker::CloseConnection(ConnectionState& conn, std::optional<CloseReason> r
   if (!conn.open) return;
   conn.open = false;
   conn.close_reason = reason;
+  // A closing connection's channels take nothing more (their deliveries
+  // would bounce back when the next channel closes).
+  for (uint64_t id : conn.channels) {
+    if (ChannelState* ch = FindChannel(id)) ch->deliverable = false;
+  }
   for (uint64_t id : conn.channels) {
     ChannelState* ch = FindChannel(id);
     if (ch) CloseChannel(*ch, reason);

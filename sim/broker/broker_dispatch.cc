@@ -133,10 +133,7 @@ void Broker::ArmTtlTimer(Queue& q) {
 
 bool Broker::HasCapacity(const Consumer& c) const {
   const ChannelState* ch = c.channel_state;
-  if (!ch->open) return false;
-  // A closing connection's channels take nothing more (their deliveries
-  // would bounce back when the next channel closes).
-  if (!ch->connection_state->open) return false;
+  if (!ch->deliverable) return false;
   if (c.no_ack) return true;
   if (c.prefetch != 0 && c.unacked >= static_cast<int64_t>(c.prefetch)) return false;
   if (ch->global_prefetch != 0 && ch->global_unacked >= ch->global_prefetch) return false;
