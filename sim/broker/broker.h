@@ -42,6 +42,7 @@
 #include "sim/broker/unacked_map.h"
 #include "sim/core/status_macros.h"
 #include "sim/core/random.h"
+#include "sim/core/ring.h"
 #include "sim/core/scheduler.h"
 #include "sim/trace/tracer.h"
 #include "warren/channel.h"
@@ -200,7 +201,7 @@ struct ChannelState {
   bool any_blocked = false;  // some consumer may wait for room (UnblockConsumers)
   // Deliveries assigned but not yet handed to their callback, in order;
   // each has one "basic.deliver" event that takes the front.
-  std::deque<PendingDelivery> outbox;
+  Ring<PendingDelivery> outbox;
   // The exchange the last publish named, until an exchange is deleted
   // (Broker::exchange_generation_): saves a hash lookup per publish.
   std::string cached_exchange_name;

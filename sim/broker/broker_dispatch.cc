@@ -280,6 +280,7 @@ void Broker::DeliverNext(ChannelState& ch) {
   if (!ch.open || ch.outbox.empty()) return;
   PendingDelivery p = std::move(ch.outbox.front());
   ch.outbox.pop_front();
+  ch.outbox.ShrinkIfDrained();
   // Retired consumers stay until their last delivery has run; those this
   // callback retires wait for a later one.
   std::vector<std::unique_ptr<Consumer>> retired;

@@ -1,7 +1,7 @@
 // A channel's outstanding deliveries by delivery tag, in tag order.
 //
 // Tags only grow (a channel numbers its deliveries), so entries are kept in
-// a deque sorted by tag: insertion appends, the usual ack (the oldest or the
+// a ring sorted by tag: insertion appends, the usual ack (the oldest or the
 // newest tag) is O(1), any other lookup is a binary search. A taken entry in
 // the middle leaves a tombstone; tombstones at either end are trimmed at
 // once, and the deque is compacted when they outnumber live entries, so
@@ -11,10 +11,10 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <utility>
 
 #include "sim/core/check.h"
+#include "sim/core/ring.h"
 
 namespace warren::internal {
 
@@ -33,7 +33,7 @@ class UnackedMap {
   // REQUIRES: `tag` is greater than every tag inserted before.
   void Insert(uint64_t tag, V value) {
     WARREN_CHECK(entries_.empty() || entries_.back().tag < tag);
-    entries_.push_back({tag, true, std::move(value)});
+    entries_.emplace_back(Entry{tag, true, std::move(value)});
     ++live_;
   }
 
@@ -52,6 +52,7 @@ class UnackedMap {
     while (!entries_.empty() && !entries_.front().live) entries_.pop_front();
     while (!entries_.empty() && !entries_.back().live) entries_.pop_back();
     if (entries_.size() > 2 * live_ + 64) Compact();
+    entries_.ShrinkIfDrained();
     return out;
   }
 
@@ -59,14 +60,9 @@ class UnackedMap {
   // returns false. fn must not insert or take.
   template <typename Fn>
   void ForEach(Fn fn) const {
-    for (const Entry& e : entries_) {
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      const Entry& e = entries_[i];
       if (e.live && !fn(e.tag, e.value)) return;
-    }
-  }
-  template <typename Fn>
-  void ForEachMutable(Fn fn) {
-    for (Entry& e : entries_) {
-      if (e.live) fn(e.tag, e.value);
     }
   }
 
@@ -81,23 +77,30 @@ class UnackedMap {
     } else if (entries_.back().tag == tag) {
       e = &entries_.back();
     } else {
-      auto it = std::lower_bound(entries_.begin(), entries_.end(), tag,
-                                 [](const Entry& x, uint64_t t) { return x.tag < t; });
-      if (it == entries_.end() || it->tag != tag) return nullptr;
-      e = &*it;
+      size_t lo = 0, hi = entries_.size();
+      while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (entries_[mid].tag < tag) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      if (lo == entries_.size() || entries_[lo].tag != tag) return nullptr;
+      e = &entries_[lo];
     }
     return e->live ? e : nullptr;
   }
 
   void Compact() {
-    std::deque<Entry> kept;
-    for (Entry& e : entries_) {
-      if (e.live) kept.push_back(std::move(e));
+    Ring<Entry> kept;
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].live) kept.emplace_back(std::move(entries_[i]));
     }
     entries_ = std::move(kept);
   }
 
-  std::deque<Entry> entries_;
+  Ring<Entry> entries_;
   size_t live_ = 0;
 };
 

@@ -26,11 +26,19 @@ Scheduler::EventId Scheduler::ScheduleAt(absl::Time when, absl::AnyInvocable<voi
 bool Scheduler::Cancel(EventId id) {
   if (!id.valid()) return false;
   if (id.when == now_ && !current_.empty() && id.seq >= current_.front().seq) {
-    auto it = std::lower_bound(current_.begin(), current_.end(), id.seq,
-                               [](const Current& c, uint64_t seq) { return c.seq < seq; });
-    if (it == current_.end() || it->seq != id.seq || !it->p.fn) return false;
-    if (!it->p.daemon) --non_daemon_;
-    it->p.fn = nullptr;
+    size_t lo = 0, hi = current_.size();  // sorted by seq: binary search
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (current_[mid].seq < id.seq) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    if (lo == current_.size() || current_[lo].seq != id.seq || !current_[lo].p.fn) return false;
+    Current& c = current_[lo];
+    if (!c.p.daemon) --non_daemon_;
+    c.p.fn = nullptr;
     ++cancelled_current_;
     DropCancelledFront();
     return true;
@@ -70,6 +78,7 @@ void Scheduler::RunNext() {
     p = std::move(current_.front().p);
     current_.pop_front();
   }
+  current_.ShrinkIfDrained();
   DropCancelledFront();
   if (!p.daemon) --non_daemon_;
   ++events_run_;

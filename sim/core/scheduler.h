@@ -18,6 +18,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "sim/core/ring.h"
 
 namespace warren::internal {
 
@@ -109,7 +110,7 @@ class Scheduler {
   size_t non_daemon_ = 0;
   size_t cancelled_current_ = 0;
   absl::btree_map<EventId, Pending> future_;
-  std::deque<Current> current_;
+  Ring<Current> current_;
 };
 
 }  // namespace warren::internal
