@@ -63,7 +63,7 @@ Exchange& Broker::CreateExchange(std::string name, ExchangeType type, std::strin
 
 Exchange* Broker::FindExchangeCached(ChannelState& ch, std::string_view name) {
   if (ch.cached_exchange != nullptr && ch.cached_exchange_generation == exchange_generation_ &&
-      ch.cached_exchange_name == name) {
+      SameBytes(ch.cached_exchange_name, name)) {
     return ch.cached_exchange;
   }
   Exchange* x = FindExchange(name);

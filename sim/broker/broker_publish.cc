@@ -74,10 +74,11 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing&& p) {
   }
 
   std::vector<std::string> extra_keys;  // CC, then BCC
-  const FieldTable* headers = p.properties.headers ? &*p.properties.headers : nullptr;
-  for (std::string_view h : {"CC", "BCC"}) {
-    if (auto err = HeaderRoutes(headers, h, extra_keys)) {
-      return Fail(*ch, ReplyCode::kPreconditionFailed, *err, m);
+  if (const FieldTable* headers = p.properties.headers ? &*p.properties.headers : nullptr) {
+    for (std::string_view h : {std::string_view("CC"), std::string_view("BCC")}) {
+      if (auto err = HeaderRoutes(headers, h, extra_keys)) {
+        return Fail(*ch, ReplyCode::kPreconditionFailed, *err, m);
+      }
     }
   }
   if (p.properties.delivery_mode && *p.properties.delivery_mode != 1 &&

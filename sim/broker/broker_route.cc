@@ -7,6 +7,7 @@
 #include "sim/broker/broker.h"
 #include "sim/broker/headers_matcher.h"
 #include "sim/broker/topic_matcher.h"
+#include "sim/core/strings.h"
 
 namespace warren::internal {
 namespace {
@@ -80,7 +81,8 @@ Broker::QueueList Broker::RouteFrom(Exchange* start, const Message& m) {
   if (start->type == ExchangeType::kDirect && start->e2e_bindings == 0 &&
       m.extra_routing_keys().empty()) {
     std::string_view key = m.routing_key();
-    if (start->cached_generation != start->binding_generation || start->cached_key != key) {
+    if (start->cached_generation != start->binding_generation ||
+        !SameBytes(start->cached_key, key)) {
       auto it = start->direct_index.find(absl::string_view(key.data(), key.size()));
       start->cached_key.assign(key);
       start->cached_bindings = it == start->direct_index.end() ? nullptr : &it->second;

@@ -21,6 +21,16 @@ decltype(auto) ToAbsl(const T& v) {
   }
 }
 
+// Byte equality without a memcmp call for the short names and keys the
+// per-message caches compare.
+inline bool SameBytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 template <typename... Args>
 std::string Cat(const Args&... args) {
   return absl::StrCat(ToAbsl(args)...);
