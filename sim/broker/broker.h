@@ -173,7 +173,7 @@ struct TxOp {
   enum class Kind { kPublish, kAck, kReject, kRequeue } kind;
   MessageRef message;                  // kPublish: routed at commit
   bool mandatory = false;              // kPublish
-  TagList tags;                        // kAck / kReject / kRequeue
+  std::vector<uint64_t> tags;          // kAck / kReject / kRequeue
 };
 
 struct ConnectionState;

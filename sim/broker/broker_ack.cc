@@ -86,7 +86,7 @@ absl::Status Broker::Ack(uint64_t id, uint64_t tag, bool multiple) {
   WARREN_ASSIGN_OR_RETURN(TagList tags, CollectTags(*ch, tag, multiple, methods::kBasicAck));
   if (ch->tx_mode) {
     for (uint64_t t : tags) ch->unacked.Find(t)->in_tx = true;
-    ch->tx_ops.push_back({.kind = TxOp::Kind::kAck, .tags = std::move(tags)});
+    ch->tx_ops.push_back({.kind = TxOp::Kind::kAck, .tags = {tags.begin(), tags.end()}});
     return absl::OkStatus();
   }
   SettleAck(*ch, tags);
@@ -103,7 +103,7 @@ absl::Status Broker::Reject(uint64_t id, uint64_t tag, bool multiple, bool reque
   if (ch->tx_mode) {
     for (uint64_t t : tags) ch->unacked.Find(t)->in_tx = true;
     ch->tx_ops.push_back(
-        {.kind = requeue ? TxOp::Kind::kRequeue : TxOp::Kind::kReject, .tags = std::move(tags)});
+        {.kind = requeue ? TxOp::Kind::kRequeue : TxOp::Kind::kReject, .tags = {tags.begin(), tags.end()}});
     return absl::OkStatus();
   }
   SettleReject(*ch, tags, requeue);

@@ -256,17 +256,24 @@ void Broker::DeliverTo(Queue& q, Consumer& c, Envelope e) {
     Trace(TraceKind::kDelivered, e.message->id(), q.name, ch.label,
           Cat("consumer ", c.tag, " tag ", tag, e.redelivered ? " redelivered" : ""), e.copy);
   }
-  ch.outbox.push_back({.consumer = &c,
-                       .tag = tag,
-                       .redelivered = e.redelivered != 0,
-                       .message = e.message,
-                       .delivered_properties = DeliveredProperties(q, e, /*via_get=*/false)});
+  // Filled in place: building a temporary and moving it costs a
+  // store-forwarding stall per delivery.
+  PendingDelivery& pending = ch.outbox.emplace_back();
+  pending.consumer = &c;
+  pending.tag = tag;
+  pending.redelivered = e.redelivered != 0;
+  pending.message = e.message;
+  if (q.is_quorum()) pending.delivered_properties = DeliveredProperties(q, e, /*via_get=*/false);
   if (c.no_ack) {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kAcked, "auto-ack", Now());
     Trace(TraceKind::kAcked, e.message->id(), q.name, ch.label, "auto-ack", e.copy);
   } else {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kUnacked, "", Now());
-    ch.unacked.Insert(tag, Unacked{q.id, std::move(e), c.tag_index, Now()});
+    Unacked& u = ch.unacked.Insert(tag);
+    u.queue_id = q.id;
+    u.envelope = std::move(e);
+    u.consumer = c.tag_index;
+    u.delivered_at = Now();
     ++c.unacked;
     ++ch.global_unacked;
     ++q.unacked;
@@ -348,7 +355,10 @@ absl::StatusOr<std::optional<Delivery>> Broker::Get(uint64_t id, std::string_vie
     Trace(TraceKind::kAcked, e.message->id(), q->name, ch->label, "auto-ack", e.copy);
   } else {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kUnacked, "", Now());
-    ch->unacked.Insert(tag, Unacked{q->id, std::move(e), 0, Now()});
+    Unacked& u = ch->unacked.Insert(tag);
+    u.queue_id = q->id;
+    u.envelope = std::move(e);
+    u.delivered_at = Now();
     ++q->unacked;
     ArmConsumerTimeout(*ch);
   }

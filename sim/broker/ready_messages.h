@@ -14,6 +14,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <vector>
 
@@ -26,6 +27,22 @@ namespace warren::internal {
 // per queue (the message itself is shared).
 struct Envelope {
   static constexpr uint64_t kMaxDeliveryCount = (uint64_t{1} << 23) - 1;
+
+  Envelope() = default;
+  // Copies move the packed words whole: the implicit member-wise copy reads
+  // and masks each bit-field, several times slower on the per-message path.
+  Envelope(const Envelope& o) : message(o.message) { CopyWords(o); }
+  Envelope(Envelope&& o) noexcept : message(std::move(o.message)) { CopyWords(o); }
+  Envelope& operator=(const Envelope& o) {
+    message = o.message;
+    CopyWords(o);
+    return *this;
+  }
+  Envelope& operator=(Envelope&& o) noexcept {
+    message = std::move(o.message);
+    CopyWords(o);
+    return *this;
+  }
 
   MessageRef message;
   uint64_t copy : 40 = 0;            // ledger copy id (0: fates not recorded)
@@ -43,6 +60,13 @@ struct Envelope {
     if (delivery_count < kMaxDeliveryCount) delivery_count = delivery_count + 1;
   }
   uint64_t bytes() const { return message->body_size(); }
+
+ private:
+  void CopyWords(const Envelope& o) {
+    constexpr size_t kOffset = sizeof(MessageRef);
+    std::memcpy(reinterpret_cast<char*>(this) + kOffset,
+                reinterpret_cast<const char*>(&o) + kOffset, sizeof(Envelope) - kOffset);
+  }
 };
 static_assert(sizeof(Envelope) == 32, "an Envelope is one per queued copy: keep it small");
 

@@ -21,8 +21,8 @@ namespace warren::internal {
 template <typename V>
 class UnackedMap {
   struct Entry {
-    uint64_t tag;
-    bool live;
+    uint64_t tag = 0;
+    bool live = false;
     V value;
   };
 
@@ -30,11 +30,15 @@ class UnackedMap {
   size_t size() const { return live_; }
   bool empty() const { return live_ == 0; }
 
+  // A default value for `tag`, built in place for the caller to fill.
   // REQUIRES: `tag` is greater than every tag inserted before.
-  void Insert(uint64_t tag, V value) {
+  V& Insert(uint64_t tag) {
     WARREN_CHECK(entries_.empty() || entries_.back().tag < tag);
-    entries_.emplace_back(Entry{tag, true, std::move(value)});
+    Entry& e = entries_.emplace_back();
+    e.tag = tag;
+    e.live = true;
     ++live_;
+    return e.value;
   }
 
   V* Find(uint64_t tag) {
