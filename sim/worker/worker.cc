@@ -11,8 +11,10 @@ using internal::Cat;
 
 namespace {
 
+// From the stored message's own headers (not a quorum delivery's copy):
+// the job keeps views into them and holds the message, not the Delivery.
 const std::string* HeaderString(const Delivery& d, std::string_view key) {
-  const auto& h = d.properties().headers;
+  const auto& h = d.message->properties().headers;
   const FieldValue* v = h ? h->Find(key) : nullptr;
   return v && v->is_string() ? &v->as_string() : nullptr;
 }
