@@ -64,6 +64,17 @@ struct Publishing {
 };
 
 class Message;
+class MessageRef;
+
+namespace internal {
+// For the broker's dead-lettering, which rewrites the stored encoding
+// without decoding it (sim/broker/dead_letter.cc); not for embedders.
+std::string_view EncodedProperties(const Message& m);
+MessageRef CreateWithEncodedProperties(MessageId id, std::string_view exchange,
+                                       std::string_view routing_key, std::string_view body,
+                                       std::string_view encoded_properties,
+                                       const std::vector<std::string>& extra_routing_keys);
+}  // namespace internal
 
 // A counted reference to a stored Message (like std::shared_ptr<const
 // Message>, but one pointer wide and not thread-aware: the count is plain).
@@ -87,6 +98,9 @@ class MessageRef {
 
  private:
   friend class Message;
+  friend MessageRef internal::CreateWithEncodedProperties(
+      MessageId, std::string_view, std::string_view, std::string_view, std::string_view,
+      const std::vector<std::string>&);
   Message* m_ = nullptr;
 };
 
@@ -94,9 +108,13 @@ class MessageRef {
 // every queue it was routed to (the body is never copied per queue).
 // Dead-lettering makes a new Message with the same id.
 //
-// One allocation holds the fixed fields and the exchange, routing key and
-// body bytes; properties live in a separate shared block only when some
-// are set (most benchmark and test messages have none).
+// One allocation holds the fixed fields, the exchange, routing key and body
+// bytes, and the properties in a compact encoding (a few hundred bytes for
+// a Celery task message, where a BasicProperties with its header table took
+// ~1.8 KB). properties() decodes them on first use and keeps the result for
+// the message's lifetime; FindHeader, FindHeaderString and priority() read
+// one field straight from the encoding. Like the reference count, that
+// first-use decode is not thread-aware.
 class Message {
  public:
   // A stored message. `extra_routing_keys` are the keys routing used besides
@@ -104,9 +122,9 @@ class Message {
   // properties.expiration as validated at publish (so queues need not parse
   // it per copy); unset when there is none.
   static MessageRef Create(MessageId id, std::string_view exchange, std::string_view routing_key,
-                           std::string_view body, BasicProperties&& properties = {},
+                           std::string_view body, const BasicProperties& properties = {},
                            std::optional<int64_t> expiration_ms = std::nullopt,
-                           std::vector<std::string>&& extra_routing_keys = {});
+                           const std::vector<std::string>& extra_routing_keys = {});
   Message(const Message&) = delete;
   Message& operator=(const Message&) = delete;
 
@@ -119,8 +137,18 @@ class Message {
     return {chars() + exchange_size_ + routing_key_size_, body_size_};
   }
   size_t body_size() const { return body_size_; }
-  // BCC already stripped.
+  // BCC already stripped. Decoded on first use, then kept.
   const BasicProperties& properties() const;
+  // A fresh decoded copy of the properties (fills no cache: for building a
+  // new message from this one).
+  BasicProperties CopyProperties() const;
+  bool has_properties() const { return properties_size_ != 0; }
+  std::optional<int> priority() const;
+  // Header `key`, decoded alone (nullopt: no headers or no such key).
+  std::optional<FieldValue> FindHeader(std::string_view key) const;
+  // A longstr header as a view into this message (valid while a MessageRef
+  // holds it); nullopt when absent or not a longstr.
+  std::optional<std::string_view> FindHeaderString(std::string_view key) const;
   const std::vector<std::string>& extra_routing_keys() const;
   std::optional<int64_t> expiration_ms() const {
     return expiration_ms_ < 0 ? std::nullopt : std::optional<int64_t>(expiration_ms_);
@@ -128,22 +156,37 @@ class Message {
 
  private:
   friend class MessageRef;
-  struct Extras {
-    BasicProperties properties;
-    std::vector<std::string> extra_routing_keys;
-  };
+  friend std::string_view internal::EncodedProperties(const Message& m);
+  friend MessageRef internal::CreateWithEncodedProperties(
+      MessageId, std::string_view, std::string_view, std::string_view, std::string_view,
+      const std::vector<std::string>&);
+  struct Decoded;  // properties and keys, decoded on first use
+  // One block for the fields and the tail bytes; returns where the encoded
+  // properties go (the keys follow them).
+  static Message* Allocate(MessageId id, std::string_view exchange, std::string_view routing_key,
+                           std::string_view body, size_t properties_size, size_t keys_size,
+                           char** properties_out);
   Message() = default;
-  ~Message() = default;
+  ~Message();
   const char* chars() const { return reinterpret_cast<const char*>(this + 1); }
+  std::string_view encoded_properties() const {
+    return {chars() + exchange_size_ + routing_key_size_ + body_size_, properties_size_};
+  }
+  std::string_view encoded_keys() const {
+    return {encoded_properties().data() + properties_size_, keys_size_};
+  }
+  Decoded& decoded() const;
   static void Release(Message* m);
 
   uint32_t refs_ = 0;
   uint32_t body_size_ = 0;
   uint32_t exchange_size_ = 0;
   uint32_t routing_key_size_ = 0;
+  uint32_t properties_size_ = 0;
+  uint32_t keys_size_ = 0;
   MessageId id_;
   int64_t expiration_ms_ = -1;
-  std::shared_ptr<const Extras> extras_;  // null: no properties, no CC/BCC
+  mutable Decoded* decoded_ = nullptr;
 };
 
 inline MessageRef::MessageRef(const MessageRef& o) : m_(o.m_) {

@@ -41,7 +41,7 @@ Envelope Broker::MakeEnvelope(Queue& q, const MessageRef& m) {
     e.set_deadline(Now() + absl::Milliseconds(ms));
   }
   if (q.config.max_priority > 0) {
-    int p = m->properties().priority.value_or(0);
+    int p = m->priority().value_or(0);
     e.priority = static_cast<uint8_t>(std::clamp(p, 0, q.config.max_priority));
   }
   return e;

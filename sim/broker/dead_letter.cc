@@ -1,22 +1,102 @@
 #include "sim/broker/dead_letter.h"
 
 #include <algorithm>
+#include <deque>
+#include <utility>
+
+#include "sim/broker/property_codec.h"
 
 namespace warren::internal {
 namespace {
 
-const std::string* StringField(const FieldTable& t, std::string_view key) {
-  const FieldValue* v = t.Find(key);
-  if (v == nullptr || v->type() != FieldType::kLongString) return nullptr;
-  return &v->as_string();
+// Dead-lettering works on the stored (encoded) properties: headers and
+// earlier deaths are copied through as bytes; only the new or merged death
+// entry is built as a table. Views in `headers` point into the original
+// message or into `owned`, which outlives them.
+using Owned = std::deque<std::string>;
+
+RawValue Own(Owned& owned, std::string bytes) { return {owned.emplace_back(std::move(bytes))}; }
+
+bool SameQueueAndReason(RawValue death, std::string_view queue, std::string_view reason) {
+  if (death.type() != FieldType::kTable) return false;
+  std::optional<std::string_view> q = TableString(death, "queue");
+  std::optional<std::string_view> r = TableString(death, "reason");
+  return q && r && *q == queue && *r == reason;
 }
 
-bool SameQueueAndReason(const FieldValue& entry, const std::string& queue,
-                        const std::string& reason) {
-  if (entry.type() != FieldType::kTable) return false;
-  const std::string* q = StringField(entry.as_table(), "queue");
-  const std::string* r = StringField(entry.as_table(), "reason");
-  return q && r && *q == queue && *r == reason;
+RawEntry* FindEntry(std::vector<RawEntry>& entries, std::string_view key) {
+  for (RawEntry& e : entries) {
+    if (e.key == key) return &e;
+  }
+  return nullptr;
+}
+
+// FieldTable::Set on raw entries: replaces the first `key`, else appends.
+void SetEntry(std::vector<RawEntry>& entries, std::string_view key, RawValue value) {
+  if (RawEntry* e = FindEntry(entries, key)) {
+    e->value = value;
+  } else {
+    entries.push_back({key, value});
+  }
+}
+
+// FieldTable::SortByKey on raw entries: stable, bytewise by key (an
+// insertion sort: a few entries, mostly in order already).
+void SortByKey(std::vector<RawEntry>& entries) {
+  for (size_t i = 1; i < entries.size(); ++i) {
+    RawEntry e = entries[i];
+    size_t j = i;
+    for (; j > 0 && e.key < entries[j - 1].key; --j) entries[j] = entries[j - 1];
+    entries[j] = e;
+  }
+}
+
+// UpdateXDeath (see dead_letter.h) on raw entries. REQUIRES: `entry` has
+// reason, queue and exchange as longstr, unique keys and no "count".
+void UpdateXDeathRaw(std::vector<RawEntry>& headers, const std::vector<RawEntry>& entry,
+                     Owned& owned) {
+  std::vector<RawEntry> fresh;
+  fresh.reserve(entry.size() + 1);
+  fresh.push_back({"count", Own(owned, EncodeLong(1))});
+  fresh.insert(fresh.end(), entry.begin(), entry.end());
+  auto field = [&](std::string_view key) { return FindEntry(fresh, key)->value; };
+
+  RawEntry* existing = FindEntry(headers, "x-death");
+  if (existing == nullptr) {
+    SetEntry(headers, "x-first-death-reason", field("reason"));
+    SetEntry(headers, "x-first-death-queue", field("queue"));
+    SetEntry(headers, "x-first-death-exchange", field("exchange"));
+    headers.push_back({"x-death", Own(owned, EncodeArray({Own(owned, EncodeTable(fresh))}))});
+  } else if (existing->value.type() != FieldType::kArray) {
+    // A non-array x-death (e.g. stringified by a republishing client) is
+    // reset; x-first-death-* are not added since the header existed.
+    existing->value = Own(owned, EncodeArray({Own(owned, EncodeTable(fresh))}));
+  } else {
+    std::vector<RawValue> deaths = ArrayItems(existing->value);
+    if (deaths.size() >= 2) std::reverse(deaths.begin(), deaths.end());
+    std::string_view queue = FieldString(field("queue").bytes.substr(1));
+    std::string_view reason = FieldString(field("reason").bytes.substr(1));
+    auto match = std::find_if(deaths.begin(), deaths.end(), [&](RawValue d) {
+      return SameQueueAndReason(d, queue, reason);
+    });
+    RawValue updated;
+    if (match == deaths.end()) {
+      SortByKey(fresh);
+      updated = Own(owned, EncodeTable(fresh));
+    } else {
+      // A repeat: count + 1 on the earlier entry (a rare path, decoded).
+      FieldTable merged = DecodeValue(*match).as_table();
+      deaths.erase(match);
+      FieldValue* count = merged.Find("count");
+      int64_t n = count && count->is_integer() ? count->as_int() : 0;
+      merged.Set("count", FieldValue::Long(n + 1));
+      merged.SortByKey();
+      updated = Own(owned, EncodeValue(FieldValue::Table(std::move(merged))));
+    }
+    deaths.insert(deaths.begin(), updated);
+    existing->value = Own(owned, EncodeArray(deaths));
+  }
+  SortByKey(headers);
 }
 
 }  // namespace
@@ -32,95 +112,69 @@ std::string_view DeathReasonName(DeathReason reason) {
 }
 
 void UpdateXDeath(FieldTable& headers, const FieldTable& entry) {
-  FieldTable fresh;
-  fresh.mutable_entries().reserve(entry.size() + 1);
-  fresh.Set("count", FieldValue::Long(1));
-  for (const auto& [k, v] : entry) fresh.Set(k, v);
-
-  FieldValue* existing = headers.Find("x-death");
-  if (existing == nullptr) {
-    headers.Set("x-first-death-reason", *entry.Find("reason"));
-    headers.Set("x-first-death-queue", *entry.Find("queue"));
-    headers.Set("x-first-death-exchange", *entry.Find("exchange"));
-    headers.Set("x-death", FieldValue::Array({FieldValue::Table(std::move(fresh))}));
-  } else if (existing->type() != FieldType::kArray) {
-    // A non-array x-death (e.g. stringified by a republishing client) is
-    // reset; x-first-death-* are not added since the header existed.
-    *existing = FieldValue::Array({FieldValue::Table(std::move(fresh))});
-  } else {
-    std::vector<FieldValue> deaths = existing->as_array();
-    if (deaths.size() >= 2) std::reverse(deaths.begin(), deaths.end());
-    const std::string& queue = entry.Find("queue")->as_string();
-    const std::string& reason = entry.Find("reason")->as_string();
-    auto match = std::find_if(deaths.begin(), deaths.end(), [&](const FieldValue& d) {
-      return SameQueueAndReason(d, queue, reason);
-    });
-    FieldTable updated;
-    if (match == deaths.end()) {
-      updated = std::move(fresh);
-    } else {
-      updated = match->as_table();
-      deaths.erase(match);
-      FieldValue* count = updated.Find("count");
-      int64_t n = count && count->is_integer() ? count->as_int() : 0;
-      updated.Set("count", FieldValue::Long(n + 1));
-    }
-    updated.SortByKey();
-    deaths.insert(deaths.begin(), FieldValue::Table(std::move(updated)));
-    *existing = FieldValue::Array(std::move(deaths));
-  }
-  headers.SortByKey();
+  BasicProperties p;
+  p.headers = std::move(headers);
+  std::string bytes(EncodedPropertiesSize(p), '\0');
+  EncodeProperties(p, bytes.data());
+  RawProperties raw = SplitProperties(bytes);
+  Owned owned;
+  std::vector<RawEntry> raw_entry;
+  for (const auto& [k, v] : entry) raw_entry.push_back({k, Own(owned, EncodeValue(v))});
+  UpdateXDeathRaw(raw.headers, raw_entry, owned);
+  headers = std::move(*DecodeProperties(JoinProperties(raw)).headers);
 }
 
 MessageRef MakeDeadLetter(const Message& original, std::string_view queue, DeathReason reason,
                           absl::Time now, std::string_view dlx,
                           const std::optional<std::string>& dlrk) {
-  BasicProperties props = original.properties();
-  FieldTable headers = std::move(props.headers).value_or(FieldTable());
+  RawProperties props = SplitProperties(EncodedProperties(original));
+  Owned owned;
 
   // x-death routing-keys: the publish key, then the CC header keys.
-  std::vector<FieldValue> death_keys = {FieldValue::String(original.routing_key())};
-  if (const FieldValue* cc = headers.Find("CC"); cc && cc->type() == FieldType::kArray) {
-    for (const FieldValue& k : cc->as_array()) {
+  std::vector<RawValue> death_keys = {Own(owned, EncodeString(original.routing_key()))};
+  if (RawEntry* cc = FindEntry(props.headers, "CC"); cc && cc->value.type() == FieldType::kArray) {
+    for (RawValue k : ArrayItems(cc->value)) {
       if (k.type() == FieldType::kLongString) death_keys.push_back(k);
     }
   }
-  FieldTable entry;
-  entry.mutable_entries().reserve(6);
-  entry.Set("reason", FieldValue::String(DeathReasonName(reason)));
-  entry.Set("queue", FieldValue::String(queue));
-  entry.Set("time", FieldValue::Timestamp(absl::ToUnixSeconds(now)));
-  entry.Set("exchange", FieldValue::String(original.exchange()));
-  entry.Set("routing-keys", FieldValue::Array(std::move(death_keys)));
-  if (props.expiration) {
-    entry.Set("original-expiration", FieldValue::String(*props.expiration));
+  std::vector<RawEntry> entry = {
+      {"reason", Own(owned, EncodeString(DeathReasonName(reason)))},
+      {"queue", Own(owned, EncodeString(queue))},
+      {"time", Own(owned, EncodeTimestamp(absl::ToUnixSeconds(now)))},
+      {"exchange", Own(owned, EncodeString(original.exchange()))},
+      {"routing-keys", Own(owned, EncodeArray(death_keys))},
+  };
+  if (std::string_view exp = props.fields[kExpirationField]; !exp.empty()) {
+    entry.push_back({"original-expiration", Own(owned, EncodeString(FieldString(exp)))});
   }
-  UpdateXDeath(headers, entry);
+  props.has_headers = true;
+  UpdateXDeathRaw(props.headers, entry, owned);
 
   std::string_view routing_key = original.routing_key();
-  std::vector<std::string> extra_keys;
+  const std::vector<std::string>* extra_keys = nullptr;
   if (dlrk) {
     routing_key = *dlrk;
-    headers.Erase("CC");
+    auto cc = std::find_if(props.headers.begin(), props.headers.end(),
+                           [](const RawEntry& e) { return e.key == "CC"; });
+    if (cc != props.headers.end()) props.headers.erase(cc);
   } else {
-    extra_keys = original.extra_routing_keys();
+    extra_keys = &original.extra_routing_keys();
   }
-  props.headers = std::move(headers);
-  props.expiration.reset();
-  return Message::Create(original.id(), dlx, routing_key, original.body(), std::move(props),
-                         std::nullopt, std::move(extra_keys));
+  props.DropExpiration();
+  return CreateWithEncodedProperties(original.id(), dlx, routing_key, original.body(),
+                                     JoinProperties(props),
+                                     extra_keys ? *extra_keys : std::vector<std::string>());
 }
 
 bool IsDeadLetterCycle(const Message& m, DeathReason reason, std::string_view target_queue) {
-  const std::optional<FieldTable>& headers = m.properties().headers;
-  if (reason == DeathReason::kRejected || !headers) return false;
-  const FieldValue* xdeath = headers->Find("x-death");
-  if (xdeath == nullptr || xdeath->type() != FieldType::kArray) return false;
-  for (const FieldValue& d : xdeath->as_array()) {
+  if (reason == DeathReason::kRejected) return false;
+  std::optional<RawValue> xdeath = FindRawHeader(EncodedProperties(m), "x-death");
+  if (!xdeath || xdeath->type() != FieldType::kArray) return false;
+  for (RawValue d : ArrayItems(*xdeath)) {
     if (d.type() != FieldType::kTable) return false;  // non-table: not "all automatic"
-    const std::string* r = StringField(d.as_table(), "reason");
+    std::optional<std::string_view> r = TableString(d, "reason");
     if (r && *r == "rejected") return false;
-    const std::string* q = StringField(d.as_table(), "queue");
+    std::optional<std::string_view> q = TableString(d, "queue");
     if (q && *q == target_queue) return true;
   }
   return false;

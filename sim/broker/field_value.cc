@@ -259,20 +259,30 @@ void FieldTable::SortByKey() {
     return;
   }
   // Headers and x-death entries are small (this runs on every dead-letter
-  // hop): sort positions by a stable insertion sort, then move each entry
-  // once, instead of swapping whole entries or letting stable_sort
-  // allocate a buffer.
-  uint8_t order[32];
+  // hop): sort positions by a stable insertion sort, then apply the
+  // permutation in place, cycle by cycle (one move per entry plus one per
+  // cycle), with no allocation; a new vector here was a 1 KB+ block per
+  // hop, past malloc's per-thread cache.
+  uint8_t order[32];  // order[k]: the index of the entry that belongs at k
   const size_t n = entries_.size();
   for (size_t i = 0; i < n; ++i) {
     size_t j = i;
     for (; j > 0 && less(entries_[i], entries_[order[j - 1]]); --j) order[j] = order[j - 1];
     order[j] = static_cast<uint8_t>(i);
   }
-  std::vector<Entry> sorted;
-  sorted.reserve(n);
-  for (size_t i = 0; i < n; ++i) sorted.push_back(std::move(entries_[order[i]]));
-  entries_ = std::move(sorted);
+  for (size_t start = 0; start < n; ++start) {
+    if (order[start] == start) continue;
+    Entry held = std::move(entries_[start]);
+    size_t k = start;
+    while (order[k] != start) {
+      size_t from = order[k];
+      entries_[k] = std::move(entries_[from]);
+      order[k] = static_cast<uint8_t>(k);
+      k = from;
+    }
+    entries_[k] = std::move(held);
+    order[k] = static_cast<uint8_t>(k);
+  }
 }
 
 // ---- JSON rendering ----

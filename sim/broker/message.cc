@@ -1,8 +1,10 @@
-// Stored messages: one allocation for the fixed fields and the exchange,
-// routing key and body bytes; properties in a shared block only when set.
+// Stored messages: one allocation for the fixed fields, the exchange,
+// routing key and body bytes, and the encoded properties and CC/BCC keys
+// (sim/broker/property_codec.h); decoded forms are built on first use.
 #include <cstring>
 #include <new>
 
+#include "sim/broker/property_codec.h"
 #include "sim/core/check.h"
 #include "warren/message.h"
 
@@ -19,7 +21,17 @@ const std::vector<std::string>& NoKeys() {
   return *kNone;
 }
 
+char* Append(char* out, std::string_view bytes) {
+  if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
+  return out + bytes.size();
+}
+
 }  // namespace
+
+struct Message::Decoded {
+  std::optional<BasicProperties> properties;
+  std::optional<std::vector<std::string>> keys;
+};
 
 bool BasicProperties::empty() const {
   return !content_type && !content_encoding && !headers && !delivery_mode && !priority &&
@@ -27,47 +39,109 @@ bool BasicProperties::empty() const {
          !user_id && !app_id && !cluster_id;
 }
 
-MessageRef Message::Create(MessageId id, std::string_view exchange, std::string_view routing_key,
-                           std::string_view body, BasicProperties&& properties,
-                           std::optional<int64_t> expiration_ms,
-                           std::vector<std::string>&& extra_routing_keys) {
+Message* Message::Allocate(MessageId id, std::string_view exchange, std::string_view routing_key,
+                          std::string_view body, size_t properties_size, size_t keys_size,
+                          char** properties_out) {
   constexpr size_t kMax = UINT32_MAX;
-  WARREN_CHECK(exchange.size() <= kMax && routing_key.size() <= kMax && body.size() <= kMax);
-  const size_t chars = exchange.size() + routing_key.size() + body.size();
-  void* block = ::operator new(sizeof(Message) + chars);
+  WARREN_CHECK(exchange.size() <= kMax && routing_key.size() <= kMax && body.size() <= kMax &&
+               properties_size <= kMax && keys_size <= kMax);
+  const size_t tail =
+      exchange.size() + routing_key.size() + body.size() + properties_size + keys_size;
+  void* block = ::operator new(sizeof(Message) + tail);
   auto* m = new (block) Message();
   m->id_ = id;
   m->exchange_size_ = static_cast<uint32_t>(exchange.size());
   m->routing_key_size_ = static_cast<uint32_t>(routing_key.size());
   m->body_size_ = static_cast<uint32_t>(body.size());
-  m->expiration_ms_ = expiration_ms.value_or(-1);
-  if (!properties.empty() || !extra_routing_keys.empty()) {
-    m->extras_ = std::make_shared<const Extras>(
-        Extras{std::move(properties), std::move(extra_routing_keys)});
-  }
+  m->properties_size_ = static_cast<uint32_t>(properties_size);
+  m->keys_size_ = static_cast<uint32_t>(keys_size);
+  m->refs_ = 1;
   char* out = reinterpret_cast<char*>(m + 1);
-  if (!exchange.empty()) std::memcpy(out, exchange.data(), exchange.size());
-  out += exchange.size();
-  if (!routing_key.empty()) std::memcpy(out, routing_key.data(), routing_key.size());
-  out += routing_key.size();
-  if (!body.empty()) std::memcpy(out, body.data(), body.size());
+  out = Append(out, exchange);
+  out = Append(out, routing_key);
+  *properties_out = Append(out, body);
+  return m;
+}
+
+MessageRef Message::Create(MessageId id, std::string_view exchange, std::string_view routing_key,
+                           std::string_view body, const BasicProperties& properties,
+                           std::optional<int64_t> expiration_ms,
+                           const std::vector<std::string>& extra_routing_keys) {
+  const size_t properties_size = internal::EncodedPropertiesSize(properties);
+  const size_t keys_size = internal::EncodedKeysSize(extra_routing_keys);
+  char* out = nullptr;
+  Message* m = Allocate(id, exchange, routing_key, body, properties_size, keys_size, &out);
+  m->expiration_ms_ = expiration_ms.value_or(-1);
+  out = internal::EncodeProperties(properties, out);
+  out = internal::EncodeKeys(extra_routing_keys, out);
+  WARREN_CHECK(out == m->encoded_keys().data() + keys_size);
   MessageRef ref;
   ref.m_ = m;
-  m->refs_ = 1;
   return ref;
 }
+
+namespace internal {
+
+std::string_view EncodedProperties(const Message& m) { return m.encoded_properties(); }
+
+MessageRef CreateWithEncodedProperties(MessageId id, std::string_view exchange,
+                                       std::string_view routing_key, std::string_view body,
+                                       std::string_view encoded_properties,
+                                       const std::vector<std::string>& extra_routing_keys) {
+  const size_t keys_size = EncodedKeysSize(extra_routing_keys);
+  char* out = nullptr;
+  Message* m = Message::Allocate(id, exchange, routing_key, body, encoded_properties.size(),
+                                 keys_size, &out);
+  out = Append(out, encoded_properties);
+  EncodeKeys(extra_routing_keys, out);
+  MessageRef ref;
+  ref.m_ = m;
+  return ref;
+}
+
+}  // namespace internal
+
+Message::~Message() { delete decoded_; }
 
 void Message::Release(Message* m) {
   m->~Message();
   ::operator delete(static_cast<void*>(m));
 }
 
+Message::Decoded& Message::decoded() const {
+  if (decoded_ == nullptr) decoded_ = new Decoded();
+  return *decoded_;
+}
+
 const BasicProperties& Message::properties() const {
-  return extras_ ? extras_->properties : NoProperties();
+  if (properties_size_ == 0) return NoProperties();
+  Decoded& d = decoded();
+  if (!d.properties) d.properties = internal::DecodeProperties(encoded_properties());
+  return *d.properties;
+}
+
+BasicProperties Message::CopyProperties() const {
+  if (decoded_ != nullptr && decoded_->properties) return *decoded_->properties;
+  return internal::DecodeProperties(encoded_properties());
+}
+
+std::optional<int> Message::priority() const {
+  return internal::DecodePriority(encoded_properties());
+}
+
+std::optional<FieldValue> Message::FindHeader(std::string_view key) const {
+  return internal::DecodeHeader(encoded_properties(), key);
+}
+
+std::optional<std::string_view> Message::FindHeaderString(std::string_view key) const {
+  return internal::DecodeHeaderString(encoded_properties(), key);
 }
 
 const std::vector<std::string>& Message::extra_routing_keys() const {
-  return extras_ ? extras_->extra_routing_keys : NoKeys();
+  if (keys_size_ == 0) return NoKeys();
+  Decoded& d = decoded();
+  if (!d.keys) d.keys = internal::DecodeKeys(encoded_keys());
+  return *d.keys;
 }
 
 }  // namespace warren

@@ -19,11 +19,6 @@ constexpr char kBody[] =
 
 }  // namespace
 
-std::optional<absl::Time> ParseIsoTime(const FieldValue* v) {
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return ParseIsoTime(v->as_string());
-}
-
 CeleryApp::Impl::Impl(Simulation& sim, AppConfig config)
     : sim_(sim), config_(config), random_(sim.options().seed ^ 0x63656c657279ULL) {}
 

@@ -36,10 +36,6 @@ struct Job {
   TaskState* row = nullptr;   // its result-backend row (rows never move)
 };
 
-// A header's ISO time (sim/worker/iso_time.h), nullopt when absent or not
-// a string in that layout.
-std::optional<absl::Time> ParseIsoTime(const FieldValue* v);
-
 class Worker;
 
 class CeleryApp::Impl {

@@ -11,17 +11,12 @@ using internal::Cat;
 
 namespace {
 
-// From the stored message's own headers (not a quorum delivery's copy):
-// the job keeps views into them and holds the message, not the Delivery.
-const std::string* HeaderString(const Delivery& d, std::string_view key) {
-  const auto& h = d.message->properties().headers;
-  const FieldValue* v = h ? h->Find(key) : nullptr;
-  return v && v->is_string() ? &v->as_string() : nullptr;
-}
-
-const FieldValue* Header(const Delivery& d, std::string_view key) {
-  const auto& h = d.properties().headers;
-  return h ? h->Find(key) : nullptr;
+// Celery reads its headers from the stored message, one at a time without
+// decoding the rest (a quorum delivery only adds x-delivery-count). String
+// headers are views into the message, which the job holds.
+std::optional<absl::Time> HeaderTime(const Delivery& d, std::string_view key) {
+  std::optional<std::string_view> v = d.message->FindHeaderString(key);
+  return v ? ParseIsoTime(*v) : std::nullopt;
 }
 
 }  // namespace
@@ -155,15 +150,13 @@ void Worker::OnDelivery(const Delivery& d) {
   job->message = d.message;
   job->queue = d.queue;
   job->session = session_;
-  const std::string* id = HeaderString(d, "id");
-  const std::string* task = HeaderString(d, "task");
-  job->id = id ? std::string_view(*id) : std::string_view();
-  job->task = task ? std::string_view(*task) : std::string_view();
-  if (const FieldValue* r = Header(d, "retries"); r && r->is_integer()) {
+  job->id = d.message->FindHeaderString("id").value_or(std::string_view());
+  job->task = d.message->FindHeaderString("task").value_or(std::string_view());
+  if (std::optional<FieldValue> r = d.message->FindHeader("retries"); r && r->is_integer()) {
     job->retries = static_cast<int>(r->as_int());
   }
-  job->eta = ParseIsoTime(Header(d, "eta"));
-  job->expires = ParseIsoTime(Header(d, "expires"));
+  job->eta = HeaderTime(d, "eta");
+  job->expires = HeaderTime(d, "expires");
   app_.Event("task-received", job->id, spec_.name, job->task);
   if (app_.FindTask(job->task) == nullptr) {
     // Celery: "Received unregistered task" -> the message is rejected.

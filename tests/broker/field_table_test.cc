@@ -1,0 +1,34 @@
+// FieldTable::SortByKey matches a stable sort by key (rabbit_misc:
+// sort_field_table), for small tables (in-place permutation) and large ones.
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "warren/field_value.h"
+
+namespace warren {
+namespace {
+
+TEST(FieldTable, SortByKeyIsAStableSortByKey) {
+  std::mt19937 rng(42);
+  for (int round = 0; round < 3000; ++round) {
+    const size_t n = rng() % 40;  // both sides of the 32-entry switch-over
+    std::vector<FieldTable::Entry> entries;
+    for (size_t i = 0; i < n; ++i) {
+      // Few distinct keys, so equal keys (and their order) are exercised.
+      std::string key(1, static_cast<char>('a' + rng() % 6));
+      entries.emplace_back(key, FieldValue::Long(static_cast<int64_t>(i)));
+    }
+    std::vector<FieldTable::Entry> want = entries;
+    std::stable_sort(want.begin(), want.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    FieldTable t(std::move(entries));
+    t.SortByKey();
+    ASSERT_EQ(t.entries(), want) << "round " << round;
+  }
+}
+
+}  // namespace
+}  // namespace warren
