@@ -87,6 +87,24 @@ std::string_view FieldTypeName(FieldType type);
 class FieldValue {
  public:
   FieldValue() = default;  // void
+  FieldValue(const FieldValue&) = default;
+  FieldValue& operator=(const FieldValue&) = default;
+  // A moved-from value is void (not an array or table without contents).
+  FieldValue(FieldValue&& o) noexcept
+      : type_(o.type_), string_(std::move(o.string_)), composite_(std::move(o.composite_)) {
+    int_ = o.int_;  // the union's 8 bytes, whichever member they hold
+    o.type_ = FieldType::kVoid;
+  }
+  FieldValue& operator=(FieldValue&& o) noexcept {
+    if (this != &o) {
+      type_ = o.type_;
+      int_ = o.int_;
+      string_ = std::move(o.string_);
+      composite_ = std::move(o.composite_);
+      o.type_ = FieldType::kVoid;
+    }
+    return *this;
+  }
 
   static FieldValue Void() { return FieldValue(); }
   static FieldValue Bool(bool b);

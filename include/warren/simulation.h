@@ -72,6 +72,7 @@ class Simulation {
 
   // Runs `fn` at Now() + delay from within Run* (never inside this call):
   // an embedder's timer on virtual time (think time, delayed acks, ...).
+  // An empty `fn` schedules nothing.
   void ScheduleAfter(absl::Duration delay, absl::AnyInvocable<void()> fn);
 
   // Appends an embedder's event to the trace (e.g. the Celery model's

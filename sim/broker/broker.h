@@ -464,6 +464,12 @@ class Broker {
   Delivery delivery_scratch_;
   const Consumer* scratch_consumer_ = nullptr;  // whose tag/queue it holds
   bool delivering_ = false;
+  // Retired consumers with no delivery left. Freed only when no consumer
+  // callback is on the stack: a callback that cancels (or closes) and then
+  // runs the simulation must not see its own closure freed underneath it.
+  std::vector<std::unique_ptr<Consumer>> graveyard_;
+  void Bury(std::vector<std::unique_ptr<Consumer>>& retired);
+  void FreeGraveyardIfSafe();
   absl::btree_map<std::string, std::unique_ptr<Exchange>, std::less<>> exchanges_;
   absl::btree_map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;
   std::vector<Queue*> queues_by_id_;  // index: queue id; nullptr once deleted

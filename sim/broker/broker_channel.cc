@@ -143,11 +143,10 @@ void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
     return q && q->auto_delete && q->had_consumer && q->consumers.empty();
   };
   ch.outbox.clear();  // a closed channel's pending deliveries are never seen
-  // A callback may be closing its own channel: its consumer stays.
-  if (!delivering_) {
-    ch.retired.clear();
-    scratch_consumer_ = nullptr;  // its address may be reused once freed
-  }
+  // A callback may be closing its own channel: its consumer is freed once
+  // the callback has returned.
+  Bury(ch.retired);
+  FreeGraveyardIfSafe();
   std::vector<uint64_t> tags;
   ch.unacked.ForEach([&](uint64_t tag, const Unacked&) {
     tags.push_back(tag);

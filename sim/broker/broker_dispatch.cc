@@ -290,10 +290,9 @@ void Broker::DeliverNext(ChannelState& ch) {
   ch.outbox.ShrinkIfDrained();
   // Retired consumers stay until their last delivery has run; those this
   // callback retires wait for a later one.
-  std::vector<std::unique_ptr<Consumer>> retired;
-  if (ch.outbox.empty() && !ch.retired.empty()) retired.swap(ch.retired);
+  if (ch.outbox.empty()) Bury(ch.retired);
   if (!p.consumer->callback) {
-    if (!retired.empty()) scratch_consumer_ = nullptr;
+    FreeGraveyardIfSafe();
     return;
   }
   Delivery fresh;
@@ -316,9 +315,20 @@ void Broker::DeliverNext(ChannelState& ch) {
   d.message = nullptr;
   d.delivered_properties = nullptr;
   if (outer) delivering_ = false;
-  // The retired consumers die with this frame; a new consumer may reuse an
-  // address, so the scratch must not trust its pointer any more.
-  if (!retired.empty()) scratch_consumer_ = nullptr;
+  FreeGraveyardIfSafe();
+}
+
+void Broker::Bury(std::vector<std::unique_ptr<Consumer>>& retired) {
+  for (auto& c : retired) graveyard_.push_back(std::move(c));
+  retired.clear();
+}
+
+void Broker::FreeGraveyardIfSafe() {
+  if (delivering_ || graveyard_.empty()) return;
+  graveyard_.clear();
+  // A new consumer may reuse a freed address: the scratch must not trust
+  // its pointer any more.
+  scratch_consumer_ = nullptr;
 }
 
 absl::StatusOr<std::optional<Delivery>> Broker::Get(uint64_t id, std::string_view queue,

@@ -49,5 +49,15 @@ TEST(Accounting, FateFollowsAMessageAcrossDeadLetterHops) {
   EXPECT_EQ(fate.copies[1].state, CopyState::kReady);
 }
 
+TEST(Simulation, AnEmptyTimerSchedulesNothing) {
+  Simulation sim;
+  sim.ScheduleAfter(absl::Seconds(1), nullptr);
+  int ran = 0;
+  sim.ScheduleAfter(absl::Seconds(2), [&] { ++ran; });
+  EXPECT_TRUE(sim.RunUntilIdle().ok());
+  EXPECT_EQ(ran, 1);
+  EXPECT_TRUE(sim.CheckInvariants().ok());
+}
+
 }  // namespace
 }  // namespace warren::testing

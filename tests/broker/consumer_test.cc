@@ -382,5 +382,51 @@ TEST(Close, ACallbackMayCloseItsOwnChannelAndTheRestIsRequeued) {
   EXPECT_THAT(h.sim.CheckInvariants(), IsOk());
 }
 
+// A callback that cancels its own consumer and then runs the simulation:
+// the nested run delivers the rest and drains the outbox, yet the running
+// closure must survive until the callback returns (ASan checks the read).
+TEST(Cancel, ACallbackThatCancelsItselfThenRunsTheSimulationKeepsItsClosure) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  for (const char* m : {"1", "2"}) h.Send("q", m);
+  auto token = std::make_shared<std::string>("alive");
+  std::weak_ptr<std::string> watch = token;
+  std::string tag;
+  std::vector<std::string> read_after_nested_run;
+  auto consumed = h.ch.BasicConsume("q", [&, token = std::move(token)](const Delivery& d) {
+    ASSERT_THAT(h.ch.BasicAck(d.delivery_tag), IsOk());
+    if (d.body() != "1") return;
+    ASSERT_THAT(h.ch.BasicCancel(tag), IsOk());
+    ASSERT_THAT(h.sim.RunUntilIdle(), IsOk());  // delivers "2", drains the outbox
+    read_after_nested_run.push_back(*token);
+  });
+  ASSERT_THAT(consumed, IsOk());
+  tag = *consumed;
+  h.Settle();
+  EXPECT_EQ(read_after_nested_run, (std::vector<std::string>{"alive"}));
+  EXPECT_TRUE(watch.expired());  // ... and is freed afterwards
+}
+
+// Closing a channel from inside another channel's callback frees the
+// closed channel's consumers once that callback returns (they used to be
+// kept until the broker died).
+TEST(Close, ConsumersOfAChannelClosedInsideACallbackAreFreedAfterIt) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  h.DeclareQueue("trigger");
+  Channel other = *h.conn.OpenChannel();
+  auto token = std::make_shared<int>(1);
+  std::weak_ptr<int> watch = token;
+  ASSERT_THAT(other.BasicConsume("q", [token = std::move(token)](const Delivery&) {}), IsOk());
+  ASSERT_THAT(h.ch.BasicConsume("trigger", [&](const Delivery& d) {
+    ASSERT_THAT(other.Close(), IsOk());
+    ASSERT_THAT(h.ch.BasicAck(d.delivery_tag), IsOk());
+  }), IsOk());
+  h.Send("trigger", "close it");
+  h.Settle();
+  EXPECT_FALSE(other.is_open());
+  EXPECT_TRUE(watch.expired());
+}
+
 }  // namespace
 }  // namespace warren::testing

@@ -32,3 +32,22 @@ TEST(FieldTable, SortByKeyIsAStableSortByKey) {
 
 }  // namespace
 }  // namespace warren
+
+namespace warren {
+namespace {
+
+TEST(FieldValue, AMovedFromArrayOrTableIsVoid) {
+  FieldValue array = FieldValue::Array({FieldValue::Long(1)});
+  FieldValue table = FieldValue::Table(FieldTable{{"k", FieldValue::Long(1)}});
+  FieldValue a = std::move(array);
+  FieldValue t;
+  t = std::move(table);
+  EXPECT_EQ(array.type(), FieldType::kVoid);  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(table.type(), FieldType::kVoid);  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(ToJson(array), ToJson(FieldValue::Void()));
+  EXPECT_EQ(a.as_array().size(), 1u);
+  EXPECT_EQ(t.as_table().size(), 1u);
+}
+
+}  // namespace
+}  // namespace warren
