@@ -66,7 +66,8 @@ absl::Status CeleryApp::Impl::PublishMessage(std::string_view id, std::string_vi
                                              int retries, std::optional<absl::Time> eta,
                                              std::optional<absl::Time> expires,
                                              std::string exchange, std::string routing_key,
-                                             std::optional<std::string> expiration) {
+                                             std::optional<std::string> expiration,
+                                             TaskState* row) {
   BasicProperties p;
   p.content_type = "application/json";
   p.content_encoding = "utf-8";
@@ -91,10 +92,9 @@ absl::Status CeleryApp::Impl::PublishMessage(std::string_view id, std::string_vi
       {.exchange = std::move(exchange), .routing_key = std::move(routing_key),
        .properties = std::move(p), .body = kBody});
   if (!r.ok()) return r.status();
-  TaskState& row = rows_[absl::string_view(id.data(), id.size())];
-  ++row.published;
-  if (row.id.empty()) row.id = id;
-  if (row.name.empty()) row.name = std::string(task);
+  if (row == nullptr) row = &Row(id, task);
+  ++row->published;
+  row_by_message_[r->message.value] = row;
   return absl::OkStatus();
 }
 
@@ -122,7 +122,7 @@ absl::StatusOr<std::string> CeleryApp::Impl::Publish(std::string_view task,
     int64_t ms = std::max<int64_t>(0, absl::ToInt64Milliseconds(*expires - now));
     expiration = Cat(ms);
   }
-  absl::Status s = PublishMessage(id, task, 0, eta, expires, "", o.queue, expiration);
+  absl::Status s = PublishMessage(id, task, 0, eta, expires, "", o.queue, expiration, nullptr);
   if (!s.ok()) return s;
   Event("task-sent", id, "", task, " -> ", o.queue);
   return id;
@@ -137,7 +137,7 @@ absl::Status CeleryApp::Impl::PublishRetry(const Job& job, absl::Time eta) {
   return PublishMessage(job.id, job.task, job.retries + 1, header_eta, job.expires,
                         std::string(m.exchange()),
                         m.exchange().empty() ? job.queue : std::string(m.routing_key()),
-                        std::nullopt);
+                        std::nullopt, job.row);
 }
 
 // ---- facade ----

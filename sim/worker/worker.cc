@@ -150,6 +150,7 @@ void Worker::OnDelivery(const Delivery& d) {
   job->message = d.message;
   job->queue = d.queue;
   job->session = session_;
+  job->row = app_.TakeRowOf(d.message->id());
   job->id = d.message->FindHeaderString("id").value_or(std::string_view());
   job->task = d.message->FindHeaderString("task").value_or(std::string_view());
   if (std::optional<FieldValue> r = d.message->FindHeader("retries"); r && r->is_integer()) {
