@@ -64,8 +64,8 @@ struct Envelope {
  private:
   void CopyWords(const Envelope& o) {
     constexpr size_t kOffset = sizeof(MessageRef);
-    // memmove: a self-assignment copies a range onto itself.
-    std::memmove(reinterpret_cast<char*>(this) + kOffset,
+    if (this == &o) return;  // memcpy onto itself is undefined
+    std::memcpy(reinterpret_cast<char*>(this) + kOffset,
                 reinterpret_cast<const char*>(&o) + kOffset, sizeof(Envelope) - kOffset);
   }
 };
