@@ -150,6 +150,7 @@ class Message {
   // holds it); nullopt when absent or not a longstr.
   std::optional<std::string_view> FindHeaderString(std::string_view key) const;
   const std::vector<std::string>& extra_routing_keys() const;
+  bool has_extra_routing_keys() const { return keys_size_ != 0; }
   std::optional<int64_t> expiration_ms() const {
     return expiration_ms_ < 0 ? std::nullopt : std::optional<int64_t>(expiration_ms_);
   }

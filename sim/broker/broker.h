@@ -468,8 +468,15 @@ class Broker {
   // callback is on the stack: a callback that cancels (or closes) and then
   // runs the simulation must not see its own closure freed underneath it.
   std::vector<std::unique_ptr<Consumer>> graveyard_;
-  void Bury(std::vector<std::unique_ptr<Consumer>>& retired);
-  void FreeGraveyardIfSafe();
+  void Bury(std::vector<std::unique_ptr<Consumer>>& retired) {
+    if (retired.empty()) return;
+    for (auto& c : retired) graveyard_.push_back(std::move(c));
+    retired.clear();
+  }
+  void FreeGraveyardIfSafe() {
+    if (!delivering_ && !graveyard_.empty()) FreeGraveyard();
+  }
+  void FreeGraveyard();
   absl::btree_map<std::string, std::unique_ptr<Exchange>, std::less<>> exchanges_;
   absl::btree_map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;
   std::vector<Queue*> queues_by_id_;  // index: queue id; nullptr once deleted

@@ -318,13 +318,7 @@ void Broker::DeliverNext(ChannelState& ch) {
   FreeGraveyardIfSafe();
 }
 
-void Broker::Bury(std::vector<std::unique_ptr<Consumer>>& retired) {
-  for (auto& c : retired) graveyard_.push_back(std::move(c));
-  retired.clear();
-}
-
-void Broker::FreeGraveyardIfSafe() {
-  if (delivering_ || graveyard_.empty()) return;
+void Broker::FreeGraveyard() {
   graveyard_.clear();
   // A new consumer may reuse a freed address: the scratch must not trust
   // its pointer any more.

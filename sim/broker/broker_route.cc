@@ -16,6 +16,7 @@ namespace {
 template <typename Fn>
 void ForEachRoutingKey(const Message& m, Fn fn) {
   fn(m.routing_key());
+  if (!m.has_extra_routing_keys()) return;
   for (const std::string& key : m.extra_routing_keys()) fn(std::string_view(key));
 }
 
@@ -79,7 +80,7 @@ Broker::QueueList Broker::RouteFrom(Exchange* start, const Message& m) {
   // queues. Anything else (no match and an alternate exchange, CC/BCC,
   // exchange-to-exchange bindings) takes the general walk below.
   if (start->type == ExchangeType::kDirect && start->e2e_bindings == 0 &&
-      m.extra_routing_keys().empty()) {
+      !m.has_extra_routing_keys()) {
     std::string_view key = m.routing_key();
     if (start->cached_generation != start->binding_generation ||
         !SameBytes(start->cached_key, key)) {

@@ -70,7 +70,8 @@ MessageRef Message::Create(MessageId id, std::string_view exchange, std::string_
                            const std::vector<std::string>& extra_routing_keys) {
   const size_t properties_size =
       properties.empty() ? 0 : internal::EncodedPropertiesSize(properties);
-  const size_t keys_size = internal::EncodedKeysSize(extra_routing_keys);
+  const size_t keys_size =
+      extra_routing_keys.empty() ? 0 : internal::EncodedKeysSize(extra_routing_keys);
   char* out = nullptr;
   Message* m = Allocate(id, exchange, routing_key, body, properties_size, keys_size, &out);
   m->expiration_ms_ = expiration_ms.value_or(-1);
