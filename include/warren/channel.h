@@ -85,7 +85,7 @@ class Channel {
   // basic.publish. Routing, enqueueing, overflow and any immediate delivery
   // assignment happen now; the consumer callback runs later.
   // Taken by value: pass a temporary (or std::move) and the body is not copied.
-  [[nodiscard]] absl::StatusOr<PublishReceipt> BasicPublish(Publishing publishing);
+  [[nodiscard]] absl::StatusOr<PublishReceipt> BasicPublish(const Publishing& publishing);
 
   // basic.qos
   [[nodiscard]] absl::Status BasicQos(const QosOptions& options);

@@ -16,6 +16,7 @@
 #define WARREN_INCLUDE_WARREN_FIELD_VALUE_H_
 
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -92,16 +93,18 @@ class FieldValue {
   // A moved-from value is void (not an array or table without contents).
   FieldValue(FieldValue&& o) noexcept
       : type_(o.type_), string_(std::move(o.string_)), composite_(std::move(o.composite_)) {
-    int_ = o.int_;  // the union's 8 bytes, whichever member they hold
+    std::memcpy(&int_, &o.int_, sizeof int_);  // the union, whichever member it holds
     o.type_ = FieldType::kVoid;
   }
   FieldValue& operator=(FieldValue&& o) noexcept {
     if (this != &o) {
-      type_ = o.type_;
-      int_ = o.int_;
-      string_ = std::move(o.string_);
-      composite_ = std::move(o.composite_);
-      o.type_ = FieldType::kVoid;
+      // `o` may live inside this value's own array or table: take it out
+      // first, then release the old contents.
+      FieldValue taken(std::move(o));
+      type_ = taken.type_;
+      std::memcpy(&int_, &taken.int_, sizeof int_);
+      string_ = std::move(taken.string_);
+      composite_ = std::move(taken.composite_);
     }
     return *this;
   }
@@ -133,6 +136,9 @@ class FieldValue {
   const std::string& as_string() const;  // longstr and binary
   const std::vector<FieldValue>& as_array() const;
   const FieldTable& as_table() const;
+  // Makes this a longstr holding `s`, reusing its string buffer (a
+  // producer refilling the same headers for every message).
+  void SetString(std::string_view s);
   std::vector<FieldValue>& mutable_array();
   FieldTable& mutable_table();
 

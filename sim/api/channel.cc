@@ -41,8 +41,8 @@ absl::StatusOr<uint64_t> Channel::QueueDelete(std::string_view queue,
                                               const QueueDeleteOptions& o) {
   return broker_->QueueDelete(id_, queue, o);
 }
-absl::StatusOr<PublishReceipt> Channel::BasicPublish(Publishing publishing) {
-  return broker_->Publish(id_, std::move(publishing));
+absl::StatusOr<PublishReceipt> Channel::BasicPublish(const Publishing& publishing) {
+  return broker_->Publish(id_, publishing);
 }
 absl::Status Channel::BasicQos(const QosOptions& o) { return broker_->Qos(id_, o); }
 absl::StatusOr<std::string> Channel::BasicConsume(std::string_view queue,

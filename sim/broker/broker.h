@@ -288,7 +288,7 @@ class Broker {
                                        const QueueDeleteOptions& o);
 
   // ---- publish (broker_publish.cc) ----
-  absl::StatusOr<PublishReceipt> Publish(uint64_t ch, Publishing&& p);
+  absl::StatusOr<PublishReceipt> Publish(uint64_t ch, const Publishing& p);
   absl::Status ConfirmSelect(uint64_t ch);
   // ---- transactions (broker_tx.cc) ----
   absl::Status TxSelect(uint64_t ch);

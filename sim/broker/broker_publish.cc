@@ -37,7 +37,7 @@ absl::Status Broker::ConfirmSelect(uint64_t id) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing&& p) {
+absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, const Publishing& p) {
   ChannelState* ch = OpenChannelOrNull(id);
   if (ch == nullptr) return Usable(id).status();
   const MethodId m = methods::kBasicPublish;
@@ -88,10 +88,15 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, Publishing&& p) {
                              *p.properties.delivery_mode, "}"),
                 m);
   }
-  if (p.properties.headers) p.properties.headers->Erase("BCC");
+  // BCC keys route but are not stored (the publisher's value stays as given).
+  std::optional<BasicProperties> without_bcc;
+  if (p.properties.headers && p.properties.headers->Contains("BCC")) {
+    without_bcc = p.properties;
+    without_bcc->headers->Erase("BCC");
+  }
   MessageRef ref =
       Message::Create(MessageId{next_message_id_++}, p.exchange, p.routing_key, p.body,
-                      std::move(p.properties), expiration_ms, std::move(extra_keys));
+                      without_bcc ? *without_bcc : p.properties, expiration_ms, extra_keys);
 
   ledger_.Published();
   PublishReceipt receipt{ref->id(), ch->confirm_mode ? ch->next_publish_seq++ : 0};

@@ -151,19 +151,19 @@ MessageRef MakeDeadLetter(const Message& original, std::string_view queue, Death
   UpdateXDeathRaw(props.headers, entry, owned);
 
   std::string_view routing_key = original.routing_key();
-  const std::vector<std::string>* extra_keys = nullptr;
+  const std::vector<std::string> no_keys;
+  const std::vector<std::string>* extra_keys = &no_keys;
   if (dlrk) {
     routing_key = *dlrk;
     auto cc = std::find_if(props.headers.begin(), props.headers.end(),
                            [](const RawEntry& e) { return e.key == "CC"; });
     if (cc != props.headers.end()) props.headers.erase(cc);
-  } else {
+  } else if (original.has_extra_routing_keys()) {
     extra_keys = &original.extra_routing_keys();
   }
   props.DropExpiration();
   return CreateWithEncodedProperties(original.id(), dlx, routing_key, original.body(),
-                                     JoinProperties(props),
-                                     extra_keys ? *extra_keys : std::vector<std::string>());
+                                     JoinProperties(props), *extra_keys);
 }
 
 bool IsDeadLetterCycle(const Message& m, DeathReason reason, std::string_view target_queue) {

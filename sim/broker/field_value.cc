@@ -76,6 +76,12 @@ FieldValue FieldValue::String(std::string_view s) {
   return v;
 }
 
+void FieldValue::SetString(std::string_view s) {
+  type_ = FieldType::kLongString;
+  composite_.reset();
+  string_.assign(s.data(), s.size());
+}
+
 FieldValue FieldValue::Binary(std::string_view s) {
   FieldValue v;
   v.type_ = FieldType::kBinary;

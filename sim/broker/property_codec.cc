@@ -1,5 +1,6 @@
 #include "sim/broker/property_codec.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -71,14 +72,23 @@ void Items(Sink& s, const std::vector<FieldValue>& items) {
   for (const FieldValue& item : items) Value(s, item);
 }
 
-// A nested array or table is prefixed with its byte length, so readers
-// looking for one header skip whole x-death histories in one step.
-template <typename Sink, typename Body>
-void Sized(Sink& s, const Body& body) {
-  Sizer inner;
-  body(inner);
-  Varint(s, inner.n);
+// A nested array or table is prefixed with its byte length (4 bytes, so
+// the writer backfills it and both passes stay linear in the depth), and
+// readers looking for one header skip whole x-death histories in one step.
+constexpr size_t kLengthBytes = 4;
+template <typename Body>
+void Sized(Sizer& s, const Body& body) {
+  s.n += kLengthBytes;
   body(s);
+}
+template <typename Body>
+void Sized(Writer& w, const Body& body) {
+  char* at = w.out;
+  w.out += kLengthBytes;
+  body(w);
+  const uint64_t n = static_cast<uint64_t>(w.out - at) - kLengthBytes;
+  WARREN_CHECK(n <= UINT32_MAX);
+  for (size_t i = 0; i < kLengthBytes; ++i) at[i] = static_cast<char>((n >> (8 * i)) & 0xff);
 }
 
 template <typename Sink>
@@ -191,6 +201,17 @@ class Reader {
     }
   }
   int64_t Signed() { return UnZigZag(Varint()); }
+  // The byte length in front of a nested array or table.
+  uint64_t Length() {
+    uint64_t n = 0;
+    for (size_t i = 0; i < kLengthBytes; ++i) n |= static_cast<uint64_t>(Byte()) << (8 * i);
+    WARREN_CHECK(n <= static_cast<uint64_t>(end_ - p_));
+    return n;
+  }
+  // For reserve(): a count can't exceed the bytes left (each item takes one).
+  size_t Bounded(uint64_t n) const {
+    return static_cast<size_t>(std::min<uint64_t>(n, static_cast<uint64_t>(end_ - p_)));
+  }
   void Skip(uint64_t n) {
     WARREN_CHECK(n <= static_cast<uint64_t>(end_ - p_));
     p_ += n;
@@ -219,16 +240,22 @@ class Reader {
       case FieldType::kLongString: return FieldValue::String(Str());
       case FieldType::kBinary: return FieldValue::Binary(Str());
       case FieldType::kArray: {
-        (void)Varint();  // byte length
+        const uint64_t length = Length();
+        const char* end = p_ + length;
         uint64_t n = Varint();
         std::vector<FieldValue> items;
-        items.reserve(n);
+        items.reserve(Bounded(n));
         for (uint64_t i = 0; i < n; ++i) items.push_back(Value());
+        WARREN_CHECK(p_ == end);  // the prefix that SkipValue trusts
         return FieldValue::Array(std::move(items));
       }
-      case FieldType::kTable:
-        (void)Varint();  // byte length
-        return FieldValue::Table(Table());
+      case FieldType::kTable: {
+        const uint64_t length = Length();
+        const char* end = p_ + length;
+        FieldTable t = Table();
+        WARREN_CHECK(p_ == end);
+        return FieldValue::Table(std::move(t));
+      }
       case FieldType::kBool: return FieldValue::Bool(Varint() != 0);
       case FieldType::kTimestamp: return FieldValue::Timestamp(Signed());
       default: return FieldValue::Integer(type, Signed());
@@ -245,7 +272,7 @@ class Reader {
       case FieldType::kLongString:
       case FieldType::kBinary: (void)Str(); return;
       case FieldType::kArray:
-      case FieldType::kTable: Skip(Varint()); return;
+      case FieldType::kTable: Skip(Length()); return;
       default: (void)Varint(); return;
     }
   }
@@ -253,7 +280,7 @@ class Reader {
   FieldTable Table() {
     uint64_t n = Varint();
     std::vector<FieldTable::Entry> entries;
-    entries.reserve(n);
+    entries.reserve(Bounded(n));
     for (uint64_t i = 0; i < n; ++i) {
       std::string_view key = Str();
       entries.emplace_back(std::string(key), Value());
@@ -383,7 +410,7 @@ RawProperties SplitProperties(std::string_view bytes) {
   if ((mask & (1u << kHeaders)) != 0) {
     out.has_headers = true;
     uint64_t n = r.Varint();
-    out.headers.reserve(n + 4);
+    out.headers.reserve(r.Bounded(n) + 4);
     for (uint64_t i = 0; i < n; ++i) {
       std::string_view key = r.Str();
       const char* start = r.position();
@@ -449,10 +476,10 @@ FieldValue DecodeValue(RawValue v) {
 std::vector<RawValue> ArrayItems(RawValue array) {
   Reader r(array.bytes);
   WARREN_CHECK(static_cast<FieldType>(r.Byte()) == FieldType::kArray);
-  (void)r.Varint();  // byte length
+  (void)r.Length();
   uint64_t n = r.Varint();
   std::vector<RawValue> items;
-  items.reserve(n + 1);
+  items.reserve(r.Bounded(n) + 1);
   for (uint64_t i = 0; i < n; ++i) {
     const char* start = r.position();
     r.SkipValue();
@@ -515,7 +542,7 @@ std::string_view FieldString(std::string_view field) {
 std::optional<std::string_view> TableString(RawValue table, std::string_view key) {
   Reader r(table.bytes);
   if (static_cast<FieldType>(r.Byte()) != FieldType::kTable) return std::nullopt;
-  (void)r.Varint();  // byte length
+  (void)r.Length();
   for (uint64_t n = r.Varint(); n > 0; --n) {
     if (r.Str() != key) {
       r.SkipValue();
@@ -548,7 +575,7 @@ std::vector<std::string> DecodeKeys(std::string_view bytes) {
   Reader r(bytes);
   if (r.done()) return keys;
   uint64_t n = r.Varint();
-  keys.reserve(n);
+  keys.reserve(r.Bounded(n));
   for (uint64_t i = 0; i < n; ++i) keys.emplace_back(r.Str());
   WARREN_CHECK(r.done());
   return keys;

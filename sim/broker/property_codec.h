@@ -10,7 +10,7 @@
 // the table). Strings are a varint length and bytes; integers zigzag
 // varints; a field value is its AMQP type tag then its payload (varint for
 // every integer-like tag, 8 raw bytes for float/double, length + bytes for
-// longstr/binary; for arrays and tables a byte length, so a reader skips
+// longstr/binary; for arrays and tables a 4-byte length, so a reader skips
 // them whole, then count + items or count + key/value pairs). Only this file's encoder writes the bytes, so the decoders treat
 // a malformed buffer as a programmer error (WARREN_CHECK).
 #ifndef WARREN_SIM_BROKER_PROPERTY_CODEC_H_

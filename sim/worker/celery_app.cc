@@ -68,32 +68,50 @@ absl::Status CeleryApp::Impl::PublishMessage(std::string_view id, std::string_vi
                                              std::string exchange, std::string routing_key,
                                              std::optional<std::string> expiration,
                                              TaskState* row) {
-  BasicProperties p;
-  p.content_type = "application/json";
-  p.content_encoding = "utf-8";
-  p.correlation_id = id;
-  p.delivery_mode = 2;
-  p.priority = 0;
+  Publishing& out = publishing_;
+  BasicProperties& p = out.properties;
+  if (!p.headers) {
+    // First use: the fixed values and the header table's shape (a v2
+    // message's headers, in Celery's order).
+    p.content_type = "application/json";
+    p.content_encoding = "utf-8";
+    p.delivery_mode = 2;
+    p.priority = 0;
+    out.body = kBody;
+    std::vector<FieldTable::Entry> headers;
+    for (const char* key : {"lang", "task", "id", "eta", "expires", "retries", "root_id",
+                            "parent_id"}) {
+      headers.emplace_back(key, FieldValue::Void());
+    }
+    headers[0].second = FieldValue::String("py");
+    p.headers = FieldTable(std::move(headers));
+  }
+  p.correlation_id.emplace().assign(id.data(), id.size());
   p.expiration = std::move(expiration);
-  // Built by moving: an initializer list would copy every key and value.
-  std::vector<FieldTable::Entry> headers;
-  headers.reserve(8);
-  headers.emplace_back("lang", FieldValue::String("py"));
-  headers.emplace_back("task", FieldValue::String(task));
-  headers.emplace_back("id", FieldValue::String(id));
-  headers.emplace_back("eta", eta ? FieldValue::String(IsoTime(*eta)) : FieldValue::Void());
-  headers.emplace_back("expires",
-                       expires ? FieldValue::String(IsoTime(*expires)) : FieldValue::Void());
-  headers.emplace_back("retries", FieldValue::SignedInt(retries));
-  headers.emplace_back("root_id", FieldValue::String(id));
-  headers.emplace_back("parent_id", FieldValue::Void());
-  p.headers = FieldTable(std::move(headers));
-  absl::StatusOr<PublishReceipt> r = Producer().BasicPublish(
-      {.exchange = std::move(exchange), .routing_key = std::move(routing_key),
-       .properties = std::move(p), .body = kBody});
+  std::vector<FieldTable::Entry>& h = p.headers->mutable_entries();
+  h[1].second.SetString(task);
+  h[2].second.SetString(id);
+  if (eta) {
+    IsoTimeInto(*eta, eta_text_);
+    h[3].second.SetString(eta_text_);
+  } else {
+    h[3].second = FieldValue::Void();
+  }
+  if (expires) {
+    IsoTimeInto(*expires, expires_text_);
+    h[4].second.SetString(expires_text_);
+  } else {
+    h[4].second = FieldValue::Void();
+  }
+  h[5].second = FieldValue::SignedInt(retries);
+  h[6].second.SetString(id);
+  out.exchange = std::move(exchange);
+  out.routing_key = std::move(routing_key);
+  absl::StatusOr<PublishReceipt> r = Producer().BasicPublish(out);
   if (!r.ok()) return r.status();
   if (row == nullptr) row = &Row(id, task);
   ++row->published;
+  if (row_by_message_.size() >= kMaxRowHints) row_by_message_.clear();  // only hints
   row_by_message_[r->message.value] = row;
   return absl::OkStatus();
 }

@@ -78,7 +78,10 @@ class CeleryApp::Impl {
   // The row of each message this app published, until a worker receives
   // it: one integer probe instead of hashing and comparing a cold uuid
   // (a third of a million-task run). A miss (a redelivery, a message
-  // published by someone else) falls back to Row().
+  // published by someone else) falls back to Row(). Messages no worker of
+  // this app ever receives (expired, dropped, consumed elsewhere) leave
+  // entries behind: past kMaxRowHints the map starts over.
+  static constexpr size_t kMaxRowHints = size_t{1} << 22;
   absl::flat_hash_map<uint64_t, TaskState*> row_by_message_;
   TaskState* TakeRowOf(MessageId id) {
     auto it = row_by_message_.find(id.value);
@@ -95,6 +98,10 @@ class CeleryApp::Impl {
 
  private:
   Channel& Producer();
+  // The message being published, refilled in place for every task message
+  // so its strings and header table keep their buffers.
+  Publishing publishing_;
+  std::string eta_text_, expires_text_;
   // `row`: the task's row when the caller has it, else looked up.
   absl::Status PublishMessage(std::string_view id, std::string_view task, int retries,
                               std::optional<absl::Time> eta, std::optional<absl::Time> expires,

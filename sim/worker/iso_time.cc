@@ -58,17 +58,24 @@ unsigned DaysIn(int64_t y, unsigned m) {
 }  // namespace
 
 std::string IsoTime(absl::Time t) {
+  std::string out;
+  IsoTimeInto(t, out);
+  return out;
+}
+
+void IsoTimeInto(absl::Time t, std::string& out) {
   const int64_t micros = absl::ToUnixMicros(t);  // floors
   const int64_t secs = FloorDiv(micros, 1000000);
   const int64_t days = FloorDiv(secs, 86400);
   if (days < DaysFromCivil(0, 1, 1) || days > DaysFromCivil(9999, 12, 31)) {
-    return absl::FormatTime(kIsoFormat, t, absl::UTCTimeZone());  // beyond 4 digits
+    out = absl::FormatTime(kIsoFormat, t, absl::UTCTimeZone());  // beyond 4 digits
+    return;
   }
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);
   const int64_t sod = secs - days * 86400;
-  std::string out = "0000-00-00T00:00:00.000000+00:00";
+  out.assign("0000-00-00T00:00:00.000000+00:00");
   Put(&out[0], y, 4);
   Put(&out[5], m, 2);
   Put(&out[8], d, 2);
@@ -76,7 +83,6 @@ std::string IsoTime(absl::Time t) {
   Put(&out[14], sod / 60 % 60, 2);
   Put(&out[17], sod % 60, 2);
   Put(&out[20], micros - secs * 1000000, 6);
-  return out;
 }
 
 std::optional<absl::Time> ParseIsoTime(std::string_view s) {

@@ -15,6 +15,8 @@ namespace warren::celery {
 
 // Truncates to the microsecond, as Python's isoformat() does.
 std::string IsoTime(absl::Time t);
+// The same into `out`, reusing its buffer.
+void IsoTimeInto(absl::Time t, std::string& out);
 // The layout above; any other text falls back to absl::ParseTime with the
 // same format. nullopt when neither parses.
 std::optional<absl::Time> ParseIsoTime(std::string_view text);

@@ -49,5 +49,12 @@ TEST(FieldValue, AMovedFromArrayOrTableIsVoid) {
   EXPECT_EQ(t.as_table().size(), 1u);
 }
 
+TEST(FieldValue, MoveAssigningAnItemOfItsOwnArrayUnwrapsIt) {
+  FieldValue v = FieldValue::Array({FieldValue::Table(FieldTable{{"k", FieldValue::Long(7)}})});
+  v = std::move(v.mutable_array()[0]);  // the array (and the item's old home) is released
+  ASSERT_EQ(v.type(), FieldType::kTable);
+  EXPECT_EQ(v.as_table().Find("k")->as_int(), 7);
+}
+
 }  // namespace
 }  // namespace warren

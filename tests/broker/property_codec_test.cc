@@ -130,6 +130,20 @@ TEST(PropertyCodec, SingleFieldReadersAgreeWithAFullDecode) {
   }
 }
 
+// Nested arrays/tables are sized once per level (a sizing pass per level
+// was 2^depth work: 60 levels would never finish).
+TEST(PropertyCodec, DeepNestingEncodesInLinearTime) {
+  FieldValue v = FieldValue::String("leaf");
+  for (int depth = 0; depth < 60; ++depth) {
+    v = depth % 2 ? FieldValue::Array({v, FieldValue::Long(depth)})
+                  : FieldValue::Table(FieldTable{{"d", v}});
+  }
+  BasicProperties p;
+  p.headers = FieldTable{{"deep", v}};
+  EXPECT_EQ(DecodeProperties(Encode(p)), p);
+  EXPECT_EQ(DecodeHeader(Encode(p), "deep"), v);
+}
+
 TEST(PropertyCodec, RoutingKeysRoundTrip) {
   std::vector<std::string> keys = {"a", "", std::string(200, 'z'), "b.c"};
   std::string bytes(EncodedKeysSize(keys), '\0');
