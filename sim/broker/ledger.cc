@@ -47,6 +47,7 @@ uint64_t Ledger::NewCopy(MessageId message, uint32_t queue_index, absl::Time now
   if (!record_) return 0;
   if (reasons_.empty()) reasons_.emplace_back();
   copies_.push_back({message, queue_index, CopyState::kReady, 0, now});
+  WARREN_CHECK(copies_.size() <= UINT32_MAX);  // Envelope::copy is 32 bits
   return copies_.size();
 }
 

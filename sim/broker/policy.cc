@@ -20,7 +20,9 @@ std::optional<std::string> OversizedNumber(std::string_view p) {
   for (size_t i = 0; i < p.size(); ++i) {
     char c = p[i];
     if (c == '\\' && i + 1 < p.size() && !std::isdigit(static_cast<unsigned char>(p[i + 1]))) {
-      ++i;  // an escaped character
+      // An escaped character; \cX (a control character) takes X with it,
+      // whatever X is, so "\c\\99..." is \c\ then a back-reference.
+      i += p[i + 1] == 'c' ? 2 : 1;
       continue;
     }
     if (c == '{') in_braces = true;
@@ -39,6 +41,13 @@ std::optional<std::string> OversizedNumber(std::string_view p) {
                  "\",", j, "}");
     }
     i = j - 1;
+  }
+  // A safety net under the scan above: no run of 19+ digits reaches
+  // std::regex at all, whatever tokenization libstdc++ would apply (a
+  // literal run that long in a queue-name pattern is refused too).
+  for (size_t i = 0, run = 0; i < p.size(); ++i) {
+    run = std::isdigit(static_cast<unsigned char>(p[i])) ? run + 1 : 0;
+    if (run >= 19) return Cat("{\"number too big\",", i + 1, "}");
   }
   return std::nullopt;
 }

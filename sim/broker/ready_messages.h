@@ -26,7 +26,10 @@ namespace warren::internal {
 // One copy of a message in one queue: 32 bytes, since a fanout holds one
 // per queue (the message itself is shared).
 struct Envelope {
-  static constexpr uint64_t kMaxDeliveryCount = (uint64_t{1} << 23) - 1;
+  // x-delivery-count saturates here: a quorum x-delivery-limit at or above
+  // it behaves as no limit (RabbitMQ would count on; 2^31 redeliveries of
+  // one message are not a simulation anyone runs).
+  static constexpr uint64_t kMaxDeliveryCount = (uint64_t{1} << 31) - 1;
 
   Envelope() = default;
   // Copies move the packed words whole: the implicit member-wise copy reads
@@ -45,8 +48,10 @@ struct Envelope {
   }
 
   MessageRef message;
-  uint64_t copy : 40 = 0;            // ledger copy id (0: fates not recorded)
-  uint64_t delivery_count : 23 = 0;  // quorum returns, saturating
+  // Ledger copy id (0: fates not recorded). 32 bits: 2^32 recorded copies
+  // would need ~140 GB of ledger first (Ledger::NewCopy checks).
+  uint64_t copy : 32 = 0;
+  uint64_t delivery_count : 31 = 0;  // quorum returns, saturating
   uint64_t redelivered : 1 = 0;
   uint64_t position : 56 = 0;        // enqueue order within the queue
   uint64_t priority : 8 = 0;         // level index, already capped at max-priority
