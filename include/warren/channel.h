@@ -84,7 +84,7 @@ class Channel {
 
   // basic.publish. Routing, enqueueing, overflow and any immediate delivery
   // assignment happen now; the consumer callback runs later.
-  // Taken by value: pass a temporary (or std::move) and the body is not copied.
+  // The broker copies what it stores; the Publishing may be reused after.
   [[nodiscard]] absl::StatusOr<PublishReceipt> BasicPublish(const Publishing& publishing);
 
   // basic.qos

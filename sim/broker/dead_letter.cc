@@ -74,8 +74,8 @@ void UpdateXDeathRaw(std::vector<RawEntry>& headers, const std::vector<RawEntry>
   } else {
     std::vector<RawValue> deaths = ArrayItems(existing->value);
     if (deaths.size() >= 2) std::reverse(deaths.begin(), deaths.end());
-    std::string_view queue = FieldString(field("queue").bytes.substr(1));
-    std::string_view reason = FieldString(field("reason").bytes.substr(1));
+    std::string_view queue = *StringValue(field("queue"));
+    std::string_view reason = *StringValue(field("reason"));
     auto match = std::find_if(deaths.begin(), deaths.end(), [&](RawValue d) {
       return SameQueueAndReason(d, queue, reason);
     });
@@ -112,16 +112,18 @@ std::string_view DeathReasonName(DeathReason reason) {
 }
 
 void UpdateXDeath(FieldTable& headers, const FieldTable& entry) {
-  BasicProperties p;
-  p.headers = std::move(headers);
-  std::string bytes(EncodedPropertiesSize(p), '\0');
-  EncodeProperties(p, bytes.data());
-  RawProperties raw = SplitProperties(bytes);
   Owned owned;
-  std::vector<RawEntry> raw_entry;
-  for (const auto& [k, v] : entry) raw_entry.push_back({k, Own(owned, EncodeValue(v))});
-  UpdateXDeathRaw(raw.headers, raw_entry, owned);
-  headers = std::move(*DecodeProperties(JoinProperties(raw)).headers);
+  auto raw = [&](const FieldTable& t) {
+    std::vector<RawEntry> out;
+    for (const auto& [k, v] : t) out.push_back({k, Own(owned, EncodeValue(v))});
+    return out;
+  };
+  std::vector<RawEntry> updated = raw(headers);
+  UpdateXDeathRaw(updated, raw(entry), owned);
+  std::vector<FieldTable::Entry> decoded;
+  decoded.reserve(updated.size());
+  for (const RawEntry& e : updated) decoded.emplace_back(std::string(e.key), DecodeValue(e.value));
+  headers = FieldTable(std::move(decoded));
 }
 
 MessageRef MakeDeadLetter(const Message& original, std::string_view queue, DeathReason reason,

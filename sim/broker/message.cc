@@ -40,9 +40,9 @@ bool BasicProperties::empty() const {
 }
 
 // Inlined into both creators: the core loop creates one message per publish.
-[[gnu::always_inline]] inline Message* Message::Allocate(MessageId id, std::string_view exchange, std::string_view routing_key,
-                          std::string_view body, size_t properties_size, size_t keys_size,
-                          char** properties_out) {
+[[gnu::always_inline]] inline Message* Message::Allocate(
+    MessageId id, std::string_view exchange, std::string_view routing_key, std::string_view body,
+    size_t properties_size, size_t keys_size, char** properties_out) {
   constexpr size_t kMax = UINT32_MAX;
   WARREN_CHECK(exchange.size() <= kMax && routing_key.size() <= kMax && body.size() <= kMax &&
                properties_size <= kMax && keys_size <= kMax);
@@ -121,11 +121,6 @@ const BasicProperties& Message::properties() const {
   Decoded& d = decoded();
   if (!d.properties) d.properties = internal::DecodeProperties(encoded_properties());
   return *d.properties;
-}
-
-BasicProperties Message::CopyProperties() const {
-  if (decoded_ != nullptr && decoded_->properties) return *decoded_->properties;
-  return internal::DecodeProperties(encoded_properties());
 }
 
 std::optional<int> Message::priority() const {

@@ -288,6 +288,27 @@ class Reader {
     return FieldTable(std::move(entries));
   }
 
+  // The presence mask; 0 for no properties at all (an empty encoding).
+  uint16_t Mask() {
+    if (done()) return 0;
+    uint16_t mask = Byte();
+    return static_cast<uint16_t>(mask | (Byte() << 8));
+  }
+  // Moves past one non-header property.
+  void SkipField(PropertyBit b) {
+    if (IsNumber(b)) {
+      (void)Varint();
+    } else {
+      (void)Str();
+    }
+  }
+  // The next field value, as encoded.
+  RawValue NextRaw() {
+    const char* start = p_;
+    SkipValue();
+    return RawValue{std::string_view(start, static_cast<size_t>(p_ - start))};
+  }
+
   // Positions the reader at the value of top-level header `key`; false
   // when there are no headers or no such key.
   bool SeekHeader(std::string_view key) {
@@ -302,16 +323,9 @@ class Reader {
 
   // Reads the mask and every field before `stop`; returns the mask.
   uint16_t SkipFieldsBefore(PropertyBit stop) {
-    if (done()) return 0;
-    uint16_t mask = Byte();
-    mask = static_cast<uint16_t>(mask | (Byte() << 8));
+    uint16_t mask = Mask();
     for (int b = 0; b < stop; ++b) {
-      if ((mask & (1u << b)) == 0) continue;
-      if (IsNumber(static_cast<PropertyBit>(b))) {
-        (void)Varint();
-      } else {
-        (void)Str();
-      }
+      if ((mask & (1u << b)) != 0) SkipField(static_cast<PropertyBit>(b));
     }
     return mask;
   }
@@ -343,9 +357,7 @@ char* EncodeProperties(const BasicProperties& p, char* out) {
 BasicProperties DecodeProperties(std::string_view bytes) {
   BasicProperties p;
   Reader r(bytes);
-  if (r.done()) return p;
-  uint16_t mask = r.Byte();
-  mask = static_cast<uint16_t>(mask | (r.Byte() << 8));
+  const uint16_t mask = r.Mask();
   auto has = [&](PropertyBit b) { return (mask & (1u << b)) != 0; };
   auto str = [&](PropertyBit b, std::optional<std::string>& v) {
     if (has(b)) v.emplace(r.Str());
@@ -382,9 +394,13 @@ std::optional<FieldValue> DecodeHeader(std::string_view bytes, std::string_view 
 }
 
 std::optional<std::string_view> DecodeHeaderString(std::string_view bytes, std::string_view key) {
-  Reader r(bytes);
-  if (!r.SeekHeader(key)) return std::nullopt;
-  if (static_cast<FieldType>(r.Byte()) != FieldType::kLongString) return std::nullopt;
+  std::optional<RawValue> v = FindRawHeader(bytes, key);
+  return v ? StringValue(*v) : std::nullopt;
+}
+
+std::optional<std::string_view> StringValue(RawValue v) {
+  if (v.type() != FieldType::kLongString) return std::nullopt;
+  Reader r(v.bytes.substr(1));
   return r.Str();
 }
 
@@ -393,18 +409,12 @@ void RawProperties::DropExpiration() { fields[kExpiration] = {}; }
 
 RawProperties SplitProperties(std::string_view bytes) {
   RawProperties out;
-  if (bytes.empty()) return out;
   Reader r(bytes);
-  uint16_t mask = r.Byte();
-  mask = static_cast<uint16_t>(mask | (r.Byte() << 8));
+  const uint16_t mask = r.Mask();
   for (int b = 0; b < RawProperties::kFields; ++b) {
     if ((mask & (1u << b)) == 0) continue;
     const char* start = r.position();
-    if (Reader::IsNumber(static_cast<PropertyBit>(b))) {
-      (void)r.Varint();
-    } else {
-      (void)r.Str();
-    }
+    r.SkipField(static_cast<PropertyBit>(b));
     out.fields[b] = std::string_view(start, static_cast<size_t>(r.position() - start));
   }
   if ((mask & (1u << kHeaders)) != 0) {
@@ -413,9 +423,7 @@ RawProperties SplitProperties(std::string_view bytes) {
     out.headers.reserve(r.Bounded(n) + 4);
     for (uint64_t i = 0; i < n; ++i) {
       std::string_view key = r.Str();
-      const char* start = r.position();
-      r.SkipValue();
-      out.headers.push_back({key, {std::string_view(start, static_cast<size_t>(r.position() - start))}});
+      out.headers.push_back({key, r.NextRaw()});
     }
   }
   WARREN_CHECK(r.done());
@@ -425,9 +433,7 @@ RawProperties SplitProperties(std::string_view bytes) {
 std::optional<RawValue> FindRawHeader(std::string_view bytes, std::string_view key) {
   Reader r(bytes);
   if (!r.SeekHeader(key)) return std::nullopt;
-  const char* start = r.position();
-  r.SkipValue();
-  return RawValue{std::string_view(start, static_cast<size_t>(r.position() - start))};
+  return r.NextRaw();
 }
 
 std::string JoinProperties(const RawProperties& p) {
@@ -481,9 +487,7 @@ std::vector<RawValue> ArrayItems(RawValue array) {
   std::vector<RawValue> items;
   items.reserve(r.Bounded(n) + 1);
   for (uint64_t i = 0; i < n; ++i) {
-    const char* start = r.position();
-    r.SkipValue();
-    items.push_back({std::string_view(start, static_cast<size_t>(r.position() - start))});
+    items.push_back(r.NextRaw());
   }
   return items;
 }
@@ -544,12 +548,9 @@ std::optional<std::string_view> TableString(RawValue table, std::string_view key
   if (static_cast<FieldType>(r.Byte()) != FieldType::kTable) return std::nullopt;
   (void)r.Length();
   for (uint64_t n = r.Varint(); n > 0; --n) {
-    if (r.Str() != key) {
-      r.SkipValue();
-      continue;
-    }
-    if (static_cast<FieldType>(r.Byte()) != FieldType::kLongString) return std::nullopt;
-    return r.Str();
+    bool match = r.Str() == key;
+    RawValue v = r.NextRaw();
+    if (match) return StringValue(v);  // the first entry with the key decides
   }
   return std::nullopt;
 }

@@ -86,7 +86,8 @@ absl::Status CeleryApp::Impl::PublishMessage(std::string_view id, std::string_vi
     headers[0].second = FieldValue::String("py");
     p.headers = FieldTable(std::move(headers));
   }
-  p.correlation_id.emplace().assign(id.data(), id.size());
+  if (!p.correlation_id) p.correlation_id.emplace();
+  p.correlation_id->assign(id.data(), id.size());  // keeps its buffer
   p.expiration = std::move(expiration);
   std::vector<FieldTable::Entry>& h = p.headers->mutable_entries();
   h[1].second.SetString(task);
