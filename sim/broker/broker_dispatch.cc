@@ -104,7 +104,7 @@ void Broker::DropExpired(Queue& q) {
   if (q.ready.empty() || q.ready.EarliestFrontDeadline() > now) return;
   std::vector<Envelope> expired;
   const int64_t now_ns = absl::ToUnixNanos(now);
-  q.ready.DropFrontsWhile([now_ns](const Envelope& e) { return e.deadline_ns <= now_ns; },
+  q.ready.DropFrontsWhile([now_ns](int64_t deadline_ns) { return deadline_ns <= now_ns; },
                           [&expired](Envelope e) { expired.push_back(std::move(e)); });
   for (Envelope& e : expired) {
     Trace(TraceKind::kExpired, e.message->id(), q.name, "", "message TTL reached at the head",

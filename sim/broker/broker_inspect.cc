@@ -47,14 +47,14 @@ std::vector<QueuedMessage> Broker::MessagesOf(std::string_view name) const {
   std::vector<QueuedMessage> out;
   const Queue* q = FindQueue(name);
   if (q == nullptr) return out;
-  for (const Envelope* e : q->ready.InOrder()) {
+  q->ready.ForEachInOrder([&out](const StoredEnvelope& e, int64_t deadline_ns) {
     QueuedMessage m;
-    m.message = e->message;
-    m.redelivered = e->redelivered;
-    if (e->deadline_ns != INT64_MAX) m.deadline = e->deadline();
-    m.delivery_count = e->delivery_count;
+    m.message = e.message;
+    m.redelivered = e.redelivered;
+    if (deadline_ns != INT64_MAX) m.deadline = absl::FromUnixNanos(deadline_ns);
+    m.delivery_count = e.delivery_count;
     out.push_back(std::move(m));
-  }
+  });
   return out;
 }
 
@@ -96,7 +96,7 @@ absl::Status Broker::CheckInvariants() const {
   for (const auto& [name, q] : queues_) {
     ready += q->ready.size();
     uint64_t bytes = 0;
-    for (const Envelope* e : q->ready.InOrder()) bytes += e->bytes();
+    q->ready.ForEachInOrder([&bytes](const StoredEnvelope& e, int64_t) { bytes += e.bytes(); });
     if (bytes != q->ready.bytes()) {
       return absl::InternalError(Cat("queue '", name, "' byte count drifted"));
     }

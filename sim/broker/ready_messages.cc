@@ -6,81 +6,87 @@
 
 namespace warren::internal {
 
+void Level::StartDeadlines() {
+  if (deadlines_ == nullptr) deadlines_ = std::make_unique<std::deque<int64_t>>();
+  deadlines_->assign(items_.size(), INT64_MAX);
+}
+
+void Level::PushDeadline(int64_t deadline) {
+  if (!timed()) StartDeadlines();
+  deadlines_->push_back(deadline);
+}
+
+int64_t Level::PopDeadline() {
+  int64_t deadline = deadlines_->front();
+  deadlines_->pop_front();
+  return deadline;
+}
+
+void Level::Insert(size_t index, Envelope&& e) {
+  if (e.deadline_ns != INT64_MAX || timed()) {
+    if (!timed()) StartDeadlines();
+    deadlines_->insert(deadlines_->begin() + static_cast<ptrdiff_t>(index), e.deadline_ns);
+  }
+  items_.insert(items_.begin() + static_cast<ptrdiff_t>(index),
+                std::move(static_cast<StoredEnvelope&>(e)));
+}
+
 void ReadyMessages::Append(Envelope e) {
   Added(e);
-  levels_[e.priority].push_back(std::move(e));
+  levels_[e.priority].PushBack(std::move(e));
 }
 
 void ReadyMessages::Restore(Envelope e) {
   Added(e);
-  std::deque<Envelope>& q = levels_[e.priority];
-  auto it = std::lower_bound(q.begin(), q.end(), e.position,
-                             [](const Envelope& x, uint64_t pos) { return x.position < pos; });
-  q.insert(it, std::move(e));
+  Level& q = levels_[e.priority];
+  // Binary search for the first envelope queued after e.
+  size_t lo = 0, hi = q.size();
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (q[mid].position < e.position) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  q.Insert(lo, std::move(e));
 }
 
 void ReadyMessages::PushReturn(Envelope e) {
   Added(e);
-  returns_.push_back(std::move(e));
+  returns_.PushBack(std::move(e));
 }
 
-const std::deque<Envelope>* ReadyMessages::HeadQueueConst() const {
-  if (!returns_.empty()) return &returns_;
+Level& ReadyMessages::HeadQueueSlow() {
+  if (!returns_.empty()) return returns_;
   for (size_t i = levels_.size(); i-- > 0;) {
-    if (!levels_[i].empty()) return &levels_[i];
+    if (!levels_[i].empty()) return levels_[i];
   }
-  return nullptr;
-}
-
-std::deque<Envelope>& ReadyMessages::HeadQueue() {
-  const std::deque<Envelope>* q = HeadQueueConst();
-  WARREN_CHECK(q != nullptr);
-  return *const_cast<std::deque<Envelope>*>(q);
-}
-
-const Envelope& ReadyMessages::Head() const {
-  const std::deque<Envelope>* q = HeadQueueConst();
-  WARREN_CHECK(q != nullptr);
-  return q->front();
-}
-
-Envelope ReadyMessages::PopHead() {
-  std::deque<Envelope>& q = HeadQueue();
-  Envelope e = std::move(q.front());
-  q.pop_front();
-  Removed(e);
-  return e;
+  WARREN_CHECK(false);
+  return returns_;
 }
 
 absl::Time ReadyMessages::EarliestFrontDeadline() const {
-  absl::Time t = absl::InfiniteFuture();
-  if (with_deadline_ == 0) return t;
-  if (!returns_.empty()) return returns_.front().deadline();
-  for (const auto& q : levels_) {
-    if (!q.empty()) t = std::min(t, q.front().deadline());
+  int64_t t = INT64_MAX;
+  if (with_deadline_ == 0) return absl::InfiniteFuture();
+  if (!returns_.empty()) {
+    t = returns_.FrontDeadline();
+  } else {
+    for (const Level& q : levels_) {
+      if (!q.empty()) t = std::min(t, q.FrontDeadline());
+    }
   }
-  return t;
-}
-
-std::vector<const Envelope*> ReadyMessages::InOrder() const {
-  std::vector<const Envelope*> out;
-  out.reserve(size_);
-  for (const Envelope& e : returns_) out.push_back(&e);
-  for (size_t i = levels_.size(); i-- > 0;) {
-    for (const Envelope& e : levels_[i]) out.push_back(&e);
-  }
-  return out;
+  return t == INT64_MAX ? absl::InfiniteFuture() : absl::FromUnixNanos(t);
 }
 
 std::vector<Envelope> ReadyMessages::TakeAll() {
   std::vector<Envelope> out;
   out.reserve(size_);
-  for (Envelope& e : returns_) out.push_back(std::move(e));
-  returns_.clear();
-  for (size_t i = levels_.size(); i-- > 0;) {
-    for (Envelope& e : levels_[i]) out.push_back(std::move(e));
-    levels_[i].clear();
-  }
+  auto take = [&out](Level& q) {
+    while (!q.empty()) out.push_back(q.PopFront());
+  };
+  take(returns_);
+  for (size_t i = levels_.size(); i-- > 0;) take(levels_[i]);
   size_ = 0;
   bytes_ = 0;
   with_deadline_ = 0;

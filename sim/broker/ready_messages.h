@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -23,25 +24,27 @@
 
 namespace warren::internal {
 
-// One copy of a message in one queue: 32 bytes, since a fanout holds one
-// per queue (the message itself is shared).
-struct Envelope {
+// One copy of a message in one queue, as a ready queue stores it: 24 bytes,
+// since a fanout holds one per queue (the message itself is shared). The
+// TTL deadline is not here: only sub-queues that hold a deadline keep them,
+// in a parallel deque (see Level below).
+struct StoredEnvelope {
   // x-delivery-count saturates here: a quorum x-delivery-limit at or above
   // it behaves as no limit (RabbitMQ would count on; 2^31 redeliveries of
   // one message are not a simulation anyone runs).
   static constexpr uint64_t kMaxDeliveryCount = (uint64_t{1} << 31) - 1;
 
-  Envelope() = default;
+  StoredEnvelope() = default;
   // Copies move the packed words whole: the implicit member-wise copy reads
   // and masks each bit-field, several times slower on the per-message path.
-  Envelope(const Envelope& o) : message(o.message) { CopyWords(o); }
-  Envelope(Envelope&& o) noexcept : message(std::move(o.message)) { CopyWords(o); }
-  Envelope& operator=(const Envelope& o) {
+  StoredEnvelope(const StoredEnvelope& o) : message(o.message) { CopyWords(o); }
+  StoredEnvelope(StoredEnvelope&& o) noexcept : message(std::move(o.message)) { CopyWords(o); }
+  StoredEnvelope& operator=(const StoredEnvelope& o) {
     message = o.message;
     CopyWords(o);
     return *this;
   }
-  Envelope& operator=(Envelope&& o) noexcept {
+  StoredEnvelope& operator=(StoredEnvelope&& o) noexcept {
     message = std::move(o.message);
     CopyWords(o);
     return *this;
@@ -55,26 +58,76 @@ struct Envelope {
   uint64_t redelivered : 1 = 0;
   uint64_t position : 56 = 0;        // enqueue order within the queue
   uint64_t priority : 8 = 0;         // level index, already capped at max-priority
-  int64_t deadline_ns = INT64_MAX;   // TTL deadline, Unix ns; INT64_MAX: none
 
-  absl::Time deadline() const {
-    return deadline_ns == INT64_MAX ? absl::InfiniteFuture() : absl::FromUnixNanos(deadline_ns);
-  }
-  void set_deadline(absl::Time t) { deadline_ns = absl::ToUnixNanos(t); }
   void CountDelivery() {
     if (delivery_count < kMaxDeliveryCount) delivery_count = delivery_count + 1;
   }
   uint64_t bytes() const { return message->body_size(); }
 
  private:
-  void CopyWords(const Envelope& o) {
+  void CopyWords(const StoredEnvelope& o) {
     constexpr size_t kOffset = sizeof(MessageRef);
     if (this == &o) return;  // memcpy onto itself is undefined
     std::memcpy(reinterpret_cast<char*>(this) + kOffset,
-                reinterpret_cast<const char*>(&o) + kOffset, sizeof(Envelope) - kOffset);
+                reinterpret_cast<const char*>(&o) + kOffset, sizeof(StoredEnvelope) - kOffset);
   }
 };
-static_assert(sizeof(Envelope) == 32, "an Envelope is one per queued copy: keep it small");
+static_assert(sizeof(StoredEnvelope) == 24, "one per queued copy: keep it small");
+
+// A copy in transit (being enqueued, delivered, unacked, dead-lettered):
+// the stored part plus its TTL deadline.
+struct Envelope : StoredEnvelope {
+  Envelope() = default;
+  Envelope(StoredEnvelope s, int64_t deadline) : StoredEnvelope(std::move(s)), deadline_ns(deadline) {}
+
+  int64_t deadline_ns = INT64_MAX;  // TTL deadline, Unix ns; INT64_MAX: none
+
+  absl::Time deadline() const {
+    return deadline_ns == INT64_MAX ? absl::InfiniteFuture() : absl::FromUnixNanos(deadline_ns);
+  }
+  void set_deadline(absl::Time t) { deadline_ns = absl::ToUnixNanos(t); }
+};
+static_assert(sizeof(Envelope) == 32);
+
+// One FIFO of stored envelopes. Deadlines live in a parallel deque that is
+// empty while no envelope of the level has one (a queue without TTLs pays
+// nothing) and otherwise holds one entry per envelope: the first timed
+// envelope fills it for those already queued, O(1) amortized since each
+// queued envelope is filled in at most once before the level next empties.
+class Level {
+ public:
+  bool empty() const { return items_.empty(); }
+  size_t size() const { return items_.size(); }
+  const StoredEnvelope& operator[](size_t i) const { return items_[i]; }
+  int64_t DeadlineAt(size_t i) const { return timed() ? (*deadlines_)[i] : INT64_MAX; }
+  int64_t FrontDeadline() const { return DeadlineAt(0); }
+
+  void PushBack(Envelope&& e) {
+    if (e.deadline_ns != INT64_MAX || timed()) PushDeadline(e.deadline_ns);
+    items_.push_back(std::move(static_cast<StoredEnvelope&>(e)));
+  }
+  void Insert(size_t index, Envelope&& e);
+  // REQUIRES: !empty().
+  Envelope PopFront() {
+    Envelope e;
+    static_cast<StoredEnvelope&>(e) = std::move(items_.front());
+    items_.pop_front();
+    if (timed()) e.deadline_ns = PopDeadline();
+    return e;
+  }
+
+ private:
+  bool timed() const { return deadlines_ != nullptr && !deadlines_->empty(); }
+  // Fills in the deadlines of the envelopes already queued if this is the
+  // level's first timed one.
+  void StartDeadlines();
+  void PushDeadline(int64_t deadline);
+  int64_t PopDeadline();
+
+  std::deque<StoredEnvelope> items_;
+  // Allocated on the first deadline: a std::deque allocates even empty.
+  std::unique_ptr<std::deque<int64_t>> deadlines_;
+};
 
 class ReadyMessages {
  public:
@@ -89,24 +142,33 @@ class ReadyMessages {
   void PushReturn(Envelope e);  // quorum: served before all others
 
   // REQUIRES: !empty().
-  const Envelope& Head() const;
-  Envelope PopHead();
+  Envelope PopHead() {
+    Envelope e = HeadQueue().PopFront();
+    Removed(e);
+    return e;
+  }
 
-  // Drops from the front of every sub-queue while `pred(front)` holds,
-  // handing each dropped envelope to `sink`. Used for head-only expiry,
-  // which RabbitMQ checks per priority sub-queue.
+  // Drops from the front of every sub-queue while `pred(deadline_ns)` holds
+  // for the front's deadline (INT64_MAX: none), handing each dropped
+  // envelope to `sink`. Used for head-only expiry, which RabbitMQ checks per
+  // priority sub-queue.
   template <typename Pred, typename Sink>
   void DropFrontsWhile(Pred pred, Sink sink);
   // Earliest deadline among sub-queue fronts (InfiniteFuture if none).
   absl::Time EarliestFrontDeadline() const;
 
-  // All envelopes in delivery order.
-  std::vector<const Envelope*> InOrder() const;
+  // Calls fn(const StoredEnvelope&, int64_t deadline_ns) for every envelope
+  // in delivery order.
+  template <typename Fn>
+  void ForEachInOrder(Fn fn) const;
   std::vector<Envelope> TakeAll();
 
  private:
-  std::deque<Envelope>& HeadQueue();
-  const std::deque<Envelope>* HeadQueueConst() const;
+  Level& HeadQueue() {
+    if (returns_.empty() && levels_.size() == 1) return levels_[0];
+    return HeadQueueSlow();
+  }
+  Level& HeadQueueSlow();
   void Added(const Envelope& e) {
     ++size_;
     bytes_ += e.bytes();
@@ -118,8 +180,8 @@ class ReadyMessages {
     if (e.deadline_ns != INT64_MAX) --with_deadline_;
   }
 
-  std::deque<Envelope> returns_;
-  std::vector<std::deque<Envelope>> levels_;  // index = priority
+  Level returns_;
+  std::vector<Level> levels_;  // index = priority
   uint64_t size_ = 0;
   uint64_t bytes_ = 0;
   uint64_t with_deadline_ = 0;  // envelopes with a TTL deadline
@@ -127,10 +189,9 @@ class ReadyMessages {
 
 template <typename Pred, typename Sink>
 void ReadyMessages::DropFrontsWhile(Pred pred, Sink sink) {
-  auto drain = [&](std::deque<Envelope>& q) {
-    while (!q.empty() && pred(q.front())) {
-      Envelope e = std::move(q.front());
-      q.pop_front();
+  auto drain = [&](Level& q) {
+    while (!q.empty() && pred(q.FrontDeadline())) {
+      Envelope e = q.PopFront();
       Removed(e);
       sink(std::move(e));
     }
@@ -140,6 +201,15 @@ void ReadyMessages::DropFrontsWhile(Pred pred, Sink sink) {
   drain(returns_);
   if (!returns_.empty()) return;
   for (size_t i = levels_.size(); i-- > 0;) drain(levels_[i]);
+}
+
+template <typename Fn>
+void ReadyMessages::ForEachInOrder(Fn fn) const {
+  auto each = [&fn](const Level& q) {
+    for (size_t i = 0; i < q.size(); ++i) fn(q[i], q.DeadlineAt(i));
+  };
+  each(returns_);
+  for (size_t i = levels_.size(); i-- > 0;) each(levels_[i]);
 }
 
 }  // namespace warren::internal
