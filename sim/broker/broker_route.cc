@@ -43,8 +43,7 @@ void Broker::MatchBindings(const Exchange& x, const Message& m, BindingList& out
       return;
     }
     case ExchangeType::kHeaders: {
-      const std::optional<FieldTable>& h = m.properties().headers;
-      const FieldTable* headers = h ? &*h : nullptr;
+      EncodedHeaders headers(EncodedProperties(m));
       for (const auto& b : x.bindings) {
         if (HeadersMatch(b->arguments, headers)) out.push_back(b.get());
       }

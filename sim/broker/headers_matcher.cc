@@ -1,5 +1,6 @@
 #include "sim/broker/headers_matcher.h"
 
+
 #include "absl/strings/match.h"
 #include "sim/core/strings.h"
 
@@ -33,20 +34,54 @@ std::optional<std::string> ValidateHeadersBinding(const FieldTable& args) {
                       "\">>; expected all, any, all-with-x, or any-with-x");
 }
 
-bool HeadersMatch(const FieldTable& args, const FieldTable* headers) {
+namespace {
+
+// `matches(key, pattern)`: the message has header `key` and it matches
+// `pattern` (a void pattern tests presence only).
+template <typename Matches>
+bool MatchWith(const FieldTable& args, Matches matches) {
   Mode mode = ModeOf(args);
   bool with_x = mode == Mode::kAllWithX || mode == Mode::kAnyWithX;
   bool all = mode == Mode::kAll || mode == Mode::kAllWithX;
   for (const auto& [key, pattern] : args) {
     if (key == "x-match") continue;
     if (!with_x && absl::StartsWith(key, "x-")) continue;
-    const FieldValue* value = headers ? headers->Find(key) : nullptr;
-    bool matched = value != nullptr &&
-                   (pattern.type() == FieldType::kVoid || pattern.LooselyEquals(*value));
+    bool matched = matches(key, pattern);
     if (all && !matched) return false;
     if (!all && matched) return true;
   }
   return all;
+}
+
+}  // namespace
+
+// A void pattern tests presence only.
+bool ValueMatches(const FieldValue& pattern, const FieldValue* value) {
+  return value != nullptr && (pattern.type() == FieldType::kVoid || pattern.LooselyEquals(*value));
+}
+
+bool HeadersMatch(const FieldTable& args, const FieldTable* headers) {
+  return MatchWith(args, [headers](std::string_view key, const FieldValue& pattern) {
+    return ValueMatches(pattern, headers ? headers->Find(key) : nullptr);
+  });
+}
+
+EncodedHeaders::EncodedHeaders(std::string_view encoded_properties)
+    : raw_(SplitProperties(encoded_properties).headers), decoded_(raw_.size()) {}
+
+const FieldValue* EncodedHeaders::Find(std::string_view key) {
+  for (size_t i = 0; i < raw_.size(); ++i) {
+    if (raw_[i].key != key) continue;
+    if (!decoded_[i]) decoded_[i] = DecodeValue(raw_[i].value);
+    return &*decoded_[i];
+  }
+  return nullptr;
+}
+
+bool HeadersMatch(const FieldTable& args, EncodedHeaders& headers) {
+  return MatchWith(args, [&headers](std::string_view key, const FieldValue& pattern) {
+    return ValueMatches(pattern, headers.Find(key));
+  });
 }
 
 }  // namespace warren::internal

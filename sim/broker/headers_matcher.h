@@ -6,7 +6,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "sim/broker/property_codec.h"
 #include "warren/field_value.h"
 
 namespace warren::internal {
@@ -16,6 +18,22 @@ std::optional<std::string> ValidateHeadersBinding(const FieldTable& binding_args
 
 // REQUIRES: ValidateHeadersBinding(binding_args) succeeded.
 bool HeadersMatch(const FieldTable& binding_args, const FieldTable* message_headers);
+
+// A stored message's headers as routing reads them: split from the
+// encoding once, each value decoded the first time a binding names it, so
+// routing leaves the message's own properties undecoded.
+class EncodedHeaders {
+ public:
+  explicit EncodedHeaders(std::string_view encoded_properties);
+  // The first header named `key`, as FieldTable::Find.
+  const FieldValue* Find(std::string_view key);
+
+ private:
+  std::vector<RawEntry> raw_;
+  std::vector<std::optional<FieldValue>> decoded_;  // parallel to raw_
+};
+
+bool HeadersMatch(const FieldTable& binding_args, EncodedHeaders& message_headers);
 
 }  // namespace warren::internal
 
