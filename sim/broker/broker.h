@@ -419,6 +419,9 @@ class Broker {
   void SettleReject(ChannelState& ch, absl::Span<const uint64_t> tags, bool requeue);
   // Runs the callback of `ch`'s oldest pending delivery.
   void DeliverNext(ChannelState& ch);
+  // The stored message of a validated publish (BCC header removed).
+  MessageRef CreateMessage(const Publishing& p, std::optional<int64_t> expiration_ms,
+                           const std::vector<std::string>& extra_keys);
   // Enqueues a routed publish (or returns/drops it) and sends its confirm.
   // Returns whether every target queue accepted it.
   bool CompletePublish(ChannelState& ch, const MessageRef& m, const QueueList& targets,

@@ -105,6 +105,19 @@ absl::Status Broker::CheckInvariants() const {
     if (armed != (due != absl::InfiniteFuture()) || (armed && q->ttl_timer.when != due)) {
       return absl::InternalError(Cat("queue '", name, "' TTL timer not armed for its head"));
     }
+    // Every change that can let a consumer take a message dispatches, so
+    // ready messages and a consumer with room never coexist between
+    // steps (Enqueue relies on it to skip dispatching behind a backlog).
+    if (!q->ready.empty()) {
+      for (const Consumer* consumer : q->consumers) {
+        if (HasCapacity(*consumer)) {
+          return absl::InternalError(Cat("queue '", name, "' holds ", q->ready.size(),
+                                         " ready while consumer ", consumer->tag,
+                                         " has room"));
+        }
+        if (q->config.single_active_consumer) break;  // only the active one takes
+      }
+    }
     for (const Consumer* consumer : q->consumers) {
       if (!consumer->no_ack && consumer->prefetch != 0 &&
           consumer->unacked > static_cast<int64_t>(consumer->prefetch)) {

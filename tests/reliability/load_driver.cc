@@ -42,6 +42,7 @@ FieldTable LoadDriver::RandomQueueArgs() {
     t.Set("x-dead-letter-routing-key", S(QueueName()));
   }
   if (Coin(15)) t.Set("x-max-priority", I(3));
+  if (Coin(10)) t.Set("x-single-active-consumer", FieldValue::Bool(true));
   return t;
 }
 
@@ -86,7 +87,9 @@ void LoadDriver::Consume(Channel ch) {
   int mode = Pick(5);
   std::string queue = QueueName();
   bool no_ack = Coin(10);
-  (void)ch.BasicConsume(queue, [this, ch, mode](const Delivery& d) mutable {
+  FieldTable arguments;
+  if (Coin(20)) arguments.Set("x-priority", I(Pick(3)));
+  absl::StatusOr<std::string> tag = ch.BasicConsume(queue, [this, ch, mode](const Delivery& d) mutable {
     Observe(d);
     switch (mode) {
       case 0: (void)ch.BasicAck(d.delivery_tag); break;
@@ -95,12 +98,13 @@ void LoadDriver::Consume(Channel ch) {
       case 3: if (Coin(30)) (void)ch.Close(); break;
       default: break;  // hold
     }
-  }, {.no_ack = no_ack});
+  }, {.no_ack = no_ack, .arguments = std::move(arguments)});
+  if (tag.ok()) consumers_.emplace_back(ch, *tag);
 }
 
 void LoadDriver::Operate() {
   Channel ch = SomeChannel();
-  switch (Pick(12)) {
+  switch (Pick(13)) {
     case 0:
     case 1: {
       QueueDeclareOptions o{.auto_delete = Coin(10), .arguments = RandomQueueArgs()};
@@ -166,6 +170,19 @@ void LoadDriver::Operate() {
         (void)ch.QueueDelete(QueueName());
       } else {
         (void)ch.QueuePurge(QueueName());
+      }
+      break;
+    case 11:
+      // Room for consumers changes: prefetch raised or lowered mid-flight
+      // (per consumer or channel-wide), a consumer cancelled.
+      if (Coin(50) || consumers_.empty()) {
+        uint16_t prefetch = static_cast<uint16_t>(Pick(4));
+        bool global = Coin(30);
+        (void)ch.BasicQos({.prefetch_count = prefetch, .global = global});
+      } else {
+        size_t k = static_cast<size_t>(Pick(static_cast<int>(consumers_.size())));
+        (void)consumers_[k].first.BasicCancel(consumers_[k].second);
+        consumers_.erase(consumers_.begin() + static_cast<ptrdiff_t>(k));
       }
       break;
     default:

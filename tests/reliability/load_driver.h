@@ -60,6 +60,7 @@ class LoadDriver {
   Simulation sim_;
   std::optional<Connection> conn_;
   std::vector<Channel> channels_;
+  std::vector<std::pair<Channel, std::string>> consumers_;  // cancel candidates
   int steps_ = 0;
   bool exhausted_ = false;
   absl::Time last_now_;
