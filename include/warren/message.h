@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -146,6 +147,19 @@ class Message {
   // A longstr header as a view into this message (valid while a MessageRef
   // holds it); nullopt when absent or not a longstr.
   std::optional<std::string_view> FindHeaderString(std::string_view key) const;
+  // One header as FindHeaders reads it in place: `text` views a longstr
+  // value (valid while a MessageRef holds the message), `integer` holds an
+  // integer-typed one; other types set neither (FindHeader decodes them).
+  struct HeaderRef {
+    FieldType type = FieldType::kVoid;
+    std::optional<std::string_view> text;
+    std::optional<int64_t> integer;
+  };
+  // Several headers in one pass over the encoding (FindHeader and
+  // FindHeaderString walk it once per call): out[i] is the first header
+  // named keys[i], nullopt when absent. REQUIRES: out.size() >= keys.size().
+  void FindHeaders(std::span<const std::string_view> keys,
+                   std::span<std::optional<HeaderRef>> out) const;
   const std::vector<std::string>& extra_routing_keys() const;
   bool has_extra_routing_keys() const { return keys_size_ != 0; }
   std::optional<int64_t> expiration_ms() const {

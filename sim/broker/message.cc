@@ -123,6 +123,32 @@ const BasicProperties& Message::properties() const {
   return *d.properties;
 }
 
+void Message::FindHeaders(std::span<const std::string_view> keys,
+                          std::span<std::optional<HeaderRef>> out) const {
+  WARREN_CHECK(out.size() >= keys.size());
+  constexpr size_t kInline = 8;
+  std::optional<internal::RawValue> inline_raw[kInline];
+  std::vector<std::optional<internal::RawValue>> heap_raw;
+  std::span<std::optional<internal::RawValue>> raw(inline_raw, kInline);
+  if (keys.size() > kInline) {
+    heap_raw.resize(keys.size());
+    raw = heap_raw;
+  }
+  internal::FindRawHeaders(encoded_properties(), keys, raw);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    out[i].reset();
+    if (!raw[i]) continue;
+    HeaderRef& h = out[i].emplace();
+    h.type = raw[i]->type();
+    if (h.type == FieldType::kLongString) {
+      h.text = internal::StringValue(*raw[i]);
+    } else if (h.type != FieldType::kArray && h.type != FieldType::kTable) {
+      // Scalars decode without allocating; nested values are left alone.
+      if (FieldValue v = internal::DecodeValue(*raw[i]); v.is_integer()) h.integer = v.as_int();
+    }
+  }
+}
+
 std::optional<int> Message::priority() const {
   return internal::DecodePriority(encoded_properties());
 }

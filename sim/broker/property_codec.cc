@@ -436,6 +436,26 @@ std::optional<RawValue> FindRawHeader(std::string_view bytes, std::string_view k
   return r.NextRaw();
 }
 
+void FindRawHeaders(std::string_view bytes, std::span<const std::string_view> keys,
+                    std::span<std::optional<RawValue>> out) {
+  WARREN_CHECK(out.size() >= keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) out[i].reset();
+  Reader r(bytes);
+  const uint16_t mask = r.SkipToHeaders();
+  if ((mask & (1u << kHeaders)) == 0) return;
+  size_t missing = keys.size();
+  for (uint64_t n = r.Varint(); n > 0 && missing > 0; --n) {
+    std::string_view key = r.Str();
+    RawValue value = r.NextRaw();
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (!out[i] && keys[i] == key) {
+        out[i] = value;
+        --missing;
+      }
+    }
+  }
+}
+
 std::string JoinProperties(const RawProperties& p) {
   uint16_t mask = p.has_headers ? static_cast<uint16_t>(1u << kHeaders) : 0;
   size_t size = 2;

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,10 @@ struct RawProperties {
 RawProperties SplitProperties(std::string_view bytes);
 // Header `key` of encoded properties, as encoded.
 std::optional<RawValue> FindRawHeader(std::string_view bytes, std::string_view key);
+// Headers `keys` in one pass: out[i] is the first header named keys[i].
+// REQUIRES: out.size() >= keys.size().
+void FindRawHeaders(std::string_view bytes, std::span<const std::string_view> keys,
+                    std::span<std::optional<RawValue>> out);
 // The encoding of `p` (headers present when has_headers).
 std::string JoinProperties(const RawProperties& p);
 std::string EncodeValue(const FieldValue& v);

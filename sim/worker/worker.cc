@@ -9,18 +9,6 @@ namespace warren::celery {
 
 using internal::Cat;
 
-namespace {
-
-// Celery reads its headers from the stored message, one at a time without
-// decoding the rest (a quorum delivery only adds x-delivery-count). String
-// headers are views into the message, which the job holds.
-std::optional<absl::Time> HeaderTime(const Delivery& d, std::string_view key) {
-  std::optional<std::string_view> v = d.message->FindHeaderString(key);
-  return v ? ParseIsoTime(*v) : std::nullopt;
-}
-
-}  // namespace
-
 bool Worker::acks_late(const TaskSpec& t) const {
   return t.acks_late.value_or(app_.config().task_acks_late);
 }
@@ -151,13 +139,19 @@ void Worker::OnDelivery(const Delivery& d) {
   job->queue = d.queue;
   job->session = session_;
   job->row = app_.TakeRowOf(d.message->id());
-  job->id = d.message->FindHeaderString("id").value_or(std::string_view());
-  job->task = d.message->FindHeaderString("task").value_or(std::string_view());
-  if (std::optional<FieldValue> r = d.message->FindHeader("retries"); r && r->is_integer()) {
-    job->retries = static_cast<int>(r->as_int());
-  }
-  job->eta = HeaderTime(d, "eta");
-  job->expires = HeaderTime(d, "expires");
+  // The protocol-v2 headers the worker reads, in one pass over the stored
+  // message without decoding the rest (a quorum delivery only adds
+  // x-delivery-count). Strings are views into the message, which the job
+  // holds.
+  static constexpr std::string_view kKeys[] = {"id", "task", "retries", "eta", "expires"};
+  std::optional<Message::HeaderRef> h[std::size(kKeys)];
+  d.message->FindHeaders(kKeys, h);
+  auto text = [&h](int i) { return h[i] ? h[i]->text : std::nullopt; };
+  job->id = text(0).value_or(std::string_view());
+  job->task = text(1).value_or(std::string_view());
+  if (h[2] && h[2]->integer) job->retries = static_cast<int>(*h[2]->integer);
+  job->eta = text(3) ? ParseIsoTime(*text(3)) : std::nullopt;
+  job->expires = text(4) ? ParseIsoTime(*text(4)) : std::nullopt;
   app_.Event("task-received", job->id, spec_.name, job->task);
   if (app_.FindTask(job->task) == nullptr) {
     // Celery: "Received unregistered task" -> the message is rejected.

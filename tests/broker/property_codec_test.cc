@@ -130,6 +130,41 @@ TEST(PropertyCodec, SingleFieldReadersAgreeWithAFullDecode) {
   }
 }
 
+// Message::FindHeaders reads many headers in one pass; each answer must be
+// what FindHeaderString / FindHeader give for that key alone, including
+// repeated keys (first wins), missing keys and messages without headers.
+TEST(PropertyCodec, OnePassHeaderReadsAgreeWithSingleLookups) {
+  RandomProperties gen(11);
+  for (int i = 0; i < 2000; ++i) {
+    BasicProperties p = gen.Next();
+    if (p.headers && !p.headers->empty() && i % 2 == 0) {
+      // A repeated key with another value: the first one must win.
+      std::string first = p.headers->begin()->first;
+      p.headers->mutable_entries().emplace_back(first, FieldValue::Long(i));
+    }
+    MessageRef m = Message::Create(MessageId{1}, "", "k", "b", p);
+    std::vector<std::string> names;
+    if (p.headers) {
+      for (const auto& [key, value] : *p.headers) names.push_back(key);
+    }
+    names.push_back(std::string(21, 'k'));  // absent: keys are <= 20
+    if (names.size() > 2) names.push_back(names[1]);  // asked twice
+    std::vector<std::string_view> keys(names.begin(), names.end());
+    std::vector<std::optional<Message::HeaderRef>> got(keys.size());
+    m->FindHeaders(keys, got);
+    for (size_t k = 0; k < keys.size(); ++k) {
+      std::optional<FieldValue> want = m->FindHeader(keys[k]);
+      ASSERT_EQ(got[k].has_value(), want.has_value()) << "case " << i << " key " << keys[k];
+      if (!want) continue;
+      EXPECT_EQ(got[k]->type, want->type());
+      EXPECT_EQ(got[k]->text, m->FindHeaderString(keys[k]));
+      std::optional<int64_t> integer;
+      if (want->is_integer()) integer = want->as_int();
+      EXPECT_EQ(got[k]->integer, integer) << "case " << i << " key " << keys[k];
+    }
+  }
+}
+
 // Nested arrays/tables are sized once per level (a sizing pass per level
 // was 2^depth work: 60 levels would never finish).
 TEST(PropertyCodec, DeepNestingEncodesInLinearTime) {
