@@ -148,5 +148,33 @@ TEST(ReadyMessages, EveryEnvelopeKeepsItsOwnDeadlineThroughAppendsRequeuesReturn
   }
 }
 
+// The delivery count shares a word with the ledger copy id: it must hold
+// counts well past the 2^23 it once had, keep its neighbours intact, and
+// saturate instead of wrapping into them.
+TEST(StoredEnvelope, DeliveryCountHoldsLargeCountsAndSaturatesWithoutTouchingItsNeighbours) {
+  Envelope e;
+  e.message = Message::Create(MessageId{1}, "", "k", "b");
+  e.copy = 0xFFFFFFFFu;
+  e.redelivered = 1;
+  e.position = (uint64_t{1} << 56) - 1;
+  e.priority = 255;
+  e.delivery_count = (uint64_t{1} << 23) + 5;
+  e.CountDelivery();
+  EXPECT_EQ(e.delivery_count, (uint64_t{1} << 23) + 6);
+  e.delivery_count = StoredEnvelope::kMaxDeliveryCount - 1;
+  e.CountDelivery();
+  EXPECT_EQ(e.delivery_count, StoredEnvelope::kMaxDeliveryCount);
+  e.CountDelivery();  // saturates
+  EXPECT_EQ(e.delivery_count, StoredEnvelope::kMaxDeliveryCount);
+  Envelope copy = e;  // packed words copied whole
+  for (const Envelope* x : {&e, &copy}) {
+    EXPECT_EQ(x->copy, 0xFFFFFFFFu);
+    EXPECT_EQ(x->redelivered, 1u);
+    EXPECT_EQ(x->position, (uint64_t{1} << 56) - 1);
+    EXPECT_EQ(x->priority, 255u);
+    EXPECT_EQ(x->delivery_count, StoredEnvelope::kMaxDeliveryCount);
+  }
+}
+
 }  // namespace
 }  // namespace warren::internal
