@@ -112,8 +112,7 @@ absl::Status CeleryApp::Impl::PublishMessage(std::string_view id, std::string_vi
   if (!r.ok()) return r.status();
   if (row == nullptr) row = &Row(id, task);
   ++row->published;
-  if (row_by_message_.size() >= kMaxRowHints) row_by_message_.clear();  // only hints
-  row_by_message_[r->message.value] = row;
+  row_by_message_.Put(r->message.value, row);
   return absl::OkStatus();
 }
 

@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
+#include "sim/core/id_window.h"
 #include "sim/core/random.h"
 #include "sim/core/strings.h"
 #include "sim/worker/iso_time.h"
@@ -76,20 +77,13 @@ class CeleryApp::Impl {
   absl::node_hash_map<std::string, TaskState> rows_;
   std::vector<const TaskState*> SortedRows() const;
   // The row of each message this app published, until a worker receives
-  // it: one integer probe instead of hashing and comparing a cold uuid
-  // (a third of a million-task run). A miss (a redelivery, a message
-  // published by someone else) falls back to Row(). Messages no worker of
-  // this app ever receives (expired, dropped, consumed elsewhere) leave
-  // entries behind: past kMaxRowHints the map starts over.
-  static constexpr size_t kMaxRowHints = size_t{1} << 22;
-  absl::flat_hash_map<uint64_t, TaskState*> row_by_message_;
-  TaskState* TakeRowOf(MessageId id) {
-    auto it = row_by_message_.find(id.value);
-    if (it == row_by_message_.end()) return nullptr;
-    TaskState* row = it->second;
-    row_by_message_.erase(it);
-    return row;
-  }
+  // it: no hashing of a cold uuid (a third of a million-task run) and no
+  // random probe either (IdWindow). A miss (a redelivery, a message
+  // published by someone else, a hint dropped because its message never
+  // reached a worker of this app while 2^22 later ones were published)
+  // falls back to Row().
+  internal::IdWindow<TaskState> row_by_message_{size_t{1} << 22};
+  TaskState* TakeRowOf(MessageId id) { return row_by_message_.Take(id.value); }
   std::vector<CeleryEvent> events_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::optional<Connection> producer_conn_;
