@@ -112,7 +112,11 @@ void BM_BytesPerQueuedCeleryTaskMessage(benchmark::State& state) {
   }
   state.counters["bytes_per_message"] = per_message;
 }
-BENCHMARK(BM_BytesPerQueuedCeleryTaskMessage)->Arg(0)->Arg(1)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BytesPerQueuedCeleryTaskMessage)
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace warren::bench

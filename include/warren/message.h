@@ -158,6 +158,8 @@ class Message {
   // Several headers in one pass over the encoding (FindHeader and
   // FindHeaderString walk it once per call): out[i] is the first header
   // named keys[i], nullopt when absent. REQUIRES: out.size() >= keys.size().
+  // Filled into the caller's span, not returned: it runs per delivery and
+  // must not allocate.
   void FindHeaders(std::span<const std::string_view> keys,
                    std::span<std::optional<HeaderRef>> out) const;
   const std::vector<std::string>& extra_routing_keys() const;

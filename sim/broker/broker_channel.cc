@@ -177,8 +177,13 @@ void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
   }
   for (uint64_t qid : touched) {
     Queue* q = FindQueueById(qid);
-    if (q && q->auto_delete && q->had_consumer && q->consumers.empty()) {
+    if (q == nullptr) continue;  // deleted by an earlier entry (a queue repeats)
+    if (q->auto_delete && q->had_consumer && q->consumers.empty()) {
       DeleteQueue(*q, "auto-delete: last consumer gone");
+    } else {
+      // Single active consumer: the next one takes over now, even when
+      // the closed one held nothing of this queue to requeue.
+      Dispatch(*q);
     }
   }
 }

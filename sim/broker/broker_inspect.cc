@@ -107,7 +107,7 @@ absl::Status Broker::CheckInvariants() const {
     }
     // Every change that can let a consumer take a message dispatches, so
     // ready messages and a consumer with room never coexist between
-    // steps (Enqueue relies on it to skip dispatching behind a backlog).
+    // steps: a message waiting with a consumer free to take it is stranded.
     if (!q->ready.empty()) {
       for (const Consumer* consumer : q->consumers) {
         if (HasCapacity(*consumer)) {

@@ -1,6 +1,5 @@
 #include "sim/broker/headers_matcher.h"
 
-
 #include "absl/strings/match.h"
 #include "sim/core/strings.h"
 
@@ -53,12 +52,12 @@ bool MatchWith(const FieldTable& args, Matches matches) {
   return all;
 }
 
-}  // namespace
-
 // A void pattern tests presence only.
 bool ValueMatches(const FieldValue& pattern, const FieldValue* value) {
   return value != nullptr && (pattern.type() == FieldType::kVoid || pattern.LooselyEquals(*value));
 }
+
+}  // namespace
 
 bool HeadersMatch(const FieldTable& args, const FieldTable* headers) {
   return MatchWith(args, [headers](std::string_view key, const FieldValue& pattern) {

@@ -123,6 +123,23 @@ const BasicProperties& Message::properties() const {
   return *d.properties;
 }
 
+namespace {
+
+bool IsIntegerType(FieldType t) {
+  switch (t) {
+    case FieldType::kByte:
+    case FieldType::kUnsignedByte:
+    case FieldType::kShort:
+    case FieldType::kUnsignedShort:
+    case FieldType::kSignedInt:
+    case FieldType::kUnsignedInt:
+    case FieldType::kLong: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
 void Message::FindHeaders(std::span<const std::string_view> keys,
                           std::span<std::optional<HeaderRef>> out) const {
   WARREN_CHECK(out.size() >= keys.size());
@@ -142,9 +159,8 @@ void Message::FindHeaders(std::span<const std::string_view> keys,
     h.type = raw[i]->type();
     if (h.type == FieldType::kLongString) {
       h.text = internal::StringValue(*raw[i]);
-    } else if (h.type != FieldType::kArray && h.type != FieldType::kTable) {
-      // Scalars decode without allocating; nested values are left alone.
-      if (FieldValue v = internal::DecodeValue(*raw[i]); v.is_integer()) h.integer = v.as_int();
+    } else if (IsIntegerType(h.type)) {  // decodes without allocating
+      h.integer = internal::DecodeValue(*raw[i]).as_int();
     }
   }
 }

@@ -8,7 +8,8 @@
 // consumer-down returns).
 //
 // Invariants: (1) size() and bytes() equal the sums over all sub-queues;
-//             (2) each level is sorted by position.
+//             (2) each level is sorted by position;
+//             (3) a level's deadline deque is empty or as long as the level.
 #ifndef WARREN_SIM_BROKER_READY_MESSAGES_H_
 #define WARREN_SIM_BROKER_READY_MESSAGES_H_
 
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "sim/core/check.h"
 #include "warren/message.h"
 
 namespace warren::internal {
@@ -77,9 +79,6 @@ static_assert(sizeof(StoredEnvelope) == 24, "one per queued copy: keep it small"
 // A copy in transit (being enqueued, delivered, unacked, dead-lettered):
 // the stored part plus its TTL deadline.
 struct Envelope : StoredEnvelope {
-  Envelope() = default;
-  Envelope(StoredEnvelope s, int64_t deadline) : StoredEnvelope(std::move(s)), deadline_ns(deadline) {}
-
   int64_t deadline_ns = INT64_MAX;  // TTL deadline, Unix ns; INT64_MAX: none
 
   absl::Time deadline() const {
@@ -89,11 +88,11 @@ struct Envelope : StoredEnvelope {
 };
 static_assert(sizeof(Envelope) == 32);
 
-// One FIFO of stored envelopes. Deadlines live in a parallel deque that is
-// empty while no envelope of the level has one (a queue without TTLs pays
-// nothing) and otherwise holds one entry per envelope: the first timed
-// envelope fills it for those already queued, O(1) amortized since each
-// queued envelope is filled in at most once before the level next empties.
+// One FIFO of stored envelopes. Deadlines live in a parallel deque, empty
+// until a timed envelope arrives (a queue without TTLs pays nothing), then
+// one entry per envelope until the level next empties: the first timed
+// envelope fills it in for those already queued, O(1) amortized since each
+// queued envelope is filled in at most once per such period.
 class Level {
  public:
   bool empty() const { return items_.empty(); }
@@ -143,6 +142,7 @@ class ReadyMessages {
 
   // REQUIRES: !empty().
   Envelope PopHead() {
+    WARREN_CHECK(size_ != 0);
     Envelope e = HeadQueue().PopFront();
     Removed(e);
     return e;

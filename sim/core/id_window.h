@@ -7,8 +7,10 @@
 // those probes were a cache miss each (~13 % of a million-task run).
 //
 // Entries are hints: one never taken holds the window open until it spans
-// `max_window` ids, then the oldest are dropped; an id that goes backwards
-// or jumps more than the window is not stored. Take returns nullptr then.
+// `max_window` ids, then the oldest are dropped (Take returns nullptr for
+// them). Ids are meant to increase; one that does not is stored only if its
+// slot is inside the window and empty. A jump of a window or more drops
+// everything before it.
 #ifndef WARREN_SIM_CORE_ID_WINDOW_H_
 #define WARREN_SIM_CORE_ID_WINDOW_H_
 
@@ -31,15 +33,16 @@ class IdWindow {
       return;
     }
     const uint64_t gap = id - (base_ + slots_.size());
-    if (gap >= max_window_) {  // far ahead: nothing before it is worth keeping
-      slots_.clear();
+    // Make room first (the end, base_ + size, stays put), so a gap never
+    // inserts slots only to drop them again.
+    while (!slots_.empty() && slots_.size() + gap + 1 > max_window_) PopFront();
+    Trim();
+    if (slots_.empty()) {
       base_ = id;
     } else {
       slots_.insert(slots_.end(), gap, nullptr);
     }
     slots_.push_back(value);
-    while (slots_.size() > max_window_) PopFront();
-    Trim();
   }
 
   // The value put for `id` (nullptr if none), forgotten.

@@ -300,6 +300,33 @@ TEST(SingleActiveConsumer, OnlyTheFirstConsumerGetsMessagesUntilItLeaves) {
   EXPECT_EQ(h.Unacked("q"), 2u);  // the cancelled consumer's stay unacked
 }
 
+// The active consumer's channel closes while it holds nothing of this
+// queue (its channel-wide prefetch is used up on another queue): the next
+// consumer takes over at once, without waiting for a publish or an ack.
+TEST(SingleActiveConsumer, WhenTheActiveConsumersChannelClosesTheNextOneGetsTheBacklog) {
+  BrokerHarness h;
+  h.DeclareQueue("q", {{"x-single-active-consumer", B(true)}});
+  h.DeclareQueue("other");
+  Channel c1 = *h.conn.OpenChannel();
+  Channel c2 = *h.conn.OpenChannel();
+  ASSERT_THAT(c1.BasicQos({.prefetch_count = 1, .global = true}), IsOk());
+  Recorder& holder = h.Consume("other", OnDelivery::kHold, &c1);
+  h.Send("other", "x");
+  h.Flush();
+  ASSERT_EQ(holder.deliveries.size(), 1u);  // c1's one slot is taken
+  Recorder& first = h.Consume("q", OnDelivery::kHold, &c1);
+  Recorder& second = h.Consume("q", OnDelivery::kAck, &c2);
+  h.Send("q", "1");
+  h.Flush();
+  EXPECT_EQ(first.deliveries.size(), 0u);
+  EXPECT_EQ(h.Ready("q"), 1u);
+  ASSERT_THAT(c1.Close(), IsOk());
+  h.Flush();
+  EXPECT_EQ(second.Bodies(), (std::vector<std::string>{"1"}));
+  EXPECT_EQ(h.Ready("q"), 0u);
+  EXPECT_THAT(h.sim.CheckInvariants(), IsOk());
+}
+
 TEST(SingleActiveConsumer, ExclusiveConsumeIs403) {
   BrokerHarness h;
   h.DeclareQueue("q", {{"x-single-active-consumer", B(true)}});

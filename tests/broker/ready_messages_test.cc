@@ -51,7 +51,9 @@ struct Model {
   }
   std::vector<Item> InOrder() const {
     std::vector<Item> out = returns;
-    for (size_t i = levels.size(); i-- > 0;) out.insert(out.end(), levels[i].begin(), levels[i].end());
+    for (size_t i = levels.size(); i-- > 0;) {
+      out.insert(out.end(), levels[i].begin(), levels[i].end());
+    }
     return out;
   }
   int64_t EarliestFront() const {

@@ -5,6 +5,7 @@
 #include "sim/core/id_window.h"
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <random>
 #include <vector>
@@ -16,7 +17,7 @@ namespace {
 
 TEST(IdWindow, AnswersOnlyWhatWasPutAndForgetsOnlyBeyondItsWindow) {
   std::mt19937_64 rng(20261203);
-  std::vector<int> values(64);
+  std::deque<int> values;  // one distinct address per put: a stale answer shows
   for (int round = 0; round < 200; ++round) {
     const size_t max_window = 1 + rng() % 64;
     IdWindow<int> w(max_window);
@@ -26,7 +27,7 @@ TEST(IdWindow, AnswersOnlyWhatWasPutAndForgetsOnlyBeyondItsWindow) {
       unsigned op = rng() % 10;
       if (op < 5) {
         next += (rng() % 8 == 0) ? 1 + rng() % (2 * max_window) : 1;  // sometimes a jump
-        int* v = &values[rng() % values.size()];
+        int* v = &values.emplace_back(step);
         w.Put(next, v);
         model[next] = v;
       } else {
@@ -49,6 +50,31 @@ TEST(IdWindow, AnswersOnlyWhatWasPutAndForgetsOnlyBeyondItsWindow) {
       ASSERT_LE(w.window(), max_window);
     }
   }
+}
+
+TEST(IdWindow, AnIdThatGoesBackIsStoredOnlyInAnEmptySlotOfTheWindow) {
+  IdWindow<int> w(8);
+  int a = 1, b = 2, c = 3, d = 4;
+  w.Put(10, &a);
+  w.Put(13, &b);
+  w.Put(11, &c);  // backwards, an empty slot inside the window: kept
+  w.Put(13, &d);  // backwards onto a filled slot: the first stays
+  w.Put(5, &d);   // below the window: not kept
+  EXPECT_EQ(w.Take(5), nullptr);
+  EXPECT_EQ(w.Take(13), &b);
+  EXPECT_EQ(w.Take(11), &c);
+  EXPECT_EQ(w.Take(10), &a);
+  EXPECT_EQ(w.window(), 0u);
+}
+
+TEST(IdWindow, AJumpOfAWindowOrMoreDropsEverythingBeforeIt) {
+  IdWindow<int> w(4);
+  int a = 1, b = 2;
+  w.Put(1, &a);
+  w.Put(5, &b);  // 1..5 would span 5 ids > 4
+  EXPECT_EQ(w.Take(1), nullptr);
+  EXPECT_EQ(w.Take(5), &b);
+  EXPECT_EQ(w.window(), 0u);
 }
 
 TEST(IdWindow, TakenIdsAreForgottenAndTheWindowCloses) {

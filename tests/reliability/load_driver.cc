@@ -89,7 +89,7 @@ void LoadDriver::Consume(Channel ch) {
   bool no_ack = Coin(10);
   FieldTable arguments;
   if (Coin(20)) arguments.Set("x-priority", I(Pick(3)));
-  absl::StatusOr<std::string> tag = ch.BasicConsume(queue, [this, ch, mode](const Delivery& d) mutable {
+  auto on_delivery = [this, ch, mode](const Delivery& d) mutable {
     Observe(d);
     switch (mode) {
       case 0: (void)ch.BasicAck(d.delivery_tag); break;
@@ -98,7 +98,9 @@ void LoadDriver::Consume(Channel ch) {
       case 3: if (Coin(30)) (void)ch.Close(); break;
       default: break;  // hold
     }
-  }, {.no_ack = no_ack, .arguments = std::move(arguments)});
+  };
+  absl::StatusOr<std::string> tag = ch.BasicConsume(
+      queue, std::move(on_delivery), {.no_ack = no_ack, .arguments = std::move(arguments)});
   if (tag.ok()) consumers_.emplace_back(ch, *tag);
 }
 
@@ -175,6 +177,7 @@ void LoadDriver::Operate() {
     case 11:
       // Room for consumers changes: prefetch raised or lowered mid-flight
       // (per consumer or channel-wide), a consumer cancelled.
+      std::erase_if(consumers_, [](const auto& c) { return !c.first.is_open(); });
       if (Coin(50) || consumers_.empty()) {
         uint16_t prefetch = static_cast<uint16_t>(Pick(4));
         bool global = Coin(30);

@@ -3,9 +3,12 @@
 // broker-operations fuzzer). It mixes declares with random arguments and
 // policies, publishes with random properties, consumers that ack / nack /
 // reject / requeue / close, basic.get, TTLs, max-lengths, DLX chains and
-// cycles and virtual-time jumps, and after every step checks:
+// cycles, prefetch changes (per consumer and channel-wide), consumer
+// cancels, consumer priorities, single-active-consumer queues and
+// virtual-time jumps, and after every step checks:
 //   - Simulation::CheckInvariants (ledger vs queues vs channels, bytes, TTL
-//     timers, stale consumers, prefetch never exceeded);
+//     timers, stale consumers, prefetch never exceeded, no ready message
+//     beside a consumer with room);
 //   - what clients see: a copy is delivered at most once without
 //     redelivered=true (checked for copies never dead-lettered);
 //   - virtual time never goes back.
