@@ -124,7 +124,9 @@ class FieldValue {
   static FieldValue Table(FieldTable table);
 
   FieldType type() const { return type_; }
-  bool is_integer() const;
+  bool is_integer() const { return IsIntegerType(type_); }
+  // The signed and unsigned 8- to 64-bit integer types (not timestamps).
+  static bool IsIntegerType(FieldType t);
   bool is_float() const { return type_ == FieldType::kFloat || type_ == FieldType::kDouble; }
   bool is_string() const { return type_ == FieldType::kLongString; }
   bool is_number() const { return is_integer() || is_float(); }

@@ -110,8 +110,8 @@ FieldValue FieldValue::Table(FieldTable table) {
   return v;
 }
 
-bool FieldValue::is_integer() const {
-  switch (type_) {
+bool FieldValue::IsIntegerType(FieldType t) {
+  switch (t) {
     case FieldType::kByte:
     case FieldType::kUnsignedByte:
     case FieldType::kShort:

@@ -123,23 +123,6 @@ const BasicProperties& Message::properties() const {
   return *d.properties;
 }
 
-namespace {
-
-bool IsIntegerType(FieldType t) {
-  switch (t) {
-    case FieldType::kByte:
-    case FieldType::kUnsignedByte:
-    case FieldType::kShort:
-    case FieldType::kUnsignedShort:
-    case FieldType::kSignedInt:
-    case FieldType::kUnsignedInt:
-    case FieldType::kLong: return true;
-    default: return false;
-  }
-}
-
-}  // namespace
-
 void Message::FindHeaders(std::span<const std::string_view> keys,
                           std::span<std::optional<HeaderRef>> out) const {
   WARREN_CHECK(out.size() >= keys.size());
@@ -159,7 +142,7 @@ void Message::FindHeaders(std::span<const std::string_view> keys,
     h.type = raw[i]->type();
     if (h.type == FieldType::kLongString) {
       h.text = internal::StringValue(*raw[i]);
-    } else if (IsIntegerType(h.type)) {  // decodes without allocating
+    } else if (FieldValue::IsIntegerType(h.type)) {  // decodes without allocating
       h.integer = internal::DecodeValue(*raw[i]).as_int();
     }
   }
