@@ -38,6 +38,8 @@ enum class TraceKind {
   kPolicyChanged,
   kConsumerCancelled,  // detail: by client or by the server
   kCelery,             // a Celery event (task-received, task-retried, ...), from the worker model
+  kDivergence,         // Warren knowingly departs from RabbitMQ 3.10.8 here, where the real
+                       // broker has a known bug (detail: what each does, the upstream issue)
 };
 
 std::string_view TraceKindName(TraceKind kind);

@@ -6,6 +6,18 @@
 #include "sim/core/check.h"
 
 namespace warren::internal {
+namespace {
+
+bool HoldsUnackedOf(const UnackedMap<Unacked>& unacked, uint64_t queue_id) {
+  bool holds = false;
+  unacked.ForEach([&](uint64_t, const Unacked& u) {
+    holds = u.queue_id == queue_id;
+    return !holds;  // stop at the first
+  });
+  return holds;
+}
+
+}  // namespace
 
 Broker::Broker(SimulationOptions options)
     : options_(options),
@@ -131,6 +143,19 @@ void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
   for (const auto& [tag, c] : ch.consumers) by_seq.emplace_back(c->seq, tag);
   std::sort(by_seq.begin(), by_seq.end());
   std::vector<uint64_t> touched;
+  // Single-active-consumer queues whose active consumer leaves holding
+  // nothing of them while messages wait (its channel-wide prefetch is used
+  // up elsewhere): RabbitMQ 3.10.8 hands over without delivering and its
+  // queue process crashes at the next publish.
+  std::vector<uint64_t> sac_crash;
+  for (const auto& [seq, tag] : by_seq) {
+    const Consumer& c = *ch.consumers.at(tag);
+    const Queue& q = *c.queue;
+    if (q.config.single_active_consumer && q.consumers.size() > 1 &&
+        q.consumers.front() == &c && !q.ready.empty() && !HoldsUnackedOf(ch.unacked, q.id)) {
+      sac_crash.push_back(q.id);
+    }
+  }
   for (const auto& [seq, tag] : by_seq) {
     touched.push_back(ch.consumers.at(tag)->queue->id);
     RemoveConsumer(ch, tag, /*notify_client=*/false);
@@ -184,6 +209,14 @@ void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
       // Single active consumer: the next one takes over now, even when
       // the closed one held nothing of this queue to requeue.
       Dispatch(*q);
+      if (auto it = std::find(sac_crash.begin(), sac_crash.end(), qid); it != sac_crash.end()) {
+        sac_crash.erase(it);
+        Trace(TraceKind::kDivergence, {}, q->name, ch.label,
+              "single active consumer handed over after its channel closed: Warren delivers the "
+              "backlog to the next consumer; RabbitMQ 3.10.8 leaves it undelivered and crashes "
+              "the queue process at its next publish, restarting it empty "
+              "(rabbitmq-server#5460)");
+      }
     }
   }
 }

@@ -22,7 +22,7 @@ absl::Status MissingLabel(std::string_view pointer, std::string_view what,
 }
 
 bool IsTraceKind(std::string_view name) {
-  for (int k = 0; k <= static_cast<int>(TraceKind::kCelery); ++k) {
+  for (int k = 0; k <= static_cast<int>(TraceKind::kDivergence); ++k) {
     if (TraceKindName(static_cast<TraceKind>(k)) == name) return true;
   }
   return false;

@@ -30,6 +30,7 @@ std::string_view TraceKindName(TraceKind kind) {
     case TraceKind::kPolicyChanged: return "policy-changed";
     case TraceKind::kConsumerCancelled: return "consumer-cancelled";
     case TraceKind::kCelery: return "celery";
+    case TraceKind::kDivergence: return "divergence";
   }
   return "unknown";
 }
