@@ -16,6 +16,12 @@ void Level::PushDeadline(int64_t deadline) {
   deadlines_->push_back(deadline);
 }
 
+size_t Level::FirstAtOrAfter(uint64_t position) const {
+  auto it = std::lower_bound(items_.begin(), items_.end(), position,
+                             [](const StoredEnvelope& x, uint64_t p) { return x.position < p; });
+  return static_cast<size_t>(it - items_.begin());
+}
+
 int64_t Level::PopDeadline() {
   int64_t deadline = deadlines_->front();
   deadlines_->pop_front();
@@ -39,17 +45,7 @@ void ReadyMessages::Append(Envelope e) {
 void ReadyMessages::Restore(Envelope e) {
   Added(e);
   Level& q = levels_[e.priority];
-  // Binary search for the first envelope queued after e.
-  size_t lo = 0, hi = q.size();
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (q[mid].position < e.position) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  q.Insert(lo, std::move(e));
+  q.Insert(q.FirstAtOrAfter(e.position), std::move(e));
 }
 
 void ReadyMessages::PushReturn(Envelope e) {

@@ -106,6 +106,9 @@ class Level {
     items_.push_back(std::move(static_cast<StoredEnvelope&>(e)));
   }
   void Insert(size_t index, Envelope&& e);
+  // Index of the first envelope queued at or after `position` (levels are
+  // sorted by position).
+  size_t FirstAtOrAfter(uint64_t position) const;
   // REQUIRES: !empty().
   Envelope PopFront() {
     Envelope e;
