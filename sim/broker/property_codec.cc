@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "sim/core/check.h"
+#include "sim/core/strings.h"
 
 namespace warren::internal {
 namespace {
@@ -448,7 +449,7 @@ void FindRawHeaders(std::string_view bytes, std::span<const std::string_view> ke
     std::string_view key = r.Str();
     RawValue value = r.NextRaw();
     for (size_t i = 0; i < keys.size(); ++i) {
-      if (!out[i] && keys[i] == key) {
+      if (!out[i] && SameBytes(keys[i], key)) {
         out[i] = value;
         --missing;
       }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "absl/strings/str_format.h"
+#include "absl/strings/str_cat.h"
 #include "sim/core/strings.h"
 #include "sim/worker/celery_internal.h"
 #include "sim/worker/worker.h"
@@ -27,11 +27,20 @@ const TaskSpec* CeleryApp::Impl::FindTask(std::string_view name) const {
   return it == tasks_.end() ? nullptr : &it->second;
 }
 
+TaskState* CeleryApp::Impl::FindRow(std::string_view id) const {
+  auto it = row_index_.find(absl::string_view(id.data(), id.size()));
+  return it == row_index_.end() ? nullptr : it->second;
+}
+
 TaskState& CeleryApp::Impl::Row(std::string_view id, std::string_view task) {
-  TaskState& row = rows_[absl::string_view(id.data(), id.size())];
-  if (row.id.empty()) row.id = id;
-  if (row.name.empty()) row.name = task;
-  return row;
+  TaskState* row = FindRow(id);
+  if (row == nullptr) {
+    row = &rows_.emplace_back();
+    row->id = id;
+    row_index_.emplace(absl::string_view(row->id.data(), row->id.size()), row);
+  }
+  if (row->name.empty()) row->name = task;
+  return *row;
 }
 
 void CeleryApp::Impl::MarkState(const Job& job, std::string state, std::string result) {
@@ -125,8 +134,9 @@ absl::StatusOr<std::string> CeleryApp::Impl::Publish(std::string_view task,
   if (id.empty()) {
     // Deterministic, uuid-shaped ids from the seeded PRNG.
     uint64_t a = random_.Next(), b = random_.Next();
-    id = absl::StrFormat("%08x-%04x-4%03x-a%03x-%012x", a >> 32, (a >> 16) & 0xffff, a & 0xfff,
-                         b >> 52, b & 0xffffffffffffULL);
+    id = Cat(absl::Hex(a >> 32, absl::kZeroPad8), "-", absl::Hex((a >> 16) & 0xffff, absl::kZeroPad4),
+             "-4", absl::Hex(a & 0xfff, absl::kZeroPad3), "-a", absl::Hex(b >> 52, absl::kZeroPad3),
+             "-", absl::Hex(b & 0xffffffffffffULL, absl::kZeroPad12));
   }
   absl::Time now = sim_.Now();
   std::optional<absl::Time> eta = o.eta;
@@ -224,15 +234,15 @@ absl::Status CeleryApp::RestartWorker(std::string_view name) {
 }
 
 std::optional<TaskState> CeleryApp::Task(std::string_view id) const {
-  auto it = impl_->rows_.find(absl::string_view(id.data(), id.size()));
-  if (it == impl_->rows_.end()) return std::nullopt;
-  return it->second;
+  const TaskState* row = impl_->FindRow(id);
+  if (row == nullptr) return std::nullopt;
+  return *row;
 }
 
 std::vector<const TaskState*> CeleryApp::Impl::SortedRows() const {
   std::vector<const TaskState*> rows;
   rows.reserve(rows_.size());
-  for (const auto& [id, row] : rows_) rows.push_back(&row);
+  for (const TaskState& row : rows_) rows.push_back(&row);
   std::sort(rows.begin(), rows.end(),
             [](const TaskState* a, const TaskState* b) { return a->id < b->id; });
   return rows;

@@ -69,7 +69,7 @@ class Worker {
   int prefetch_ = 0;
   int busy_ = 0;
   std::deque<std::shared_ptr<Job>> pending_;
-  std::vector<std::shared_ptr<Job>> running_;  // jobs in pool slots, oldest first
+  std::deque<std::shared_ptr<Job>> running_;  // jobs in pool slots, oldest first
   std::set<std::string, std::less<>> revoked_;
   uint64_t runs_ = 0;
   uint64_t session_ = 0;
