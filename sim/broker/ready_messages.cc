@@ -6,15 +6,15 @@
 
 namespace warren::internal {
 
-void Level::StartDeadlines() {
-  if (deadlines_ == nullptr) deadlines_ = std::make_unique<std::deque<int64_t>>();
-  deadlines_->assign(items_.size(), INT64_MAX);
+std::deque<int64_t>& Level::Deadlines() {
+  if (!timed()) {
+    if (deadlines_ == nullptr) deadlines_ = std::make_unique<std::deque<int64_t>>();
+    deadlines_->assign(items_.size(), INT64_MAX);
+  }
+  return *deadlines_;
 }
 
-void Level::PushDeadline(int64_t deadline) {
-  if (!timed()) StartDeadlines();
-  deadlines_->push_back(deadline);
-}
+void Level::PushDeadline(int64_t deadline) { Deadlines().push_back(deadline); }
 
 size_t Level::FirstAtOrAfter(uint64_t position) const {
   auto it = std::lower_bound(items_.begin(), items_.end(), position,
@@ -30,8 +30,8 @@ int64_t Level::PopDeadline() {
 
 void Level::Insert(size_t index, Envelope&& e) {
   if (e.deadline_ns != INT64_MAX || timed()) {
-    if (!timed()) StartDeadlines();
-    deadlines_->insert(deadlines_->begin() + static_cast<ptrdiff_t>(index), e.deadline_ns);
+    std::deque<int64_t>& deadlines = Deadlines();
+    deadlines.insert(deadlines.begin() + static_cast<ptrdiff_t>(index), e.deadline_ns);
   }
   items_.insert(items_.begin() + static_cast<ptrdiff_t>(index),
                 std::move(static_cast<StoredEnvelope&>(e)));

@@ -120,9 +120,9 @@ class Level {
 
  private:
   bool timed() const { return deadlines_ != nullptr && !deadlines_->empty(); }
-  // Fills in the deadlines of the envelopes already queued if this is the
-  // level's first timed one.
-  void StartDeadlines();
+  // The deadlines, one per queued envelope. If the level was untimed,
+  // they start here: INT64_MAX for each envelope already queued.
+  std::deque<int64_t>& Deadlines();
   void PushDeadline(int64_t deadline);
   int64_t PopDeadline();
 
