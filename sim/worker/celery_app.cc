@@ -134,9 +134,10 @@ absl::StatusOr<std::string> CeleryApp::Impl::Publish(std::string_view task,
   if (id.empty()) {
     // Deterministic, uuid-shaped ids from the seeded PRNG.
     uint64_t a = random_.Next(), b = random_.Next();
-    id = Cat(absl::Hex(a >> 32, absl::kZeroPad8), "-", absl::Hex((a >> 16) & 0xffff, absl::kZeroPad4),
-             "-4", absl::Hex(a & 0xfff, absl::kZeroPad3), "-a", absl::Hex(b >> 52, absl::kZeroPad3),
-             "-", absl::Hex(b & 0xffffffffffffULL, absl::kZeroPad12));
+    id = Cat(absl::Hex(a >> 32, absl::kZeroPad8), "-",
+             absl::Hex((a >> 16) & 0xffff, absl::kZeroPad4), "-4",
+             absl::Hex(a & 0xfff, absl::kZeroPad3), "-a", absl::Hex(b >> 52, absl::kZeroPad3), "-",
+             absl::Hex(b & 0xffffffffffffULL, absl::kZeroPad12));
   }
   absl::Time now = sim_.Now();
   std::optional<absl::Time> eta = o.eta;

@@ -1,5 +1,8 @@
 // Celery 5.2 worker semantics (../shared/spec/celery-worker.md), including
 // the worked examples of its section 9 (prefork, concurrency 1).
+#include <regex>
+#include <set>
+
 #include "harness.h"
 #include "warren/celery.h"
 
@@ -467,6 +470,55 @@ TEST(CeleryBodies, ProbabilisticOutcomesAreDrawnFromTheSeed) {
   EXPECT_EQ(failures, run(5));
   EXPECT_GT(failures, 10u);
   EXPECT_LT(failures, 54u);
+}
+
+TEST(CeleryIds, GeneratedTaskIdsAreVersion4UuidsThatRepeatWithTheSeed) {
+  auto ids = [](uint64_t seed) {
+    BrokerHarness h({.seed = seed});
+    h.DeclareQueue("q");
+    CeleryApp app(h.sim);
+    (void)app.DefineTask({.name = "t"});
+    std::vector<std::string> out;
+    for (int i = 0; i < 200; ++i) out.push_back(*app.ApplyAsync("t", {.queue = "q"}));
+    return out;
+  };
+  std::vector<std::string> first = ids(3);
+  const std::regex uuid4("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}");
+  for (const std::string& id : first) EXPECT_TRUE(std::regex_match(id, uuid4)) << id;
+  EXPECT_EQ(std::set<std::string>(first.begin(), first.end()).size(), first.size());
+  EXPECT_EQ(first, ids(3));
+  EXPECT_NE(first, ids(4));
+  // Leading zeros are kept: over 200 ids some field starts with '0'.
+  EXPECT_TRUE(std::any_of(first.begin(), first.end(), [](const std::string& id) {
+    return id[0] == '0' || id[9] == '0' || id[24] == '0';
+  }));
+}
+
+// Rows are found through a view of their own id: a short (inline-stored)
+// id must stay findable while thousands of other rows are added around it.
+TEST(CeleryRows, AShortCallerChosenIdKeepsOneRowWhileManyOthersAreAdded) {
+  BrokerHarness h;
+  h.DeclareQueue("q");
+  CeleryApp app(h.sim);
+  ASSERT_THAT(app.DefineTask({.name = "t", .autoretry_for = {"RuntimeError"},
+                              .retry_countdown = absl::Seconds(1), .retry_max_retries = 2,
+                              .attempts = {Raise()}}),
+              IsOk());
+  ASSERT_THAT(app.ApplyAsync("t", {.queue = "q", .task_id = "t1"}), IsOk());
+  for (int i = 0; i < 3000; ++i) {
+    ASSERT_THAT(app.ApplyAsync("t", {.queue = "q", .task_id = absl::StrCat("other-", i)}), IsOk());
+  }
+  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  h.RunFor(absl::Minutes(1));
+  std::optional<celery::TaskState> row = app.Task("t1");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->id, "t1");
+  EXPECT_EQ(row->executions, 3);
+  EXPECT_EQ(row->published, 3);
+  EXPECT_EQ(row->state, "FAILURE");
+  EXPECT_EQ(app.Tasks().size(), 3001u);
+  EXPECT_FALSE(app.Task("t2").has_value());
+  EXPECT_EQ(app.Task("other-2999")->published, 3);
 }
 
 }  // namespace
