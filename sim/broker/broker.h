@@ -402,7 +402,16 @@ class Broker {
   void Dispatch(Queue& q);
   void DispatchChannel(ChannelState& ch);
   Consumer* PickConsumer(Queue& q);
-  bool HasCapacity(const Consumer& c) const;
+  // Room for one more delivery under the consumer's and the channel's
+  // prefetch (inline: asked two or three times per message).
+  bool HasCapacity(const Consumer& c) const {
+    const ChannelState* ch = c.channel_state;
+    if (!ch->deliverable) return false;
+    if (c.no_ack) return true;
+    if (c.prefetch != 0 && c.unacked >= static_cast<int64_t>(c.prefetch)) return false;
+    if (ch->global_prefetch != 0 && ch->global_unacked >= ch->global_prefetch) return false;
+    return true;
+  }
   // Consumers of `ch` that regained room move to the back of their group.
   void UnblockConsumers(ChannelState& ch);
   void MaybeUnblockQuorum(Queue& q);

@@ -131,14 +131,6 @@ void Broker::ArmTtlTimer(Queue& q) {
       "message ttl");
 }
 
-bool Broker::HasCapacity(const Consumer& c) const {
-  const ChannelState* ch = c.channel_state;
-  if (!ch->deliverable) return false;
-  if (c.no_ack) return true;
-  if (c.prefetch != 0 && c.unacked >= static_cast<int64_t>(c.prefetch)) return false;
-  if (ch->global_prefetch != 0 && ch->global_unacked >= ch->global_prefetch) return false;
-  return true;
-}
 
 Consumer* Broker::PickConsumer(Queue& q) {
   auto& list = q.consumers;
@@ -215,15 +207,17 @@ void Broker::MaybeUnblockQuorum(Queue& q) {
 }
 
 void Broker::Dispatch(Queue& q) {
+  // The TTL calls are skipped, not only cheap, when nothing queued has a
+  // deadline and no timer is armed: most queues, every message.
   while (true) {
-    DropExpired(q);
+    if (q.ready.has_deadlines()) DropExpired(q);
     if (q.ready.empty()) break;
     Consumer* c = PickConsumer(q);
     if (c == nullptr) break;
     DeliverTo(q, *c, q.ready.PopHead());
   }
   MaybeUnblockQuorum(q);
-  ArmTtlTimer(q);
+  if (q.ready.has_deadlines() || q.ttl_timer.valid()) ArmTtlTimer(q);
 }
 
 void Broker::DispatchChannel(ChannelState& ch) {

@@ -159,6 +159,8 @@ class ReadyMessages {
   void DropFrontsWhile(Pred pred, Sink sink);
   // Earliest deadline among sub-queue fronts (InfiniteFuture if none).
   absl::Time EarliestFrontDeadline() const;
+  // Whether any queued envelope has a TTL deadline (else nothing expires).
+  bool has_deadlines() const { return with_deadline_ != 0; }
 
   // Calls fn(const StoredEnvelope&, int64_t deadline_ns) for every envelope
   // in delivery order.
