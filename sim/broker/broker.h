@@ -445,8 +445,13 @@ class Broker {
   // -- trace helpers --
   // Takes the detail by view: on the hot path (deliver, ack, requeue) with
   // tracing off, nothing is copied or allocated.
+  // Inline test: the trace is usually off, and most messages pass here twice.
   void Trace(TraceKind kind, MessageId m, std::string_view queue, std::string_view channel,
-             std::string_view detail, uint64_t copy = 0);
+             std::string_view detail, uint64_t copy = 0) {
+    if (tracer_.enabled()) EmitTrace(kind, m, queue, channel, detail, copy);
+  }
+  void EmitTrace(TraceKind kind, MessageId m, std::string_view queue, std::string_view channel,
+                 std::string_view detail, uint64_t copy);
   template <typename Fn>
   void Later(const char* label, Fn fn) {
     scheduler_.ScheduleNow(std::move(fn), label);

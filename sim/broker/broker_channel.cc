@@ -30,9 +30,8 @@ Broker::Broker(SimulationOptions options)
 
 Broker::~Broker() = default;
 
-void Broker::Trace(TraceKind kind, MessageId m, std::string_view queue,
-                   std::string_view channel, std::string_view detail, uint64_t copy) {
-  if (!tracer_.enabled()) return;
+void Broker::EmitTrace(TraceKind kind, MessageId m, std::string_view queue,
+                       std::string_view channel, std::string_view detail, uint64_t copy) {
   tracer_.Emit(Now(), kind, m, queue, "", "", channel, std::string(detail), copy);
 }
 
