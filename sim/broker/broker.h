@@ -443,9 +443,9 @@ class Broker {
   void DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from);
 
   // -- trace helpers --
-  // Takes the detail by view: on the hot path (deliver, ack, requeue) with
-  // tracing off, nothing is copied or allocated.
-  // Inline test: the trace is usually off, and most messages pass here twice.
+  // Takes the detail by view and tests the tracer inline: on the hot path
+  // (publish, deliver, ack, requeue) with tracing off, nothing is copied,
+  // allocated or called.
   void Trace(TraceKind kind, MessageId m, std::string_view queue, std::string_view channel,
              std::string_view detail, uint64_t copy = 0) {
     if (tracer_.enabled()) EmitTrace(kind, m, queue, channel, detail, copy);

@@ -131,7 +131,6 @@ void Broker::ArmTtlTimer(Queue& q) {
       "message ttl");
 }
 
-
 Consumer* Broker::PickConsumer(Queue& q) {
   auto& list = q.consumers;
   if (list.empty()) return nullptr;
