@@ -1,8 +1,12 @@
 // Malformed scenarios get one clear error: file, JSON pointer, what was
 // expected and what was found. Nothing half-loads.
+#include <string>
+#include <string_view>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "warren/scenario.h"
+#include "warren/trace.h"
 
 namespace warren {
 namespace {
@@ -76,6 +80,24 @@ TEST(ScenarioParser, MalformedFilesGetOneClearErrorNamingTheJsonPointer) {
     ASSERT_FALSE(spec.ok()) << b.json;
     EXPECT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_EQ(std::string(spec.status().message()), b.error) << b.json;
+  }
+}
+
+TEST(ScenarioParser, EveryTraceKindAndOnlyThoseCanBeCountedByAnExpectation) {
+  auto load = [](std::string_view event) {
+    std::string json = R"({"version": 1, "expect": [{"event": ")";
+    json.append(event).append(R"(", "equals": 0}]})");
+    return ParseScenario(json, "f.json");
+  };
+  int kinds = 0;
+  for (int k = 0; TraceKindName(static_cast<TraceKind>(k)) != "unknown"; ++k, ++kinds) {
+    std::string_view name = TraceKindName(static_cast<TraceKind>(k));
+    EXPECT_TRUE(load(name).ok()) << name;
+  }
+  EXPECT_EQ(kinds, static_cast<int>(TraceKind::kDivergence) + 1);  // the last kind
+  EXPECT_TRUE(load("divergence").ok());
+  for (std::string_view bad : {"unknown", "diverged", "", "Published"}) {
+    EXPECT_EQ(load(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }
 
