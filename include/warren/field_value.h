@@ -88,6 +88,11 @@ std::string_view FieldTypeName(FieldType type);
 class FieldValue {
  public:
   FieldValue() = default;  // void
+  // Destroys nested arrays and tables without recursion: a value nested
+  // 10^6 levels deep (built in C++) is released in a loop.
+  ~FieldValue() {
+    if (composite_) ReleaseComposite();
+  }
   FieldValue(const FieldValue&) = default;
   FieldValue& operator=(const FieldValue&) = default;
   // A moved-from value is void (not an array or table without contents).
@@ -167,6 +172,7 @@ class FieldValue {
   // dead-letter hop, and their nested x-death entries rarely change.
   struct Composite;
   void DetachComposite();
+  void ReleaseComposite();
 
   FieldType type_ = FieldType::kVoid;
   union {

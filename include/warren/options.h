@@ -5,10 +5,12 @@
 #define WARREN_INCLUDE_WARREN_OPTIONS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/time/time.h"
 #include "warren/field_value.h"
+#include "warren/trace.h"
 
 namespace warren {
 
@@ -22,15 +24,30 @@ struct SimulationOptions {
   // its next tick. absl::InfiniteDuration() disables it.
   absl::Duration consumer_timeout = absl::Minutes(30);
   // channel_tick_interval: how often a channel checks consumer_timeout.
+  // Must be positive (Run* reports INVALID_ARGUMENT otherwise).
   absl::Duration channel_tick_interval = absl::Seconds(60);
-  // Quorum queues evaluate x-expires only on this tick.
+  // Quorum queues evaluate x-expires only on this tick. Must be positive.
   absl::Duration quorum_tick_interval = absl::Seconds(5);
   // Largest accepted body (max_message_size); larger publishes get 406.
   uint64_t max_message_size = 134217728;
   // Keep a trace event per transition (see trace.h). Off: counters only.
   bool trace = true;
+  // How many of the latest trace events trace() keeps in memory. When full,
+  // the older half is dropped (seq numbers still count the whole run);
+  // TraceCount() and `trace_sink` see every event. About 300 bytes each.
+  size_t trace_kept_events = 1 << 20;
+  // Called with every trace event as it happens (e.g. to stream the whole
+  // trace to a file). Must not call back into the Simulation.
+  std::function<void(const TraceEvent&)> trace_sink;
   // Keep a per-copy fate record for Fate() queries. Off: counters only.
   bool record_fates = true;
+  // The live-message bound: message copies ready in queues or delivered and
+  // unacked, all queues together. A publish made while the bound is reached
+  // returns RESOURCE_EXHAUSTED and stores nothing; a Run* call during which
+  // a copy takes the count past it stops after that event with
+  // RESOURCE_EXHAUSTED. Keeps a runaway program from exhausting memory
+  // (roughly 150 bytes per copy).
+  uint64_t max_live_messages = 5'000'000;
 };
 
 enum class ExchangeType { kDirect, kFanout, kTopic, kHeaders };

@@ -11,6 +11,7 @@
 #define WARREN_INCLUDE_WARREN_SCENARIO_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,7 +35,11 @@ struct ScenarioExchange {
 };
 
 struct ScenarioQueue {
-  std::string name;
+  std::string name;  // "" asks for a server-named queue ("amq.gen-...")
+  // Only with `name` "": how the rest of the file refers to the server-named
+  // queue ("as" in JSON); without it nothing can. AMQP's own meaning of ""
+  // elsewhere (the channel's last declared queue) has no place in a file.
+  std::string alias;
   QueueDeclareOptions options;
 };
 
@@ -208,8 +213,9 @@ struct ScenarioSpec {
   std::vector<ScenarioStep> timeline;
   std::vector<Expectation> expectations;
   absl::Duration run_for = absl::Minutes(10);  // virtual time to run
-  // Bound on events per advance of virtual time; past it the run stops with
-  // a livelock report.
+  // Bound on the whole run's work: events run (housekeeping ticks excepted),
+  // publishes (steps' included) and dead-letter hops. Past it the run stops
+  // with a livelock report. (options.max_live_messages is in `options`.)
   int64_t max_events = 5'000'000;
 };
 
@@ -226,7 +232,10 @@ struct ExpectationFailure {
 struct ScenarioResult {
   std::vector<ExpectationFailure> failures;
   std::vector<std::string> step_errors;  // steps that failed unexpectedly
+  // The latest trace events (SimulationOptions::trace_kept_events of them at
+  // most; RunOptions::on_trace_event sees them all), and how many in all.
   std::vector<TraceEvent> trace;
+  uint64_t trace_events_total = 0;
   std::vector<std::string> queue_table;  // rabbitmqctl list_queues style lines
   // What the clients saw, ending with every queue drained by basic.get after
   // the run (the trace and queue table are taken before that drain).
@@ -244,6 +253,10 @@ struct RunOptions {
   // which then record only step replies, client events, returns and
   // confirms: the copies would cost a body per delivered message.
   bool observe = false;
+  // Called with every trace event as it happens (SimulationOptions::
+  // trace_sink): how `warren run` streams a long run's timeline and trace
+  // file without holding them in memory.
+  std::function<void(const TraceEvent&)> on_trace_event;
 };
 ScenarioResult RunScenario(const ScenarioSpec& spec, const RunOptions& options = {});
 

@@ -55,20 +55,32 @@ class Simulation {
 
   // ---- Virtual time ----
   absl::Time Now() const;
-  // Every Run* call is bounded: past `max_events` events it stops and
+  // Every Run* call is bounded: past `max_events` units of work (events
+  // run, plus publishes and dead-letter hops made inside them) it stops and
   // returns RESOURCE_EXHAUSTED naming the last events, instead of hanging on
   // a livelock (e.g. a consumer that always rejects with requeue=true spins
-  // at one virtual instant, as it would spin a real broker).
+  // at one virtual instant, as it would spin a real broker). Housekeeping
+  // ticks that move time (a channel's consumer-timeout check) do not count.
   static constexpr int64_t kDefaultMaxEvents = 10'000'000;
 
   // Runs every event due up to Now() + d, then sets Now() to that instant.
+  // Errors, each leaving Now() where it was: INVALID_ARGUMENT for a negative
+  // `d` or invalid SimulationOptions (a tick interval that is not
+  // positive); FAILED_PRECONDITION when called from inside a callback (a
+  // callback must not run the simulation: use ScheduleAfter); OUT_OF_RANGE
+  // past the virtual-time horizon 2262-04-11T23:47:16Z (instants are int64
+  // nanoseconds); RESOURCE_EXHAUSTED past `max_events` or when the
+  // live-message bound (SimulationOptions::max_live_messages) is passed.
   [[nodiscard]] absl::Status RunFor(absl::Duration d, int64_t max_events = kDefaultMaxEvents);
-  // Same, up to `deadline`. REQUIRES: deadline >= Now().
+  // Same, up to `deadline` (INVALID_ARGUMENT if it is before Now()).
   [[nodiscard]] absl::Status RunUntil(absl::Time deadline,
                                       int64_t max_events = kDefaultMaxEvents);
   // Runs events until none is pending but periodic housekeeping (channel
-  // ticks).
+  // ticks). Same errors.
   [[nodiscard]] absl::Status RunUntilIdle(int64_t max_events = kDefaultMaxEvents);
+  // The work the Run* bounds count, over the Simulation's life: events run
+  // (housekeeping ticks excepted), publishes and dead-letter hops.
+  int64_t work_done() const;
 
   // Runs `fn` at Now() + delay from within Run* (never inside this call):
   // an embedder's timer on virtual time (think time, delayed acks, ...).
@@ -103,13 +115,24 @@ class Simulation {
   std::vector<PolicySpec> Policies() const;
   MessageFate Fate(MessageId id) const;
   Counters counters() const;
+  // The latest trace events, oldest first: all of them unless the run
+  // emitted more than SimulationOptions::trace_kept_events (then the older
+  // ones are gone from memory; each event's seq still counts the whole run).
   const std::vector<TraceEvent>& trace() const;
+  // How many trace events of `kind` the run emitted (kept in memory or
+  // not); with a queue name, only those about that queue.
+  uint64_t TraceCount(TraceKind kind, std::string_view queue = {}) const;
+  // How many trace events the run emitted in all.
+  uint64_t trace_events_total() const;
+  // Moves the kept trace out (trace() is empty afterwards; counts stay).
+  std::vector<TraceEvent> TakeTrace();
   // Checks the accounting balance against the live queues and channels:
   // every copy ready, unacked, acked, dead-lettered or dropped, none twice.
   [[nodiscard]] absl::Status CheckInvariants() const;
 
  private:
   std::unique_ptr<internal::Broker> broker_;
+  absl::Status options_status_;  // SimulationOptions checked once
 };
 
 }  // namespace warren

@@ -6,6 +6,7 @@
 #define WARREN_INCLUDE_WARREN_TRACE_H_
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -42,10 +43,16 @@ enum class TraceKind {
                        // broker has a known bug (detail: what each does, the upstream issue)
 };
 
+// How many kinds there are (kinds are numbered from 0 in declaration order).
+inline constexpr size_t kTraceKindCount = static_cast<size_t>(TraceKind::kDivergence) + 1;
+
+// "published", "dead-lettered", ...; the names JSON Lines and scenario files use.
 std::string_view TraceKindName(TraceKind kind);
+// The kind with that name, if any.
+std::optional<TraceKind> TraceKindFromName(std::string_view name);
 
 struct TraceEvent {
-  uint64_t seq = 0;  // 0, 1, 2, ... in order of occurrence
+  uint64_t seq = 0;  // 0, 1, 2, ... in order of occurrence, over the whole run
   absl::Time time;
   TraceKind kind = TraceKind::kPublished;
   MessageId message;       // 0 when not about a message

@@ -1,57 +1,101 @@
 #include "warren/channel.h"
 
+#include "sim/amqp/limits.h"
 #include "sim/broker/broker.h"
 #include "sim/broker/methods.h"
+#include "sim/core/status_macros.h"
 
 namespace warren {
 
+using internal::CheckFieldTable;
+using internal::CheckProperties;
+using internal::CheckShortString;
 using internal::methods::kBasicNack;
 using internal::methods::kBasicReject;
 
+namespace {
+
+absl::Status CheckBindArguments(std::string_view destination, std::string_view source,
+                                std::string_view routing_key, const FieldTable& arguments) {
+  WARREN_RETURN_IF_ERROR(CheckShortString("the destination name", destination));
+  WARREN_RETURN_IF_ERROR(CheckShortString("the source exchange name", source));
+  WARREN_RETURN_IF_ERROR(CheckShortString("the routing key", routing_key));
+  return CheckFieldTable("the arguments table", arguments);
+}
+
+}  // namespace
+
 absl::Status Channel::ExchangeDeclare(std::string_view name, const ExchangeDeclareOptions& o) {
+  WARREN_RETURN_IF_ERROR(CheckShortString("the exchange name", name));
+  WARREN_RETURN_IF_ERROR(CheckShortString("the exchange type", o.type));
+  WARREN_RETURN_IF_ERROR(CheckFieldTable("the arguments table", o.arguments));
   return broker_->ExchangeDeclare(id_, name, o);
 }
 absl::Status Channel::ExchangeDelete(std::string_view name, bool if_unused) {
+  WARREN_RETURN_IF_ERROR(CheckShortString("the exchange name", name));
   return broker_->ExchangeDelete(id_, name, if_unused);
 }
 absl::Status Channel::ExchangeBind(std::string_view destination, std::string_view source,
                                    std::string_view routing_key, const FieldTable& arguments) {
+  WARREN_RETURN_IF_ERROR(CheckBindArguments(destination, source, routing_key, arguments));
   return broker_->ExchangeBind(id_, destination, source, routing_key, arguments, true);
 }
 absl::Status Channel::ExchangeUnbind(std::string_view destination, std::string_view source,
                                      std::string_view routing_key, const FieldTable& arguments) {
+  WARREN_RETURN_IF_ERROR(CheckBindArguments(destination, source, routing_key, arguments));
   return broker_->ExchangeBind(id_, destination, source, routing_key, arguments, false);
 }
 absl::StatusOr<QueueDeclareOk> Channel::QueueDeclare(std::string_view name,
                                                      const QueueDeclareOptions& o) {
+  WARREN_RETURN_IF_ERROR(CheckShortString("the queue name", name));
+  WARREN_RETURN_IF_ERROR(CheckFieldTable("the arguments table", o.arguments));
   return broker_->QueueDeclare(id_, name, o);
 }
 absl::Status Channel::QueueBind(std::string_view queue, std::string_view exchange,
                                 std::string_view routing_key, const FieldTable& arguments) {
+  WARREN_RETURN_IF_ERROR(CheckBindArguments(queue, exchange, routing_key, arguments));
   return broker_->QueueBind(id_, queue, exchange, routing_key, arguments, true);
 }
 absl::Status Channel::QueueUnbind(std::string_view queue, std::string_view exchange,
                                   std::string_view routing_key, const FieldTable& arguments) {
+  WARREN_RETURN_IF_ERROR(CheckBindArguments(queue, exchange, routing_key, arguments));
   return broker_->QueueBind(id_, queue, exchange, routing_key, arguments, false);
 }
 absl::StatusOr<uint64_t> Channel::QueuePurge(std::string_view queue) {
+  WARREN_RETURN_IF_ERROR(CheckShortString("the queue name", queue));
   return broker_->QueuePurge(id_, queue);
 }
 absl::StatusOr<uint64_t> Channel::QueueDelete(std::string_view queue,
                                               const QueueDeleteOptions& o) {
+  WARREN_RETURN_IF_ERROR(CheckShortString("the queue name", queue));
   return broker_->QueueDelete(id_, queue, o);
 }
 absl::StatusOr<PublishReceipt> Channel::BasicPublish(const Publishing& publishing) {
+  WARREN_RETURN_IF_ERROR(CheckShortString("the exchange name", publishing.exchange));
+  WARREN_RETURN_IF_ERROR(CheckShortString("the routing key", publishing.routing_key));
+  WARREN_RETURN_IF_ERROR(CheckProperties(publishing.properties));
   return broker_->Publish(id_, publishing);
 }
 absl::Status Channel::BasicQos(const QosOptions& o) { return broker_->Qos(id_, o); }
 absl::StatusOr<std::string> Channel::BasicConsume(std::string_view queue,
                                                   DeliveryCallback on_delivery,
                                                   const ConsumeOptions& o) {
+  WARREN_RETURN_IF_ERROR(CheckShortString("the queue name", queue));
+  WARREN_RETURN_IF_ERROR(CheckShortString("the consumer tag", o.consumer_tag));
+  WARREN_RETURN_IF_ERROR(CheckFieldTable("the arguments table", o.arguments));
+  if (!on_delivery) {
+    return absl::InvalidArgumentError(
+        "BasicConsume: the delivery callback is empty; pass a callable that handles (and "
+        "acknowledges) each delivery");
+  }
   return broker_->Consume(id_, queue, std::move(on_delivery), o);
 }
-absl::Status Channel::BasicCancel(std::string_view tag) { return broker_->Cancel(id_, tag); }
+absl::Status Channel::BasicCancel(std::string_view tag) {
+  WARREN_RETURN_IF_ERROR(CheckShortString("the consumer tag", tag));
+  return broker_->Cancel(id_, tag);
+}
 absl::StatusOr<std::optional<Delivery>> Channel::BasicGet(std::string_view queue, bool no_ack) {
+  WARREN_RETURN_IF_ERROR(CheckShortString("the queue name", queue));
   return broker_->Get(id_, queue, no_ack);
 }
 absl::Status Channel::BasicAck(DeliveryTag tag, bool multiple) {

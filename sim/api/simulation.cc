@@ -1,24 +1,56 @@
 #include "warren/simulation.h"
 
+#include "absl/strings/str_cat.h"
 #include "sim/broker/broker.h"
 
 namespace warren {
 
+namespace {
+
+absl::Status CheckOptions(const SimulationOptions& o) {
+  auto positive = [](absl::Duration d, const char* name) {
+    return d > absl::ZeroDuration()
+               ? absl::OkStatus()
+               : absl::InvalidArgumentError(absl::StrCat(
+                     "SimulationOptions::", name, " must be positive, got ",
+                     absl::FormatDuration(d), " (a zero tick would spin at one instant)"));
+  };
+  if (absl::Status s = positive(o.channel_tick_interval, "channel_tick_interval"); !s.ok()) return s;
+  if (absl::Status s = positive(o.quorum_tick_interval, "quorum_tick_interval"); !s.ok()) return s;
+  if (o.consumer_timeout < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "SimulationOptions::consumer_timeout must not be negative, got ",
+        absl::FormatDuration(o.consumer_timeout), " (absl::InfiniteDuration() disables it)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 Simulation::Simulation(SimulationOptions options)
-    : broker_(std::make_unique<internal::Broker>(options)) {}
+    : broker_(std::make_unique<internal::Broker>(options)),
+      options_status_(CheckOptions(options)) {}
 Simulation::~Simulation() = default;
 
 const SimulationOptions& Simulation::options() const { return broker_->options(); }
 absl::Time Simulation::Now() const { return broker_->Now(); }
 absl::Status Simulation::RunFor(absl::Duration d, int64_t max_events) {
-  return broker_->scheduler().RunUntil(Now() + d, max_events);
+  if (d < absl::ZeroDuration() && !broker_->scheduler().running()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "RunFor: the duration ", absl::FormatDuration(d),
+        " is negative; virtual time never moves backwards"));
+  }
+  return RunUntil(Now() + d, max_events);
 }
 absl::Status Simulation::RunUntil(absl::Time deadline, int64_t max_events) {
+  if (!options_status_.ok()) return options_status_;
   return broker_->scheduler().RunUntil(deadline, max_events);
 }
 absl::Status Simulation::RunUntilIdle(int64_t max_events) {
+  if (!options_status_.ok()) return options_status_;
   return broker_->scheduler().RunUntilIdle(max_events);
 }
+int64_t Simulation::work_done() const { return broker_->scheduler().work(); }
 
 void Simulation::ScheduleAfter(absl::Duration delay, absl::AnyInvocable<void()> fn) {
   if (!fn) return;  // the scheduler reads an empty closure as a cancelled event
@@ -56,6 +88,11 @@ std::vector<PolicySpec> Simulation::Policies() const { return broker_->Policies(
 MessageFate Simulation::Fate(MessageId id) const { return broker_->Fate(id); }
 Counters Simulation::counters() const { return broker_->counters(); }
 const std::vector<TraceEvent>& Simulation::trace() const { return broker_->trace(); }
+uint64_t Simulation::TraceCount(TraceKind kind, std::string_view queue) const {
+  return broker_->tracer().CountOf(kind, queue);
+}
+uint64_t Simulation::trace_events_total() const { return broker_->tracer().total(); }
+std::vector<TraceEvent> Simulation::TakeTrace() { return broker_->TakeTrace(); }
 absl::Status Simulation::CheckInvariants() const { return broker_->CheckInvariants(); }
 
 }  // namespace warren

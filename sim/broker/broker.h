@@ -321,6 +321,8 @@ class Broker {
   MessageFate Fate(MessageId id) const { return ledger_.Fate(id); }
   const Counters& counters() const { return ledger_.counters(); }
   const std::vector<TraceEvent>& trace() const { return tracer_.events(); }
+  const Tracer& tracer() const { return tracer_; }
+  std::vector<TraceEvent> TakeTrace() { return tracer_.TakeEvents(); }
   absl::Status CheckInvariants() const;
   void Annotate(TraceKind kind, std::string_view source, std::string detail, MessageId m) {
     Trace(kind, m, "", source, std::move(detail));
@@ -441,6 +443,9 @@ class Broker {
   // -- dead-lettering (broker_dead_letter.cc) --
   // Settles `e` (currently in ledger state `from`) out of `q` for `reason`.
   void DeadLetter(Queue& q, Envelope e, DeathReason reason, CopyState from);
+
+  // RESOURCE_EXHAUSTED naming SimulationOptions::max_live_messages.
+  absl::Status LiveBoundReached() const;
 
   // -- trace helpers --
   // Takes the detail by view and tests the tracer inline: on the hot path

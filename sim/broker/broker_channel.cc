@@ -23,7 +23,7 @@ Broker::Broker(SimulationOptions options)
     : options_(options),
       scheduler_(options.start),
       random_(options.seed),
-      tracer_(options.trace),
+      tracer_(options.trace, options.trace_kept_events, options.trace_sink),
       ledger_(options.record_fates) {
   DeclareDefaultExchanges();
 }
@@ -33,6 +33,14 @@ Broker::~Broker() = default;
 void Broker::EmitTrace(TraceKind kind, MessageId m, std::string_view queue,
                        std::string_view channel, std::string_view detail, uint64_t copy) {
   tracer_.Emit(Now(), kind, m, queue, "", "", channel, std::string(detail), copy);
+}
+
+absl::Status Broker::LiveBoundReached() const {
+  return absl::ResourceExhaustedError(Cat(
+      "the live-message bound (SimulationOptions::max_live_messages = ",
+      options_.max_live_messages, ") was reached: ", ledger_.live(),
+      " message copies are ready or unacked; raise the bound, or look for a producer that "
+      "outruns its consumers"));
 }
 
 uint64_t Broker::Connect(std::string_view name, std::string_view user) {

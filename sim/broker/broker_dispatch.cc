@@ -33,6 +33,7 @@ Envelope Broker::MakeEnvelope(Queue& q, const MessageRef& m) {
   Envelope e;
   e.message = m;
   e.copy = ledger_.NewCopy(m->id(), q.ledger_index, Now());
+  if (ledger_.live() > options_.max_live_messages) scheduler_.Interrupt(LiveBoundReached());
   e.position = q.next_position++;
   std::optional<int64_t> ttl = q.config.message_ttl_ms;
   if (std::optional<int64_t> exp = m->expiration_ms()) ttl = ttl ? std::min(*ttl, *exp) : *exp;

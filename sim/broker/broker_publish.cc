@@ -88,6 +88,14 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, const Publishing& p)
                              *p.properties.delivery_mode, "}"),
                 m);
   }
+  // A publish is work for the Run* bounds (a callback publishing in a loop).
+  scheduler_.Charge(1);
+  if (scheduler_.over_budget()) {
+    return absl::ResourceExhaustedError(
+        "the running Run* call's event bound is spent (this callback keeps publishing); the "
+        "publish was not made");
+  }
+  if (ledger_.live() >= options_.max_live_messages) return LiveBoundReached();
   MessageRef ref = CreateMessage(p, expiration_ms, extra_keys);
 
   ledger_.Published();

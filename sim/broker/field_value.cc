@@ -4,8 +4,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "sim/core/strings.h"
 #include "sim/core/check.h"
+#include "sim/core/strings.h"
+#include "sim/core/utf8.h"
 
 namespace warren {
 
@@ -13,6 +14,24 @@ struct FieldValue::Composite {
   std::vector<FieldValue> array;
   FieldTable table;
 };
+
+void FieldValue::ReleaseComposite() {
+  // Children are moved out of a block before it dies, so no destructor
+  // below this one ever finds a composite to release recursively.
+  std::vector<std::shared_ptr<Composite>> pending;
+  pending.push_back(std::move(composite_));
+  while (!pending.empty()) {
+    std::shared_ptr<Composite> c = std::move(pending.back());
+    pending.pop_back();
+    if (c.use_count() != 1) continue;  // still shared: its owners keep it
+    for (FieldValue& v : c->array) {
+      if (v.composite_) pending.push_back(std::move(v.composite_));
+    }
+    for (auto& entry : c->table.mutable_entries()) {
+      if (entry.second.composite_) pending.push_back(std::move(entry.second.composite_));
+    }
+  }
+}
 
 void FieldValue::DetachComposite() {
   if (composite_.use_count() > 1) composite_ = std::make_shared<Composite>(*composite_);
@@ -295,9 +314,25 @@ void FieldTable::SortByKey() {
 
 namespace {
 
+// JSON text is UTF-8: a byte that is not part of well-formed UTF-8 (AMQP
+// strings are bytes) is written as the code point of the same number,
+// \u00XX, so the output always parses and stays deterministic.
 void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      size_t n = internal::Utf8SequenceAt(s, i);
+      if (n == 0) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      } else {
+        out.append(s.substr(i, n));
+        i += n - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -69,12 +69,27 @@ EncodedHeaders::EncodedHeaders(std::string_view encoded_properties)
     : raw_(SplitProperties(encoded_properties).headers), decoded_(raw_.size()) {}
 
 const FieldValue* EncodedHeaders::Find(std::string_view key) {
-  for (size_t i = 0; i < raw_.size(); ++i) {
-    if (raw_[i].key != key) continue;
-    if (!decoded_[i]) decoded_[i] = DecodeValue(raw_[i].value);
-    return &*decoded_[i];
+  constexpr size_t kScanLimit = 16;  // a linear look is cheaper below this
+  size_t found = raw_.size();
+  if (raw_.size() <= kScanLimit) {
+    for (size_t i = 0; i < raw_.size(); ++i) {
+      if (raw_[i].key == key) {
+        found = i;
+        break;
+      }
+    }
+  } else {
+    if (index_.empty()) {
+      for (size_t i = 0; i < raw_.size(); ++i) {
+        index_.try_emplace(absl::string_view(raw_[i].key.data(), raw_[i].key.size()), i);
+      }
+    }
+    auto it = index_.find(absl::string_view(key.data(), key.size()));
+    if (it != index_.end()) found = it->second;
   }
-  return nullptr;
+  if (found == raw_.size()) return nullptr;
+  if (!decoded_[found]) decoded_[found] = DecodeValue(raw_[found].value);
+  return &*decoded_[found];
 }
 
 bool HeadersMatch(const FieldTable& args, EncodedHeaders& headers) {

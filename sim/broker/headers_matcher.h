@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "sim/broker/property_codec.h"
 #include "warren/field_value.h"
 
@@ -31,6 +33,9 @@ class EncodedHeaders {
  private:
   std::vector<RawEntry> raw_;
   std::vector<std::optional<FieldValue>> decoded_;  // parallel to raw_
+  // Key -> first entry, built on the first Find of a large table, so that
+  // matching N binding keys against M headers is O(N + M), not O(N * M).
+  absl::flat_hash_map<absl::string_view, size_t> index_;
 };
 
 bool HeadersMatch(const FieldTable& binding_args, EncodedHeaders& message_headers);

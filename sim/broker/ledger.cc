@@ -21,13 +21,23 @@ std::string_view CopyStateName(CopyState state) {
 
 namespace warren::internal {
 
-uint32_t Ledger::Intern(std::vector<std::string>& names, std::string_view name) {
-  // Linear from the back: the recent names are the likely ones.
-  for (size_t i = names.size(); i-- > 0;) {
-    if (names[i] == name) return static_cast<uint32_t>(i);
+uint32_t Ledger::Names::Intern(std::string_view name) {
+  // The recent names are the likely ones (reasons are a handful), so a
+  // short look from the back first; then the hash index.
+  for (size_t i = by_index.size(), n = 0; i-- > 0 && n < 8; ++n) {
+    if (by_index[i] == name) return static_cast<uint32_t>(i);
   }
-  names.emplace_back(name);
-  return static_cast<uint32_t>(names.size() - 1);
+  absl::string_view key(name.data(), name.size());
+  if (auto it = index.find(key); it != index.end()) return it->second;
+  uint32_t i = static_cast<uint32_t>(by_index.size());
+  by_index.emplace_back(name);
+  index.emplace(std::string(name), i);
+  return i;
+}
+
+Ledger::CopyChain& Ledger::ChainOf(MessageId message) {
+  if (message.value >= chains_.size()) chains_.resize(message.value + 1);
+  return chains_[message.value];
 }
 
 uint64_t& Ledger::Count(CopyState s) {
@@ -45,10 +55,18 @@ uint64_t Ledger::NewCopy(MessageId message, uint32_t queue_index, absl::Time now
   ++counters_.copies_enqueued;
   ++counters_.ready;
   if (!record_) return 0;
-  if (reasons_.empty()) reasons_.emplace_back();
-  copies_.push_back({message, queue_index, CopyState::kReady, 0, now});
-  WARREN_CHECK(copies_.size() <= UINT32_MAX);  // Envelope::copy is 32 bits
-  return copies_.size();
+  if (reasons_.by_index.empty()) reasons_.Intern("");
+  copies_.push_back({message, queue_index, 0, 0, CopyState::kReady, now});
+  WARREN_CHECK(copies_.size() < UINT32_MAX);  // Envelope::copy is 32 bits
+  uint32_t id = static_cast<uint32_t>(copies_.size());
+  CopyChain& chain = ChainOf(message);
+  if (chain.last != 0) {
+    copies_[chain.last - 1].next_copy = id;
+  } else {
+    chain.first = id;
+  }
+  chain.last = id;
+  return id;
 }
 
 void Ledger::Move(uint64_t copy, CopyState from, CopyState to, std::string_view reason,
@@ -62,27 +80,28 @@ void Ledger::Move(uint64_t copy, CopyState from, CopyState to, std::string_view 
   CopyRecord& r = copies_[copy - 1];
   WARREN_CHECK(r.state == from);
   r.state = to;
-  r.reason_index = Intern(reasons_, reason);
+  r.reason_index = reasons_.Intern(reason);
   r.since = now;
 }
 
 void Ledger::MessageDropped(MessageId message, std::string_view reason) {
   ++counters_.message_drops_by_reason[std::string(reason)];
   if (!record_) return;
-  if (reasons_.empty()) reasons_.emplace_back();
-  message_drops_.emplace_back(message, Intern(reasons_, reason));
+  if (reasons_.by_index.empty()) reasons_.Intern("");
+  message_drops_[message.value].push_back(reasons_.Intern(reason));
 }
 
 MessageFate Ledger::Fate(MessageId id) const {
   MessageFate fate;
   fate.id = id;
-  for (const auto& [m, reason] : message_drops_) {
-    if (m == id) fate.drops.push_back(reasons_[reason]);
+  if (auto it = message_drops_.find(id.value); it != message_drops_.end()) {
+    for (uint32_t reason : it->second) fate.drops.push_back(reasons_.by_index[reason]);
   }
-  for (const CopyRecord& r : copies_) {
-    if (!(r.message == id)) continue;
-    fate.copies.push_back(
-        {queue_names_[r.queue_index], r.state, reasons_[r.reason_index], r.since});
+  if (id.value >= chains_.size()) return fate;
+  for (uint32_t c = chains_[id.value].first; c != 0; c = copies_[c - 1].next_copy) {
+    const CopyRecord& r = copies_[c - 1];
+    fate.copies.push_back({queue_names_.by_index[r.queue_index], r.state,
+                           reasons_.by_index[r.reason_index], r.since});
   }
   return fate;
 }

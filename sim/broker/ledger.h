@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
 #include "warren/inspect.h"
 
@@ -25,7 +26,7 @@ class Ledger {
   // recording).
   uint64_t NewCopy(MessageId message, uint32_t queue_index, absl::Time now);
   // Interns a queue name for NewCopy (once per queue, not per message).
-  uint32_t QueueIndex(std::string_view name) { return Intern(queue_names_, name); }
+  uint32_t QueueIndex(std::string_view name) { return queue_names_.Intern(name); }
   void Move(uint64_t copy, CopyState from, CopyState to, std::string_view reason,
             absl::Time now);
   // A whole message (or dead-lettered copy) reached no queue.
@@ -35,25 +36,43 @@ class Ledger {
   void Confirmed(bool ack) { ++(ack ? counters_.confirms_acked : counters_.confirms_nacked); }
 
   const Counters& counters() const { return counters_; }
+  // Copies in a queue or held unacked: what the live-message bound counts.
+  uint64_t live() const { return counters_.ready + counters_.unacked; }
+  // In time linear in the message's own copies and drops.
   MessageFate Fate(MessageId id) const;
 
  private:
   struct CopyRecord {
     MessageId message;
     uint32_t queue_index;
-    CopyState state;
     uint32_t reason_index;
+    uint32_t next_copy;  // the message's next copy id, 0 at the end
+    CopyState state;
     absl::Time since;
   };
-  uint32_t Intern(std::vector<std::string>& names, std::string_view name);
+  // Names in first-use order, with a hash index for the lookup (queue
+  // churn interns a new name per server-named queue).
+  struct Names {
+    std::vector<std::string> by_index;
+    absl::flat_hash_map<std::string, uint32_t> index;
+    uint32_t Intern(std::string_view name);
+  };
+  // The first and last copy id of a message (0: none), for Fate.
+  struct CopyChain {
+    uint32_t first = 0;
+    uint32_t last = 0;
+  };
   uint64_t& Count(CopyState s);
+  CopyChain& ChainOf(MessageId message);
 
   bool record_;
   Counters counters_;
-  std::vector<CopyRecord> copies_;          // copy id = index + 1
-  std::vector<std::string> queue_names_;    // interned
-  std::vector<std::string> reasons_;        // interned; index 0 = ""
-  std::vector<std::pair<MessageId, uint32_t>> message_drops_;  // reason index
+  std::vector<CopyRecord> copies_;  // copy id = index + 1
+  std::vector<CopyChain> chains_;   // by message id (ids are dense, from 1)
+  Names queue_names_;
+  Names reasons_;                   // index 0 = ""
+  // Whole-message drops (reason index) by message id: rare, so a hash map.
+  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> message_drops_;
 };
 
 }  // namespace warren::internal

@@ -1,56 +1,13 @@
 #include "sim/broker/policy.h"
 
-#include <cctype>
-#include <optional>
-
 #include <algorithm>
+#include <optional>
 
 #include "sim/core/strings.h"
 #include "sim/broker/expiration.h"
 
 namespace warren::internal {
 namespace {
-
-// A back-reference (\N) longer than 5 digits or a {m,n} bound above 65535
-// (PCRE's limit), in PCRE's words ({"<what>",<offset>}); nullopt when
-// there is none. PCRE reads a long \N as octal plus literals; refusing it
-// is the safe side of that difference (std::regex would overflow).
-std::optional<std::string> OversizedNumber(std::string_view p) {
-  bool in_braces = false;
-  for (size_t i = 0; i < p.size(); ++i) {
-    char c = p[i];
-    if (c == '\\' && i + 1 < p.size() && !std::isdigit(static_cast<unsigned char>(p[i + 1]))) {
-      // An escaped character; \cX (a control character) takes X with it,
-      // whatever X is, so "\c\\99..." is \c\ then a back-reference.
-      i += p[i + 1] == 'c' ? 2 : 1;
-      continue;
-    }
-    if (c == '{') in_braces = true;
-    if (c == '}') in_braces = false;
-    bool starts = (c == '\\' || (in_braces && (c == '{' || c == ','))) && i + 1 < p.size() &&
-                  std::isdigit(static_cast<unsigned char>(p[i + 1]));
-    if (!starts) continue;
-    size_t j = i + 1;
-    while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j]))) ++j;
-    std::string_view digits = p.substr(i + 1, j - i - 1);
-    bool too_big = c == '\\' ? digits.size() > 5  // PCRE would read octal; std::regex overflows
-                              : digits.size() > 5 || std::stoi(std::string(digits)) > 65535;
-    if (too_big) {
-      return Cat("{\"", c == '\\' ? "reference to non-existent subpattern"
-                                   : "number too big in {} quantifier",
-                 "\",", j, "}");
-    }
-    i = j - 1;
-  }
-  // A safety net under the scan above: no run of 19+ digits reaches
-  // std::regex at all, whatever tokenization libstdc++ would apply (a
-  // literal run that long in a queue-name pattern is refused too).
-  for (size_t i = 0, run = 0; i < p.size(); ++i) {
-    run = std::isdigit(static_cast<unsigned char>(p[i])) ? run + 1 : 0;
-    if (run >= 19) return Cat("{\"number too big\",", i + 1, "}");
-  }
-  return std::nullopt;
-}
 
 // Erlang ~p of a definition value: 5, <<"100">>, true.
 std::string ErlangTerm(const FieldValue& v) {
@@ -161,19 +118,12 @@ absl::Status PolicyStore::Set(const PolicySpec& spec, bool operator_policy) {
     for (const auto& [key, term] : unknown) Append(&list, list.empty() ? "" : ",", term);
     return Invalid(Cat("[", list, "] are not recognised policy settings"));
   }
-  // libstdc++'s regex compiler overflows a signed long (UB) on numbers of
-  // 19+ digits; PCRE refuses far shorter ones, so refuse long digit runs
-  // in back-references and {m,n} before std::regex sees them.
-  if (std::optional<std::string> why = OversizedNumber(spec.pattern)) {
-    return Invalid(Cat("pattern should be regular expression but is invalid: ", *why));
-  }
-  Entry entry{spec, std::regex()};
-  try {
-    entry.regex = std::regex(spec.pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
+  absl::StatusOr<PolicyPattern> pattern = PolicyPattern::Compile(spec.pattern);
+  if (!pattern.ok()) {
     return Invalid(Cat("pattern should be regular expression but is invalid: ",
-                                e.what()));
+                       pattern.status().message()));
   }
+  Entry entry{spec, *std::move(pattern)};
   Map& map = operator_policy ? operator_ : user_;
   map.insert_or_assign(spec.name, std::move(entry));
   return absl::OkStatus();
@@ -195,7 +145,7 @@ const PolicySpec* PolicyStore::Match(const Map& map, std::string_view name, bool
     PolicyApplyTo a = entry.spec.apply_to;
     if (a == PolicyApplyTo::kQueues && !queue) continue;
     if (a == PolicyApplyTo::kExchanges && queue) continue;
-    if (!std::regex_search(name.begin(), name.end(), entry.regex)) continue;
+    if (!entry.pattern.Matches(name)) continue;
     // Highest priority wins; among equals the first by name (deterministic;
     // RabbitMQ leaves ties unspecified).
     if (best == nullptr || entry.spec.priority > best->priority) best = &entry.spec;

@@ -1,5 +1,5 @@
 // Policies (rabbitmqctl set_policy / set_operator_policy): validation with
-// rabbitmqctl's texts, matching (unanchored regex, apply-to, highest
+// rabbitmqctl's texts, matching (unanchored PCRE pattern, apply-to, highest
 // priority wins, no merging), and the per-key precedence that combines a
 // policy with a queue's own x-arguments (spec section 6 table).
 #ifndef WARREN_SIM_BROKER_POLICY_H_
@@ -7,13 +7,13 @@
 
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/container/btree_map.h"
 #include "absl/status/status.h"
+#include "sim/broker/policy_pattern.h"
 #include "sim/broker/queue_arguments.h"
 #include "warren/options.h"
 
@@ -52,7 +52,7 @@ class PolicyStore {
  private:
   struct Entry {
     PolicySpec spec;
-    std::regex regex;
+    PolicyPattern pattern;
   };
   using Map = absl::btree_map<std::string, Entry, std::less<>>;
   const PolicySpec* Match(const Map& map, std::string_view name, bool queue) const;

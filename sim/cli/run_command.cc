@@ -1,11 +1,15 @@
 #include "sim/cli/run_command.h"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/numbers.h"
+#include "sim/cli/flags.h"
 #include "warren/scenario.h"
 #include "warren/trace.h"
 
@@ -20,39 +24,16 @@ struct RunFlags {
   bool check_determinism = false;
 };
 
-bool ParseFlags(const std::vector<std::string>& args, RunFlags& f) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string* {
-      if (i + 1 >= args.size()) {
-        std::cerr << "warren run: " << a << " needs a value\n";
-        return nullptr;
-      }
-      return &args[++i];
-    };
-    if (a == "--quiet") {
-      f.quiet = true;
-    } else if (a == "--check-determinism") {
-      f.check_determinism = true;
-    } else if (a == "--trace") {
-      const std::string* v = value();
-      if (!v) return false;
-      f.trace_path = *v;
-    } else if (a == "--seed") {
-      const std::string* v = value();
-      uint64_t seed;
-      if (!v || !absl::SimpleAtoi(*v, &seed)) {
-        std::cerr << "warren run: --seed expects a non-negative integer\n";
-        return false;
-      }
-      f.seed = seed;
-    } else if (a.rfind("--", 0) == 0) {
-      std::cerr << "warren run: unknown option " << a << "\n";
-      return false;
-    } else {
-      f.files.push_back(a);
+bool ParseRunFlags(const std::vector<std::string>& args, RunFlags& f) {
+  FlagParser p("warren run", args);
+  while (p.Next()) {
+    if (p.Switch("--quiet", f.quiet) || p.Switch("--check-determinism", f.check_determinism) ||
+        p.Value("--trace", f.trace_path) || p.Seed(f.seed)) {
+      continue;
     }
+    if (!p.Positional(f.files)) return false;
   }
+  if (!p.ok()) return false;
   if (f.files.empty()) {
     std::cerr << "warren run: no scenario file given\n";
     return false;
@@ -60,30 +41,66 @@ bool ParseFlags(const std::vector<std::string>& args, RunFlags& f) {
   return true;
 }
 
-std::string Jsonl(const std::vector<TraceEvent>& trace) {
-  std::ostringstream out;
-  WriteJsonLines(trace, out);
-  return out.str();
-}
+// Streams one run's trace: the timeline to stdout (unless quiet), JSON Lines
+// to the trace file, and a hash per event for --check-determinism. Memory
+// stays flat however long the run.
+class TraceStream {
+ public:
+  TraceStream(absl::Time start, bool timeline, std::ofstream* file, bool hash)
+      : start_(start), timeline_(timeline), file_(file), hash_(hash) {}
 
-// The first event where two runs differ, or "" when identical.
-std::string FirstDivergence(const ScenarioResult& a, const ScenarioResult& b) {
-  size_t n = std::min(a.trace.size(), b.trace.size());
-  for (size_t i = 0; i < n; ++i) {
-    std::string x = ToJsonLine(a.trace[i]), y = ToJsonLine(b.trace[i]);
-    if (x != y) return "event " + std::to_string(i) + ":\n  run 1: " + x + "\n  run 2: " + y;
+  // For a second run: compare each event's hash with the first run's.
+  void CompareWith(const std::vector<uint64_t>* first) { first_ = first; }
+
+  void operator()(const TraceEvent& e) {
+    ++events_;
+    if (timeline_) std::cout << FormatTimelineLine(e, start_) << "\n";
+    if (file_ == nullptr && !hash_) return;
+    std::string line = ToJsonLine(e);
+    if (file_ != nullptr && *file_) *file_ << line << '\n';
+    if (!hash_) return;
+    uint64_t h = absl::HashOf(line);
+    if (first_ == nullptr) {
+      hashes_.push_back(h);
+    } else if (!diverged_ && (e.seq >= first_->size() || (*first_)[e.seq] != h)) {
+      diverged_ = true;
+      divergence_seq_ = e.seq;
+      divergence_ = "event " + std::to_string(e.seq) + ":\n  run 2: " + line;
+    }
   }
-  if (a.trace.size() != b.trace.size()) {
-    return "run 1 has " + std::to_string(a.trace.size()) + " events, run 2 has " +
-           std::to_string(b.trace.size());
+
+  std::vector<uint64_t>& hashes() { return hashes_; }
+  // "" when the second run matched the first event for event.
+  std::string Divergence(const ScenarioResult& first) const {
+    if (diverged_) {
+      // The first run's line, if it is still among its kept events.
+      for (const TraceEvent& e : first.trace) {
+        if (e.seq == divergence_seq_) return divergence_ + "\n  run 1: " + ToJsonLine(e);
+      }
+      return divergence_ + "\n  run 1: (differs; no longer in memory)";
+    }
+    if (events_ != first_->size()) {
+      return "run 1 has " + std::to_string(first_->size()) + " events, run 2 has " +
+             std::to_string(events_);
+    }
+    return "";
   }
-  return "";
-}
+
+ private:
+  absl::Time start_;
+  bool timeline_;
+  std::ofstream* file_;
+  bool hash_;
+  const std::vector<uint64_t>* first_ = nullptr;
+  std::vector<uint64_t> hashes_;
+  uint64_t events_ = 0;
+  bool diverged_ = false;
+  uint64_t divergence_seq_ = 0;
+  std::string divergence_;
+};
 
 void Report(const ScenarioSpec& spec, const ScenarioResult& r, bool quiet) {
-  std::cout << "== " << spec.file << (spec.name.empty() ? "" : ": " + spec.name) << "\n";
   if (!quiet) {
-    for (const TraceEvent& e : r.trace) std::cout << FormatTimelineLine(e, r.start) << "\n";
     std::cout << "\n";
     for (const std::string& line : r.queue_table) std::cout << line << "\n";
   }
@@ -96,11 +113,35 @@ void Report(const ScenarioSpec& spec, const ScenarioResult& r, bool quiet) {
             << " step errors\n";
 }
 
+// Refuses a trace path that names one of the inputs (it would be
+// overwritten before being read again).
+bool TracePathIsAnInput(const std::string& trace, const std::vector<std::string>& inputs) {
+  std::error_code ec;
+  if (!std::filesystem::exists(trace, ec)) return false;
+  for (const std::string& in : inputs) {
+    if (std::filesystem::equivalent(trace, in, ec)) {
+      std::cerr << "warren run: refusing to write the trace to " << trace
+                << ": it is the input scenario " << in << "\n";
+      return true;
+    }
+  }
+  return false;
+}
+
+bool TraceWriteFailed(std::ofstream& out, const std::string& path) {
+  if (!out.is_open()) return false;
+  out.flush();
+  if (out) return false;
+  std::cerr << "warren run: cannot write the trace to " << path << ": " << std::strerror(errno)
+            << "\n";
+  return true;
+}
+
 }  // namespace
 
 int RunCommand(const std::vector<std::string>& args) {
   RunFlags flags;
-  if (!ParseFlags(args, flags)) return 2;
+  if (!ParseRunFlags(args, flags)) return 2;
   std::vector<ScenarioSpec> specs;
   for (const std::string& file : flags.files) {
     absl::StatusOr<ScenarioSpec> spec = LoadScenarioFile(file);
@@ -109,24 +150,35 @@ int RunCommand(const std::vector<std::string>& args) {
       return 2;
     }
     if (flags.seed) spec->options.seed = *flags.seed;
+    // The timeline and trace file are streamed; memory keeps only the tail
+    // (shown when --check-determinism finds a divergence).
+    spec->options.trace_kept_events = 4096;
     specs.push_back(std::move(*spec));
   }
   std::ofstream trace_out;
   if (!flags.trace_path.empty()) {
+    if (TracePathIsAnInput(flags.trace_path, flags.files)) return 2;
     trace_out.open(flags.trace_path, std::ios::binary | std::ios::trunc);
     if (!trace_out) {
-      std::cerr << "warren run: cannot write " << flags.trace_path << "\n";
+      std::cerr << "warren run: cannot write " << flags.trace_path << ": " << std::strerror(errno)
+                << "\n";
       return 2;
     }
   }
   int exit_code = 0;
   for (const ScenarioSpec& spec : specs) {
-    ScenarioResult result = RunScenario(spec);
+    std::cout << "== " << spec.file << (spec.name.empty() ? "" : ": " + spec.name) << "\n";
+    TraceStream stream(spec.options.start, !flags.quiet, trace_out.is_open() ? &trace_out : nullptr,
+                       flags.check_determinism);
+    ScenarioResult result = RunScenario(spec, {.on_trace_event = std::ref(stream)});
     Report(spec, result, flags.quiet);
     if (!result.ok()) exit_code = 1;
-    if (trace_out) trace_out << Jsonl(result.trace);
+    if (TraceWriteFailed(trace_out, flags.trace_path)) return 2;
     if (flags.check_determinism) {
-      std::string diverged = FirstDivergence(result, RunScenario(spec));
+      TraceStream second(spec.options.start, false, nullptr, true);
+      second.CompareWith(&stream.hashes());
+      (void)RunScenario(spec, {.on_trace_event = std::ref(second)});
+      std::string diverged = second.Divergence(result);
       if (diverged.empty()) {
         std::cout << "deterministic: a second run gave a byte-identical trace\n";
       } else {
@@ -135,16 +187,30 @@ int RunCommand(const std::vector<std::string>& args) {
       }
     }
   }
+  if (trace_out.is_open()) {
+    trace_out.close();
+    if (!trace_out) {
+      std::cerr << "warren run: cannot write the trace to " << flags.trace_path << ": "
+                << std::strerror(errno) << "\n";
+      return 2;
+    }
+  }
   return exit_code;
 }
 
 int ValidateCommand(const std::vector<std::string>& args) {
-  if (args.empty()) {
+  std::vector<std::string> files;
+  FlagParser p("warren validate", args);
+  while (p.Next()) {
+    if (!p.Positional(files)) return 2;
+  }
+  if (!p.ok()) return 2;
+  if (files.empty()) {
     std::cerr << "warren validate: no scenario file given\n";
     return 2;
   }
   int exit_code = 0;
-  for (const std::string& file : args) {
+  for (const std::string& file : files) {
     absl::StatusOr<ScenarioSpec> spec = LoadScenarioFile(file);
     if (spec.ok()) {
       std::cout << file << ": valid\n";
@@ -157,11 +223,17 @@ int ValidateCommand(const std::vector<std::string>& args) {
 }
 
 int ObserveCommand(const std::vector<std::string>& args) {
-  if (args.size() != 1) {
+  std::vector<std::string> files;
+  FlagParser p("warren observe", args);
+  while (p.Next()) {
+    if (!p.Positional(files)) return 2;
+  }
+  if (!p.ok()) return 2;
+  if (files.size() != 1) {
     std::cerr << "warren observe: expects exactly one scenario file\n";
     return 2;
   }
-  absl::StatusOr<ScenarioSpec> spec = LoadScenarioFile(args[0]);
+  absl::StatusOr<ScenarioSpec> spec = LoadScenarioFile(files[0]);
   if (!spec.ok()) {
     std::cerr << spec.status().message() << "\n";
     return 2;
@@ -169,6 +241,10 @@ int ObserveCommand(const std::vector<std::string>& args) {
   ScenarioResult result = RunScenario(*spec, {.observe = true});
   for (const std::string& e : result.step_errors) std::cerr << "step failed: " << e << "\n";
   std::cout << ObservationToJson(result.observation);
+  if (!result.step_errors.empty()) {
+    std::cerr << "warren observe: the run failed; the observation above is partial\n";
+    return 1;
+  }
   return 0;
 }
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "sim/core/strings.h"
 #include "absl/strings/str_join.h"
 #include "sim/core/check.h"
 #include "sim/core/status_macros.h"
@@ -66,11 +65,13 @@ const char* Scheduler::NextLabel() const {
   return current_.empty() ? future_.begin()->second.label : current_.front().p.label;
 }
 
-void Scheduler::RunNext() {
+bool Scheduler::RunNext() {
   Pending p;
+  bool moved = false;
   if (!future_.empty() && (current_.empty() || future_.begin()->first.when == now_)) {
     auto it = future_.begin();
     WARREN_CHECK(it->first.when >= now_);
+    moved = it->first.when != now_;
     now_ = it->first.when;
     p = std::move(it->second);
     future_.erase(it);
@@ -83,39 +84,96 @@ void Scheduler::RunNext() {
   if (!p.daemon) --non_daemon_;
   ++events_run_;
   p.fn();
+  bool counts = !(p.daemon && moved);
+  counted_ += counts;
+  return counts;
 }
 
 bool Scheduler::Step() {
-  if (!HasNext()) return false;
+  if (running_ || !HasNext() || NextWhen() > Horizon()) return false;
+  running_ = true;
   RunNext();
+  running_ = false;
   return true;
 }
 
-template <typename More>
-absl::Status Scheduler::RunWhile(More more, int64_t max_events, const char* what) {
-  constexpr size_t kLabels = 5;
-  const char* last[kLabels] = {};
-  const int64_t charged_before = charged_;
-  for (int64_t ran = 0; more(); ++ran) {
-    if (ran + (charged_ - charged_before) >= max_events) {
-      std::vector<std::string> labels;
-      for (size_t i = ran >= static_cast<int64_t>(kLabels) ? 0 : kLabels - ran; i < kLabels; ++i) {
-        labels.emplace_back(last[(ran + i) % kLabels]);
-      }
-      return absl::ResourceExhaustedError(internal::Cat(
-          what, ": bound of ", max_events, " events (dead-letter hops included) reached at virtual time ",
-          absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now_, absl::UTCTimeZone()),
-          " (a livelock such as a consumer that always requeues?); last events: ",
-          absl::StrJoin(labels, ", ")));
-    }
-    last[ran % kLabels] = NextLabel();
-    RunNext();
+namespace {
+std::string FormatInstant(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
+}
+}  // namespace
+
+absl::Status Scheduler::CheckCanRun(const char* what) const {
+  if (running_) {
+    return absl::FailedPreconditionError(internal::Cat(
+        what, " called from inside a callback of a running simulation; a callback must not run "
+              "the simulation (virtual time would move backwards when it returns): schedule "
+              "later work with Simulation::ScheduleAfter instead"));
+  }
+  if (now_ > Horizon()) {
+    return absl::OutOfRangeError(internal::Cat(
+        what, ": virtual time ", FormatInstant(now_), " is past Warren's horizon ",
+        FormatInstant(Horizon()), " (instants are int64 nanoseconds since 1970)"));
   }
   return absl::OkStatus();
 }
 
+template <typename More>
+absl::Status Scheduler::RunWhile(More more, int64_t max_events, const char* what) {
+  WARREN_RETURN_IF_ERROR(CheckCanRun(what));
+  constexpr size_t kLabels = 5;
+  const char* last[kLabels] = {};
+  const int64_t work_before = work();
+  budget_end_ = max_events > INT64_MAX - work_before ? INT64_MAX : work_before + max_events;
+  running_ = true;
+  absl::Status result;
+  int64_t ran = 0;
+  auto bound_error = [&] {
+    std::vector<std::string> labels;
+    for (size_t i = ran >= static_cast<int64_t>(kLabels) ? 0 : kLabels - ran; i < kLabels; ++i) {
+      labels.emplace_back(last[(ran + i) % kLabels]);
+    }
+    return absl::ResourceExhaustedError(internal::Cat(
+        what, ": bound of ", max_events,
+        " events (publishes and dead-letter hops included) reached at virtual time ",
+        FormatInstant(now_), " (a livelock such as a consumer that always requeues?); last events: ",
+        absl::StrJoin(labels, ", ")));
+  };
+  for (; more() && interrupt_.ok(); ++ran) {
+    if (work() >= budget_end_) {
+      result = bound_error();
+      break;
+    }
+    if (NextWhen() > Horizon()) {
+      result = absl::OutOfRangeError(internal::Cat(
+          what, ": the next event (", NextLabel(), ") is due past Warren's horizon ",
+          FormatInstant(Horizon()), " (instants are int64 nanoseconds since 1970)"));
+      break;
+    }
+    last[ran % kLabels] = NextLabel();
+    RunNext();
+  }
+  // One event may have overspent (a callback publishing in a loop).
+  if (result.ok() && work() > budget_end_) result = bound_error();
+  running_ = false;
+  if (!interrupt_.ok()) {
+    result = std::move(interrupt_);
+    interrupt_ = absl::OkStatus();
+  }
+  return result;
+}
+
 absl::Status Scheduler::RunUntil(absl::Time deadline, int64_t max_events) {
-  WARREN_CHECK(deadline >= now_);
+  if (deadline < now_ && !running_) {
+    return absl::InvalidArgumentError(internal::Cat(
+        "RunUntil: the deadline ", FormatInstant(deadline), " is before the current virtual time ",
+        FormatInstant(now_), "; virtual time never moves backwards"));
+  }
+  if (deadline > Horizon() && !running_) {
+    return absl::OutOfRangeError(internal::Cat(
+        "RunUntil: the deadline ", FormatInstant(deadline), " is past Warren's horizon ",
+        FormatInstant(Horizon()), " (instants are int64 nanoseconds since 1970)"));
+  }
   WARREN_RETURN_IF_ERROR(RunWhile(
       [&] { return HasNext() && NextWhen() <= deadline; },
       max_events, "RunUntil"));

@@ -5,7 +5,10 @@
 //
 // Invariants: (1) every pending event is due at or after Now();
 //             (2) daemon events (periodic housekeeping) do not keep
-//                 RunUntilIdle going: it stops when only daemons remain.
+//                 RunUntilIdle going: it stops when only daemons remain;
+//             (3) Now() never passes kHorizon, the last instant absl::Time
+//                 converts to int64 nanoseconds (TTL deadlines are stored so);
+//             (4) at most one Run* call is active: time only moves forward.
 #ifndef WARREN_SIM_CORE_SCHEDULER_H_
 #define WARREN_SIM_CORE_SCHEDULER_H_
 
@@ -36,6 +39,9 @@ class Scheduler {
     bool valid() const { return seq != 0; }
   };
 
+  // The last instant a run may reach: 2262-04-11T23:47:16.854775806Z.
+  static absl::Time Horizon() { return absl::FromUnixNanos(INT64_MAX - 1); }
+
   explicit Scheduler(absl::Time start) : now_(start) {}
 
   absl::Time Now() const { return now_; }
@@ -60,19 +66,33 @@ class Scheduler {
   // True iff `id` was still pending; its closure is destroyed before return.
   bool Cancel(EventId id);
 
-  // Runs the earliest event; false if none is pending.
+  // Runs the earliest event; false if none is pending (or a run is active).
   bool Step();
   // Runs all events due at or before `deadline`; afterwards Now() ==
   // deadline. RESOURCE_EXHAUSTED (time stays at the last event) past
-  // max_events.
+  // max_events; INVALID_ARGUMENT for a deadline before Now(); OUT_OF_RANGE
+  // past Horizon(); FAILED_PRECONDITION when called from inside an event.
   absl::Status RunUntil(absl::Time deadline, int64_t max_events = INT64_MAX);
-  // Runs until only daemon events remain. RESOURCE_EXHAUSTED past max_events.
+  // Runs until only daemon events remain, with the same errors.
   absl::Status RunUntilIdle(int64_t max_events);
 
-  // Work done inside one event that counts against the Run* bounds like
-  // events do (a dead-letter hop): a cascade that multiplies messages
-  // within events is bounded too, not only the number of events.
+  // Work done outside events that counts against the Run* bounds like
+  // events do (a dead-letter hop, a publish): a cascade that multiplies
+  // messages within events is bounded too, not only the number of events.
   void Charge(int64_t units) { charged_ += units; }
+  // Makes the active Run* call (or the next one) stop after the current
+  // event with `status`: a resource bound tripped inside an event (the
+  // live-message bound). The first interruption wins; a run returns it once.
+  void Interrupt(absl::Status status) {
+    if (interrupt_.ok()) interrupt_ = std::move(status);
+  }
+  // Events run (daemons that moved time excepted) plus units charged: what
+  // the Run* bounds count.
+  int64_t work() const { return counted_ + charged_; }
+  bool running() const { return running_; }
+  // Inside a Run* call whose bound the work done has already passed (an
+  // event that publishes in a loop): further work should be refused.
+  bool over_budget() const { return running_ && work() > budget_end_; }
 
   size_t pending() const { return future_.size() + current_.size() - cancelled_current_; }
   size_t pending_non_daemon() const { return non_daemon_; }
@@ -96,8 +116,12 @@ class Scheduler {
   bool HasNext() const { return !current_.empty() || !future_.empty(); }
   absl::Time NextWhen() const;
   const char* NextLabel() const;
-  // Runs the next event. REQUIRES: HasNext().
-  void RunNext();
+  // Runs the next event; returns whether it counts against the bounds (a
+  // daemon that moved time does not: housekeeping ticks are no livelock).
+  // REQUIRES: HasNext().
+  bool RunNext();
+  // The error for a Run* call that must not start, or OK.
+  absl::Status CheckCanRun(const char* what) const;
   void DropCancelledFront();
   // Runs events while `more()`; the bound error names the last labels.
   template <typename More>
@@ -106,7 +130,11 @@ class Scheduler {
   absl::Time now_;
   uint64_t next_seq_ = 1;
   uint64_t events_run_ = 0;
+  int64_t counted_ = 0;
   int64_t charged_ = 0;
+  bool running_ = false;
+  int64_t budget_end_ = 0;  // work() at which the active run's bound is spent
+  absl::Status interrupt_;
   size_t non_daemon_ = 0;
   size_t cancelled_current_ = 0;
   absl::btree_map<EventId, Pending> future_;

@@ -155,7 +155,7 @@ absl::Status ParseApplyAsync(const JsonCursor& c, ScenarioStep& s) {
       c.AllowOnly({"task", "queue", "countdown_ms", "eta_ms", "expires_ms", "label", "task_id"}));
   s.kind = StepKind::kApplyAsync;
   WARREN_ASSIGN_OR_RETURN(s.task, c.RequiredString("task"));
-  WARREN_ASSIGN_OR_RETURN(s.apply.queue, c.String("queue", "celery"));
+  WARREN_ASSIGN_OR_RETURN(s.apply.queue, c.ShortString("queue", "celery"));
   WARREN_ASSIGN_OR_RETURN(s.apply.countdown, c.OptionalMillis("countdown_ms"));
   WARREN_ASSIGN_OR_RETURN(std::optional<absl::Duration> eta, c.OptionalMillis("eta_ms"));
   if (eta) s.apply.eta = absl::FromUnixMillis(0) + *eta;  // rebased by the runner

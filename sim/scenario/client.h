@@ -36,7 +36,7 @@ class ScriptedClient {
   void Act(const ClientRule& rule, const Delivery& d);
 
   Simulation& sim_;
-  const ScenarioClient& spec_;
+  ScenarioClient spec_;  // a copy: the runner resolves its queue name
   Observation& seen_;
   bool record_deliveries_;
   std::optional<Connection> conn_;

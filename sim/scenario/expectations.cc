@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_join.h"
 #include "sim/core/strings.h"
+#include "sim/core/utf8.h"
 #include "sim/scenario/client.h"
 #include "sim/scenario/references.h"
 
@@ -74,9 +75,7 @@ void CheckQueue(const Simulation& sim, const Expectation& e, std::vector<std::st
   count("ready", e.ready, q->ready);
   count("unacked", e.unacked, q->unacked);
   if (e.enqueued) {
-    uint64_t n = 0;
-    for (const TraceEvent& t : sim.trace()) n += t.kind == TraceKind::kEnqueued && t.queue == e.queue;
-    count("enqueued", e.enqueued, n);
+    count("enqueued", e.enqueued, sim.TraceCount(TraceKind::kEnqueued, e.queue));
   }
   if (!e.messages) return;
   std::vector<QueuedMessage> got = sim.Messages(e.queue);
@@ -174,10 +173,8 @@ std::vector<std::string> CheckExpectation(const Simulation& sim, const Expectati
       CheckFate(sim, e, labels, out);
       break;
     case ExpectationKind::kEventCount: {
-      uint64_t n = 0;
-      for (const TraceEvent& t : sim.trace()) {
-        n += TraceKindName(t.kind) == e.event && (e.queue.empty() || t.queue == e.queue);
-      }
+      std::optional<TraceKind> kind = TraceKindFromName(e.event);  // checked at load
+      uint64_t n = kind ? sim.TraceCount(*kind, e.queue) : 0;
       if (n != e.equals) {
         out.push_back(Cat("events '", e.event, "'", e.queue.empty() ? "" : Cat(" in '", e.queue, "'"),
                           ": expected ", e.equals, ", got ", n));
@@ -202,7 +199,7 @@ std::vector<std::string> QueueTable(const Simulation& sim) {
   std::snprintf(buf, sizeof buf, "%-24s %9s %24s", "name", "messages", "messages_unacknowledged");
   lines.emplace_back(buf);
   for (const QueueInfo& q : sim.Queues()) {
-    std::snprintf(buf, sizeof buf, "%-24s %9llu %24llu", q.name.c_str(),
+    std::snprintf(buf, sizeof buf, "%-24s %9llu %24llu", PrintableText(q.name).c_str(),
                   static_cast<unsigned long long>(q.ready), static_cast<unsigned long long>(q.unacked));
     lines.emplace_back(buf);
   }

@@ -3,16 +3,28 @@
 #include <algorithm>
 #include <limits>
 
+#include "sim/amqp/limits.h"
 #include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
+#include "sim/core/utf8.h"
 
 namespace warren::internal {
 namespace {
 
+// The value as JSON, cut to 60 bytes on a code-point boundary. Values are
+// at most kMaxNesting deep (the parser refuses deeper ones), so dump()'s
+// recursion is bounded.
 std::string Describe(const nlohmann::json& v) {
   std::string text = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return text;
+  if (text.size() <= 60) return text;
+  return std::string(Utf8Prefix(text, 57)) + "...";
+}
+
+absl::Status KeyLength(const JsonCursor& item, std::string_view key) {
+  if (key.size() <= kMaxShortString) return absl::OkStatus();
+  return absl::InvalidArgumentError(Cat(item.pointer(), ": a field table key is an AMQP short "
+                                        "string of at most 255 bytes, this one has ",
+                                        key.size()));
 }
 
 }  // namespace
@@ -95,6 +107,29 @@ absl::StatusOr<std::optional<std::string>> JsonCursor::OptionalString(std::strin
   return std::optional<std::string>(c.value().get<std::string>());
 }
 
+absl::StatusOr<std::optional<std::string>> JsonCursor::OptionalShortString(
+    std::string_view key) const {
+  WARREN_ASSIGN_OR_RETURN(std::optional<std::string> v, OptionalString(key));
+  if (v && v->size() > kMaxShortString) {
+    return absl::InvalidArgumentError(
+        Cat(JoinPointer(pointer_, key), ": expected a string of at most 255 bytes (an AMQP short "
+            "string), got one of ", v->size(), " bytes"));
+  }
+  return v;
+}
+
+absl::StatusOr<std::string> JsonCursor::ShortString(std::string_view key,
+                                                    std::string fallback) const {
+  WARREN_ASSIGN_OR_RETURN(std::optional<std::string> v, OptionalShortString(key));
+  return v ? *v : fallback;
+}
+
+absl::StatusOr<std::string> JsonCursor::RequiredShortString(std::string_view key) const {
+  WARREN_RETURN_IF_ERROR(RequiredString(key).status());
+  WARREN_ASSIGN_OR_RETURN(std::optional<std::string> v, OptionalShortString(key));
+  return std::move(*v);
+}
+
 absl::StatusOr<std::optional<bool>> JsonCursor::OptionalBool(std::string_view key) const {
   if (!Has(key)) return std::optional<bool>();
   JsonCursor c = Child(key);
@@ -151,8 +186,10 @@ absl::StatusOr<FieldTable> JsonCursor::Table(std::string_view key) const {
   if (!c.value().is_object()) return c.Error("an object (an AMQP field table)");
   for (auto it = c.value().begin(); it != c.value().end(); ++it) {
     JsonCursor item(it.value(), JoinPointer(c.pointer(), it.key()));
+    WARREN_RETURN_IF_ERROR(KeyLength(item, it.key()));
     WARREN_ASSIGN_OR_RETURN(FieldValue v, item.ToFieldValue());
-    out.Set(it.key(), std::move(v));
+    // JSON object keys are unique, so append (Set would search: quadratic).
+    out.mutable_entries().emplace_back(it.key(), std::move(v));
   }
   return out;
 }
@@ -207,9 +244,10 @@ absl::StatusOr<FieldValue> JsonCursor::ToFieldValue() const {
   }
   FieldTable table;
   for (auto it = v.begin(); it != v.end(); ++it) {
-    WARREN_ASSIGN_OR_RETURN(FieldValue item,
-                            JsonCursor(it.value(), JoinPointer(pointer_, it.key())).ToFieldValue());
-    table.Set(it.key(), std::move(item));
+    JsonCursor c(it.value(), JoinPointer(pointer_, it.key()));
+    WARREN_RETURN_IF_ERROR(KeyLength(c, it.key()));
+    WARREN_ASSIGN_OR_RETURN(FieldValue item, c.ToFieldValue());
+    table.mutable_entries().emplace_back(it.key(), std::move(item));
   }
   return FieldValue::Table(std::move(table));
 }

@@ -39,6 +39,11 @@ class JsonCursor {
   absl::StatusOr<std::string> RequiredString(std::string_view key) const;
   absl::StatusOr<std::string> String(std::string_view key, std::string fallback) const;
   absl::StatusOr<std::optional<std::string>> OptionalString(std::string_view key) const;
+  // The same for AMQP short strings (names, keys, tags, most properties):
+  // longer than 255 bytes is an error.
+  absl::StatusOr<std::string> RequiredShortString(std::string_view key) const;
+  absl::StatusOr<std::string> ShortString(std::string_view key, std::string fallback) const;
+  absl::StatusOr<std::optional<std::string>> OptionalShortString(std::string_view key) const;
   absl::StatusOr<bool> Bool(std::string_view key, bool fallback) const;
   absl::StatusOr<std::optional<bool>> OptionalBool(std::string_view key) const;
   absl::StatusOr<std::optional<int64_t>> OptionalInt(std::string_view key, int64_t min,

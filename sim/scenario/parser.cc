@@ -1,14 +1,11 @@
 // JSON -> ScenarioSpec. First pass: shapes and types, unknown keys are
 // errors. Second pass (references.cc): names refer to things that exist.
-#include <fstream>
-#include <sstream>
-
-#include "absl/strings/str_format.h"
 #include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
 #include "sim/scenario/celery_parser.h"
 #include "sim/scenario/expect_parser.h"
 #include "sim/scenario/json_cursor.h"
+#include "sim/scenario/json_reader.h"
 #include "sim/scenario/references.h"
 #include "sim/scenario/topology.h"
 #include "warren/scenario.h"
@@ -23,8 +20,8 @@ absl::StatusOr<ScenarioExchange> ParseExchange(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(
       c.AllowOnly({"name", "type", "durable", "auto_delete", "internal", "arguments"}));
   ScenarioExchange x;
-  WARREN_ASSIGN_OR_RETURN(x.name, c.RequiredString("name"));
-  WARREN_ASSIGN_OR_RETURN(x.options.type, c.String("type", "direct"));
+  WARREN_ASSIGN_OR_RETURN(x.name, c.RequiredShortString("name"));
+  WARREN_ASSIGN_OR_RETURN(x.options.type, c.ShortString("type", "direct"));
   WARREN_ASSIGN_OR_RETURN(x.options.durable, c.Bool("durable", false));
   WARREN_ASSIGN_OR_RETURN(x.options.auto_delete, c.Bool("auto_delete", false));
   WARREN_ASSIGN_OR_RETURN(x.options.internal, c.Bool("internal", false));
@@ -34,9 +31,13 @@ absl::StatusOr<ScenarioExchange> ParseExchange(const JsonCursor& c) {
 
 absl::StatusOr<ScenarioQueue> ParseQueue(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(
-      c.AllowOnly({"name", "durable", "exclusive", "auto_delete", "arguments"}));
+      c.AllowOnly({"name", "as", "durable", "exclusive", "auto_delete", "arguments"}));
   ScenarioQueue q;
-  WARREN_ASSIGN_OR_RETURN(q.name, c.RequiredString("name"));
+  WARREN_ASSIGN_OR_RETURN(q.name, c.RequiredShortString("name"));
+  WARREN_ASSIGN_OR_RETURN(q.alias, c.ShortString("as", ""));
+  if (!q.name.empty() && c.Has("as")) {
+    return c.Child("as").Error("nothing: \"as\" names a server-named queue (\"name\": \"\")");
+  }
   WARREN_ASSIGN_OR_RETURN(q.options.durable, c.Bool("durable", false));
   WARREN_ASSIGN_OR_RETURN(q.options.exclusive, c.Bool("exclusive", false));
   WARREN_ASSIGN_OR_RETURN(q.options.auto_delete, c.Bool("auto_delete", false));
@@ -48,13 +49,13 @@ absl::StatusOr<ScenarioBinding> ParseBinding(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(
       c.AllowOnly({"exchange", "queue", "to_exchange", "routing_key", "arguments"}));
   ScenarioBinding b;
-  WARREN_ASSIGN_OR_RETURN(b.source, c.RequiredString("exchange"));
+  WARREN_ASSIGN_OR_RETURN(b.source, c.RequiredShortString("exchange"));
   if (c.Has("queue") == c.Has("to_exchange")) {
     return c.Error("exactly one of \"queue\" or \"to_exchange\"");
   }
   b.to_exchange = c.Has("to_exchange");
-  WARREN_ASSIGN_OR_RETURN(b.destination, c.RequiredString(b.to_exchange ? "to_exchange" : "queue"));
-  WARREN_ASSIGN_OR_RETURN(b.routing_key, c.String("routing_key", ""));
+  WARREN_ASSIGN_OR_RETURN(b.destination, c.RequiredShortString(b.to_exchange ? "to_exchange" : "queue"));
+  WARREN_ASSIGN_OR_RETURN(b.routing_key, c.ShortString("routing_key", ""));
   WARREN_ASSIGN_OR_RETURN(b.arguments, c.Table("arguments"));
   return b;
 }
@@ -85,8 +86,8 @@ absl::StatusOr<BasicProperties> ParseProperties(const JsonCursor& c) {
                                       "expiration", "message_id", "timestamp", "type", "user_id",
                                       "app_id"}));
   BasicProperties p;
-  WARREN_ASSIGN_OR_RETURN(p.content_type, c.OptionalString("content_type"));
-  WARREN_ASSIGN_OR_RETURN(p.content_encoding, c.OptionalString("content_encoding"));
+  WARREN_ASSIGN_OR_RETURN(p.content_type, c.OptionalShortString("content_type"));
+  WARREN_ASSIGN_OR_RETURN(p.content_encoding, c.OptionalShortString("content_encoding"));
   if (c.Has("headers")) {
     WARREN_ASSIGN_OR_RETURN(FieldTable h, c.Table("headers"));
     p.headers = std::move(h);
@@ -95,14 +96,14 @@ absl::StatusOr<BasicProperties> ParseProperties(const JsonCursor& c) {
   if (mode) p.delivery_mode = static_cast<int>(*mode);
   WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> prio, c.OptionalInt("priority", 0, 255));
   if (prio) p.priority = static_cast<int>(*prio);
-  WARREN_ASSIGN_OR_RETURN(p.correlation_id, c.OptionalString("correlation_id"));
-  WARREN_ASSIGN_OR_RETURN(p.reply_to, c.OptionalString("reply_to"));
-  WARREN_ASSIGN_OR_RETURN(p.expiration, c.OptionalString("expiration"));
-  WARREN_ASSIGN_OR_RETURN(p.message_id, c.OptionalString("message_id"));
+  WARREN_ASSIGN_OR_RETURN(p.correlation_id, c.OptionalShortString("correlation_id"));
+  WARREN_ASSIGN_OR_RETURN(p.reply_to, c.OptionalShortString("reply_to"));
+  WARREN_ASSIGN_OR_RETURN(p.expiration, c.OptionalShortString("expiration"));
+  WARREN_ASSIGN_OR_RETURN(p.message_id, c.OptionalShortString("message_id"));
   WARREN_ASSIGN_OR_RETURN(p.timestamp, c.OptionalInt("timestamp", 0, INT64_MAX));
-  WARREN_ASSIGN_OR_RETURN(p.type, c.OptionalString("type"));
-  WARREN_ASSIGN_OR_RETURN(p.user_id, c.OptionalString("user_id"));
-  WARREN_ASSIGN_OR_RETURN(p.app_id, c.OptionalString("app_id"));
+  WARREN_ASSIGN_OR_RETURN(p.type, c.OptionalShortString("type"));
+  WARREN_ASSIGN_OR_RETURN(p.user_id, c.OptionalShortString("user_id"));
+  WARREN_ASSIGN_OR_RETURN(p.app_id, c.OptionalShortString("app_id"));
   return p;
 }
 
@@ -137,8 +138,8 @@ absl::StatusOr<ClientRule> ParseRule(const JsonCursor& c) {
   WARREN_ASSIGN_OR_RETURN(r.action, Choice(c, "do", kActions));
   WARREN_ASSIGN_OR_RETURN(r.delay, c.Millis("delay_ms", absl::ZeroDuration()));
   if (r.action == ClientAction::kRepublish) {
-    WARREN_ASSIGN_OR_RETURN(r.republish_exchange, c.String("exchange", ""));
-    WARREN_ASSIGN_OR_RETURN(r.republish_routing_key, c.RequiredString("routing_key"));
+    WARREN_ASSIGN_OR_RETURN(r.republish_exchange, c.ShortString("exchange", ""));
+    WARREN_ASSIGN_OR_RETURN(r.republish_routing_key, c.RequiredShortString("routing_key"));
   } else if (c.Has("exchange") || c.Has("routing_key")) {
     return c.Error("\"exchange\"/\"routing_key\" only with \"do\": \"republish\"");
   }
@@ -164,7 +165,7 @@ absl::StatusOr<ScenarioClient> ParseClient(const JsonCursor& c) {
       c.AllowOnly({"name", "queue", "prefetch", "start_ms", "rules", "expect_error"}));
   ScenarioClient client;
   WARREN_ASSIGN_OR_RETURN(client.name, c.RequiredString("name"));
-  WARREN_ASSIGN_OR_RETURN(client.queue, c.RequiredString("queue"));
+  WARREN_ASSIGN_OR_RETURN(client.queue, c.RequiredShortString("queue"));
   WARREN_ASSIGN_OR_RETURN(int64_t prefetch, c.Int("prefetch", 0, 0, 65535));
   client.prefetch = static_cast<uint16_t>(prefetch);
   WARREN_ASSIGN_OR_RETURN(client.start, c.Millis("start_ms", absl::ZeroDuration()));
@@ -208,8 +209,8 @@ absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
     JsonCursor p = c.Child("publish");
     WARREN_RETURN_IF_ERROR(p.AllowOnly({"exchange", "routing_key", "body", "properties",
                                         "mandatory", "count", "label", "confirm"}));
-    WARREN_ASSIGN_OR_RETURN(s.publish.exchange, p.String("exchange", ""));
-    WARREN_ASSIGN_OR_RETURN(s.publish.routing_key, p.String("routing_key", ""));
+    WARREN_ASSIGN_OR_RETURN(s.publish.exchange, p.ShortString("exchange", ""));
+    WARREN_ASSIGN_OR_RETURN(s.publish.routing_key, p.ShortString("routing_key", ""));
     WARREN_ASSIGN_OR_RETURN(s.publish.body, p.String("body", ""));
     WARREN_ASSIGN_OR_RETURN(s.publish.mandatory, p.Bool("mandatory", false));
     WARREN_ASSIGN_OR_RETURN(int64_t count, p.Int("count", 1, 1, 1000000));
@@ -243,7 +244,10 @@ absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
     for (const auto& [key, kind] : kNamed) {
       if (!c.Has(key)) continue;
       s.kind = kind;
-      WARREN_ASSIGN_OR_RETURN(std::string name, c.RequiredString(key));
+      bool amqp_name = kind == StepKind::kDeleteQueue || kind == StepKind::kPurgeQueue ||
+                       kind == StepKind::kDeleteExchange;
+      WARREN_ASSIGN_OR_RETURN(std::string name,
+                              amqp_name ? c.RequiredShortString(key) : c.RequiredString(key));
       s.policy.name = s.queue.name = s.exchange.name = s.client = s.label = name;
     }
   }
@@ -266,18 +270,40 @@ absl::Status ParseList(const JsonCursor& root, std::string_view key, std::vector
 
 absl::Status ParseOptions(const JsonCursor& c, SimulationOptions& o, int64_t& max_events) {
   WARREN_RETURN_IF_ERROR(c.AllowOnly(
-      {"consumer_timeout_ms", "channel_tick_ms", "quorum_tick_ms", "max_events"}));
+      {"consumer_timeout_ms", "channel_tick_ms", "quorum_tick_ms", "max_events",
+       "max_live_messages"}));
   WARREN_ASSIGN_OR_RETURN(o.consumer_timeout, c.Millis("consumer_timeout_ms", o.consumer_timeout));
   WARREN_ASSIGN_OR_RETURN(o.channel_tick_interval,
                           c.Millis("channel_tick_ms", o.channel_tick_interval));
   WARREN_ASSIGN_OR_RETURN(o.quorum_tick_interval,
                           c.Millis("quorum_tick_ms", o.quorum_tick_interval));
   WARREN_ASSIGN_OR_RETURN(max_events, c.Int("max_events", max_events, 1, INT64_MAX));
+  WARREN_ASSIGN_OR_RETURN(int64_t live, c.Int("max_live_messages",
+                                               static_cast<int64_t>(o.max_live_messages), 1,
+                                               INT64_MAX));
+  o.max_live_messages = static_cast<uint64_t>(live);
   if (o.channel_tick_interval <= absl::ZeroDuration()) {
     return c.Child("channel_tick_ms").Error("a positive number of milliseconds");
   }
   if (o.quorum_tick_interval <= absl::ZeroDuration()) {
     return c.Child("quorum_tick_ms").Error("a positive number of milliseconds");
+  }
+  return absl::OkStatus();
+}
+
+// Publishes count against the run's bound, so a timeline whose publish
+// steps alone exceed it can never run: refuse it before running.
+absl::Status CheckPublishTotal(const ScenarioSpec& spec) {
+  int64_t total = 0;
+  for (const ScenarioStep& s : spec.timeline) {
+    if (s.kind != StepKind::kPublish) continue;
+    total += s.count;
+    if (total > spec.max_events) {
+      return absl::InvalidArgumentError(Cat(
+          s.pointer, "/publish/count: the timeline publishes ", total,
+          " messages up to here, more than the run's bound of ", spec.max_events,
+          " (options.max_events; every publish counts against it)"));
+    }
   }
   return absl::OkStatus();
 }
@@ -315,6 +341,7 @@ absl::StatusOr<ScenarioSpec> ParseRoot(const JsonCursor& root) {
   }
   WARREN_RETURN_IF_ERROR(ParseList(root, "timeline", spec.timeline, ParseStep));
   WARREN_RETURN_IF_ERROR(ParseList(root, "expect", spec.expectations, ParseExpectation));
+  WARREN_RETURN_IF_ERROR(CheckPublishTotal(spec));
   WARREN_ASSIGN_OR_RETURN(spec.run_for, root.Millis("run_for_ms", spec.run_for));
   WARREN_RETURN_IF_ERROR(CheckReferences(root, spec));
   WARREN_RETURN_IF_ERROR(CheckTopology(spec));
@@ -325,22 +352,11 @@ absl::StatusOr<ScenarioSpec> ParseRoot(const JsonCursor& root) {
 }  // namespace internal
 
 absl::StatusOr<ScenarioSpec> ParseScenario(std::string_view text, std::string_view file) {
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::exception& e) {  // parse_error, out_of_range (1e999)
-    // nlohmann quotes the bytes it last read, which may be invalid UTF-8.
-    std::string what;
-    for (unsigned char ch : std::string_view(e.what())) {
-      if (ch < 0x80) {
-        what.push_back(static_cast<char>(ch));
-      } else {
-        what += absl::StrFormat("\\x%02x", ch);
-      }
-    }
-    return absl::InvalidArgumentError(internal::Cat(file, ": invalid JSON: ", what));
+  absl::StatusOr<nlohmann::json> doc = internal::ParseJsonText(text);
+  if (!doc.ok()) {
+    return absl::InvalidArgumentError(internal::Cat(file, ": ", doc.status().message()));
   }
-  absl::StatusOr<ScenarioSpec> spec = internal::ParseRoot(internal::JsonCursor(doc, ""));
+  absl::StatusOr<ScenarioSpec> spec = internal::ParseRoot(internal::JsonCursor(*doc, ""));
   if (!spec.ok()) {
     return absl::InvalidArgumentError(internal::Cat(file, ": ", spec.status().message()));
   }
@@ -349,11 +365,9 @@ absl::StatusOr<ScenarioSpec> ParseScenario(std::string_view text, std::string_vi
 }
 
 absl::StatusOr<ScenarioSpec> LoadScenarioFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(internal::Cat(path, ": cannot open the file"));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return ParseScenario(buffer.str(), path);
+  absl::StatusOr<std::string> text = internal::ReadScenarioFile(path);
+  if (!text.ok()) return text.status();
+  return ParseScenario(*text, path);
 }
 
 }  // namespace warren

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 
+#include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
 #include "warren/inspect.h"
 
@@ -23,14 +24,7 @@ absl::Status MissingLabel(std::string_view pointer, std::string_view what,
 
 // Walks the kinds until TraceKindName stops knowing one, so a new kind
 // needs only its name there (the enum is dense from 0).
-bool IsTraceKind(std::string_view name) {
-  if (name == "unknown") return false;
-  for (int k = 0;; ++k) {
-    std::string_view known = TraceKindName(static_cast<TraceKind>(k));
-    if (known == "unknown") return false;
-    if (known == name) return true;
-  }
-}
+bool IsTraceKind(std::string_view name) { return TraceKindFromName(name).has_value(); }
 
 }  // namespace
 
@@ -51,6 +45,23 @@ bool CounterByName(const Counters& c, std::string_view name, uint64_t* value) {
   return false;
 }
 
+// "" names no queue in a file: in AMQP it would mean "the channel's last
+// declared queue", which a scenario has no way to see.
+absl::Status EmptyQueueName(std::string_view pointer) {
+  return absl::InvalidArgumentError(Cat(
+      pointer, ": expected a queue name, got \"\" (in AMQP it means the channel's last "
+      "declared queue; to use a server-named queue, declare {\"name\": \"\", \"as\": "
+      "\"<alias>\"} and refer to the alias)"));
+}
+
+// A queue reference: not "", and (when `must_exist`) declared in the file.
+absl::Status QueueRef(const std::set<std::string>& queues, std::string_view pointer,
+                      const std::string& name, bool must_exist = true) {
+  if (name.empty()) return EmptyQueueName(pointer);
+  if (must_exist && !queues.contains(name)) return Missing(pointer, "queue", name);
+  return absl::OkStatus();
+}
+
 absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
   std::set<std::string> exchanges = {"", "amq.direct", "amq.fanout", "amq.topic", "amq.headers",
                                      "amq.match"};
@@ -62,14 +73,19 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
     }
   }
   for (size_t i = 0; i < spec.queues.size(); ++i) {
-    if (!queues.insert(spec.queues[i].name).second) {
-      return absl::InvalidArgumentError(Cat("/queues/", i, "/name: queue \"", spec.queues[i].name,
-                                            "\" is declared twice"));
+    const ScenarioQueue& q = spec.queues[i];
+    if (q.name.empty() && q.alias.empty()) continue;  // nothing may refer to it
+    if (!queues.insert(q.name.empty() ? q.alias : q.name).second) {
+      return absl::InvalidArgumentError(
+          q.name.empty() ? Cat("/queues/", i, "/as: \"", q.alias, "\" already names a queue")
+                         : Cat("/queues/", i, "/name: queue \"", q.name, "\" is declared twice"));
     }
   }
   for (const ScenarioStep& s : spec.timeline) {
     if (s.kind == StepKind::kDeclareExchange) exchanges.insert(s.exchange.name);
-    if (s.kind == StepKind::kDeclareQueue) queues.insert(s.queue.name);
+    if (s.kind == StepKind::kDeclareQueue && !(s.queue.name + s.queue.alias).empty()) {
+      queues.insert(s.queue.name.empty() ? s.queue.alias : s.queue.name);
+    }
     if (s.kind == StepKind::kPublish && !s.label.empty()) labels.insert(s.label);
     if (s.kind == StepKind::kApplyAsync && !s.label.empty()) task_labels.insert(s.label);
   }
@@ -87,9 +103,8 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
             Cat("/celery/workers/", i, "/name: worker \"", w.name, "\" is declared twice"));
       }
       for (size_t j = 0; j < w.queues.size(); ++j) {
-        if (!queues.contains(w.queues[j])) {
-          return Missing(Cat("/celery/workers/", i, "/queues/", j), "queue", w.queues[j]);
-        }
+        WARREN_RETURN_IF_ERROR(
+            QueueRef(queues, Cat("/celery/workers/", i, "/queues/", j), w.queues[j]));
       }
     }
   }
@@ -100,13 +115,11 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
     if (b.to_exchange && !exchanges.contains(b.destination)) {
       return Missing(Cat(at, "/to_exchange"), "exchange", b.destination);
     }
-    if (!b.to_exchange && !queues.contains(b.destination)) {
-      return Missing(Cat(at, "/queue"), "queue", b.destination);
-    }
+    if (!b.to_exchange) WARREN_RETURN_IF_ERROR(QueueRef(queues, Cat(at, "/queue"), b.destination));
   }
   for (size_t i = 0; i < spec.clients.size(); ++i) {
     const ScenarioClient& c = spec.clients[i];
-    if (!queues.contains(c.queue)) return Missing(Cat("/clients/", i, "/queue"), "queue", c.queue);
+    WARREN_RETURN_IF_ERROR(QueueRef(queues, Cat("/clients/", i, "/queue"), c.queue));
     for (size_t j = 0; j < c.rules.size(); ++j) {
       const ClientRule& r = c.rules[j];
       if (r.action == ClientAction::kRepublish && !r.republish_exchange.empty() &&
@@ -121,14 +134,24 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
     }
   }
   for (const ScenarioStep& s : spec.timeline) {
+    // Timeline steps may name queues the file never declares (to provoke a
+    // 404), but never "".
+    if ((s.kind == StepKind::kBind || s.kind == StepKind::kUnbind) && !s.binding.to_exchange) {
+      WARREN_RETURN_IF_ERROR(QueueRef(
+          queues, Cat(s.pointer, s.kind == StepKind::kBind ? "/bind" : "/unbind", "/queue"),
+          s.binding.destination, /*must_exist=*/false));
+    }
+    if (s.kind == StepKind::kDeleteQueue || s.kind == StepKind::kPurgeQueue) {
+      WARREN_RETURN_IF_ERROR(QueueRef(
+          queues, Cat(s.pointer, s.kind == StepKind::kDeleteQueue ? "/delete_queue" : "/purge_queue"),
+          s.queue.name, /*must_exist=*/false));
+    }
     if (s.kind == StepKind::kStopClient && !clients.contains(s.client)) {
       return Missing(Cat(s.pointer, "/stop_client"), "client", s.client);
     }
     if (s.kind == StepKind::kApplyAsync) {
       if (!tasks.contains(s.task)) return Missing(Cat(s.pointer, "/apply_async/task"), "celery task", s.task);
-      if (!queues.contains(s.apply.queue)) {
-        return Missing(Cat(s.pointer, "/apply_async/queue"), "queue", s.apply.queue);
-      }
+      WARREN_RETURN_IF_ERROR(QueueRef(queues, Cat(s.pointer, "/apply_async/queue"), s.apply.queue));
     }
     if ((s.kind == StepKind::kKillWorker || s.kind == StepKind::kKillChild ||
          s.kind == StepKind::kRestartWorker) &&
@@ -147,12 +170,10 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
   for (const Expectation& e : spec.expectations) {
     switch (e.kind) {
       case ExpectationKind::kQueue:
-        if (!queues.contains(e.queue)) return Missing(Cat(e.pointer, "/queue"), "queue", e.queue);
+        WARREN_RETURN_IF_ERROR(QueueRef(queues, Cat(e.pointer, "/queue"), e.queue));
         break;
       case ExpectationKind::kQueueGone:
-        if (!queues.contains(e.queue)) {
-          return Missing(Cat(e.pointer, "/queue_gone"), "queue", e.queue);
-        }
+        WARREN_RETURN_IF_ERROR(QueueRef(queues, Cat(e.pointer, "/queue_gone"), e.queue));
         break;
       case ExpectationKind::kFate:
         if (!labels.contains(e.label)) {

@@ -18,7 +18,7 @@ namespace {
 class ScenarioRun {
  public:
   ScenarioRun(const ScenarioSpec& spec, const RunOptions& options)
-      : spec_(spec), run_options_(options), sim_(spec.options) {}
+      : spec_(spec), run_options_(options), sim_(WithSink(spec.options, options)) {}
 
   ScenarioResult Run() {
     result_.start = sim_.Now();
@@ -56,6 +56,7 @@ class ScenarioRun {
     for (Item& item : agenda) {
       if (!AdvanceTo(item.at)) return Finish();
       item.run();
+      if (stopped_) return Finish();
     }
     absl::Duration end = std::max(spec_.run_for, agenda.empty() ? absl::ZeroDuration()
                                                                 : agenda.back().at);
@@ -70,12 +71,32 @@ class ScenarioRun {
   }
 
  private:
+  static SimulationOptions WithSink(SimulationOptions o, const RunOptions& run) {
+    if (run.on_trace_event) o.trace_sink = run.on_trace_event;
+    return o;
+  }
+
+  // The run's work left under spec.max_events (events, publishes, hops).
+  int64_t WorkLeft() const { return spec_.max_events - sim_.work_done(); }
+  absl::Status BoundReached() const {
+    return absl::ResourceExhaustedError(
+        Cat("the run's bound of ", spec_.max_events, " events (options.max_events; publishes "
+            "and dead-letter hops included) was reached at virtual time ",
+            absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", sim_.Now(), absl::UTCTimeZone())));
+  }
+
   bool AdvanceTo(absl::Duration at) {
     absl::Time when = result_.start + at;
     if (when < sim_.Now()) when = sim_.Now();
     // Bounded: a livelocking scenario is reported, not hung.
-    absl::Status s = sim_.RunUntil(when, spec_.max_events);
-    if (!s.ok()) result_.step_errors.push_back(std::string(s.message()));
+    absl::Status s = WorkLeft() > 0 ? sim_.RunUntil(when, WorkLeft()) : BoundReached();
+    if (!s.ok()) {
+      std::string prefix =
+          s.code() == absl::StatusCode::kResourceExhausted && WorkLeft() <= 0
+              ? Cat("options.max_events (", spec_.max_events, " per run) exhausted: ")
+              : "";
+      result_.step_errors.push_back(Cat(prefix, s.message()));
+    }
     return s.ok();
   }
 
@@ -114,7 +135,7 @@ class ScenarioRun {
   }
 
   bool Setup() {
-    if (absl::Status s = DeclareTopology(sim_, Admin(), spec_); !s.ok()) {
+    if (absl::Status s = DeclareTopology(sim_, Admin(), spec_, aliases_); !s.ok()) {
       result_.step_errors.push_back(std::string(s.message()));
       return false;
     }
@@ -131,7 +152,9 @@ class ScenarioRun {
     return true;
   }
 
-  void StartClient(const ScenarioClient& c) {
+  void StartClient(const ScenarioClient& spec) {
+    ScenarioClient c = spec;
+    c.queue = Q(c.queue);
     clients_.push_back(std::make_unique<ScriptedClient>(sim_, c, result_.observation,
                                                         run_options_.observe));
     absl::Status s = clients_.back()->Start();
@@ -157,6 +180,7 @@ class ScenarioRun {
           if (absl::Status c = (*used)->ConfirmSelect(); !c.ok()) return c;
         }
         for (int i = 0; i < s.count; ++i) {
+          if (WorkLeft() <= 0) return BoundReached();
           absl::StatusOr<PublishReceipt> r = (*used)->BasicPublish(s.publish);
           if (!r.ok()) return r.status();
           if (!s.label.empty()) context_.labels[s.label].push_back(r->message);
@@ -170,14 +194,22 @@ class ScenarioRun {
       case StepKind::kDeclareExchange:
         return Admin().ExchangeDeclare(s.exchange.name, s.exchange.options);
       case StepKind::kDeclareQueue:
-        return Admin().QueueDeclare(s.queue.name, s.queue.options).status();
+      {
+        absl::StatusOr<QueueDeclareOk> ok = Admin().QueueDeclare(s.queue.name, s.queue.options);
+        if (ok.ok() && !s.queue.alias.empty()) aliases_[s.queue.alias] = ok->queue;
+        return ok.status();
+      }
       case StepKind::kBind:
       case StepKind::kUnbind:
-        return Bind(Admin(), s.binding, s.kind == StepKind::kBind);
+      {
+        ScenarioBinding b = s.binding;
+        if (!b.to_exchange) b.destination = Q(b.destination);
+        return Bind(Admin(), b, s.kind == StepKind::kBind);
+      }
       case StepKind::kDeleteQueue:
-        return Admin().QueueDelete(s.queue.name).status();
+        return Admin().QueueDelete(Q(s.queue.name)).status();
       case StepKind::kPurgeQueue:
-        return Admin().QueuePurge(s.queue.name).status();
+        return Admin().QueuePurge(Q(s.queue.name)).status();
       case StepKind::kDeleteExchange:
         return Admin().ExchangeDelete(s.exchange.name);
       case StepKind::kApplyAsync: {
@@ -212,6 +244,12 @@ class ScenarioRun {
     Channel* ch = nullptr;
     Connection* conn = nullptr;
     absl::Status status = Execute(s, &ch, &conn);
+    // A bound (work, live messages) ends the run: nothing after it is valid.
+    if (status.code() == absl::StatusCode::kResourceExhausted) {
+      result_.step_errors.push_back(Cat(s.pointer, ": ", status.message()));
+      stopped_ = true;
+      return;
+    }
     Record(s, status, *ch, *conn);
     if (!s.expect_error) {
       if (!status.ok()) result_.step_errors.push_back(Cat(s.pointer, ": ", status.message()));
@@ -284,13 +322,16 @@ class ScenarioRun {
   }
 
   void Check(const Expectation& e) {
-    for (std::string& what : CheckExpectation(sim_, e, context_)) {
+    Expectation resolved = e;
+    resolved.queue = Q(e.queue);
+    for (std::string& what : CheckExpectation(sim_, resolved, context_)) {
       result_.failures.push_back({e.pointer, std::move(what)});
     }
   }
 
   ScenarioResult Finish() {
-    result_.trace = sim_.trace();
+    result_.trace_events_total = sim_.trace_events_total();
+    result_.trace = sim_.TakeTrace();
     result_.queue_table = QueueTable(sim_);
     if (run_options_.observe) ObserveEnd();
     return std::move(result_);
@@ -304,6 +345,9 @@ class ScenarioRun {
   std::optional<Connection> pub_conn_;
   std::optional<Channel> pub_;
   bool confirm_mode_ = false;
+  bool stopped_ = false;  // a bound ended the run early
+  std::map<std::string, std::string> aliases_;  // server-named queues: alias -> name
+  const std::string& Q(const std::string& name) const { return ResolveQueue(aliases_, name); }
   uint64_t confirmed_seq_ = 0;
   std::vector<std::unique_ptr<ScriptedClient>> clients_;
   std::unique_ptr<celery::CeleryApp> celery_;

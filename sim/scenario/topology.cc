@@ -23,7 +23,14 @@ absl::Status Bind(Channel& ch, const ScenarioBinding& b, bool bind) {
               : ch.QueueUnbind(b.destination, b.source, b.routing_key, b.arguments);
 }
 
-absl::Status DeclareTopology(Simulation& sim, Channel& admin, const ScenarioSpec& spec) {
+const std::string& ResolveQueue(const std::map<std::string, std::string>& aliases,
+                                const std::string& name) {
+  auto it = aliases.find(name);
+  return it == aliases.end() ? name : it->second;
+}
+
+absl::Status DeclareTopology(Simulation& sim, Channel& admin, const ScenarioSpec& spec,
+                             std::map<std::string, std::string>& aliases) {
   for (size_t i = 0; i < spec.exchanges.size(); ++i) {
     const ScenarioExchange& x = spec.exchanges[i];
     if (absl::Status s = admin.ExchangeDeclare(x.name, x.options); !s.ok()) {
@@ -32,12 +39,14 @@ absl::Status DeclareTopology(Simulation& sim, Channel& admin, const ScenarioSpec
   }
   for (size_t i = 0; i < spec.queues.size(); ++i) {
     const ScenarioQueue& q = spec.queues[i];
-    if (absl::Status s = admin.QueueDeclare(q.name, q.options).status(); !s.ok()) {
-      return At(Cat("/queues/", i), s);
-    }
+    absl::StatusOr<QueueDeclareOk> ok = admin.QueueDeclare(q.name, q.options);
+    if (!ok.ok()) return At(Cat("/queues/", i), ok.status());
+    if (!q.alias.empty()) aliases[q.alias] = ok->queue;
   }
   for (size_t i = 0; i < spec.bindings.size(); ++i) {
-    if (absl::Status s = Bind(admin, spec.bindings[i], true); !s.ok()) {
+    ScenarioBinding b = spec.bindings[i];
+    if (!b.to_exchange) b.destination = ResolveQueue(aliases, b.destination);
+    if (absl::Status s = Bind(admin, b, true); !s.ok()) {
       return At(Cat("/bindings/", i), s);
     }
   }
@@ -56,7 +65,8 @@ absl::Status CheckTopology(const ScenarioSpec& spec) {
   Connection conn = scratch.Connect("validate");
   absl::StatusOr<Channel> ch = conn.OpenChannel();
   if (!ch.ok()) return ch.status();
-  absl::Status s = DeclareTopology(scratch, *ch, spec);
+  std::map<std::string, std::string> aliases;
+  absl::Status s = DeclareTopology(scratch, *ch, spec, aliases);
   if (s.ok()) return s;
   // Policy validation texts are multi-line ("Validation failed\n\n-1 is not
   // a valid message TTL\n"); a load error is one line.

@@ -1,8 +1,7 @@
 #include <cstdio>
 
 #include "sim/core/strings.h"
-
-#include "sim/core/strings.h"
+#include "sim/core/utf8.h"
 #include "warren/field_value.h"
 #include "warren/trace.h"
 
@@ -35,6 +34,13 @@ std::string_view TraceKindName(TraceKind kind) {
   return "unknown";
 }
 
+std::optional<TraceKind> TraceKindFromName(std::string_view name) {
+  for (size_t k = 0; k < kTraceKindCount; ++k) {
+    if (TraceKindName(static_cast<TraceKind>(k)) == name) return static_cast<TraceKind>(k);
+  }
+  return std::nullopt;
+}
+
 std::string ToJsonLine(const TraceEvent& e) {
   // Strings go through FieldValue's JSON escaping, so one escaper exists.
   auto str = [](std::string_view s) { return ToJson(FieldValue::String(s)); };
@@ -60,13 +66,15 @@ std::string FormatTimelineLine(const TraceEvent& e, absl::Time start) {
   std::snprintf(kind, sizeof kind, "%-18s", std::string(TraceKindName(e.kind)).c_str());
   std::string out = internal::Cat(when, "  ", kind);
   if (e.message.value != 0) internal::Append(&out, "#", e.message.value, " ");
-  if (!e.queue.empty()) internal::Append(&out, "queue=", e.queue, " ");
+  // Names are bytes to AMQP: control bytes and invalid UTF-8 are escaped.
+  using internal::PrintableText;
+  if (!e.queue.empty()) internal::Append(&out, "queue=", PrintableText(e.queue), " ");
   if (!e.exchange.empty() || e.kind == TraceKind::kPublished) {
-    internal::Append(&out, "exchange='", e.exchange, "' ");
+    internal::Append(&out, "exchange='", PrintableText(e.exchange), "' ");
   }
-  if (!e.routing_key.empty()) internal::Append(&out, "key=", e.routing_key, " ");
-  if (!e.channel.empty()) internal::Append(&out, "[", e.channel, "] ");
-  if (!e.detail.empty()) internal::Append(&out, "- ", e.detail);
+  if (!e.routing_key.empty()) internal::Append(&out, "key=", PrintableText(e.routing_key), " ");
+  if (!e.channel.empty()) internal::Append(&out, "[", PrintableText(e.channel), "] ");
+  if (!e.detail.empty()) internal::Append(&out, "- ", PrintableText(e.detail));
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }

@@ -39,17 +39,29 @@ absl::Status Worker::Connect() {
   prefetch_ = spec_.concurrency * app_.config().worker_prefetch_multiplier;
   // Celery applies QoS globally on RabbitMQ (qos_semantics_matches_spec is
   // false), which is also why a 5.2 worker cannot consume a quorum queue.
-  if (absl::Status s = ch_->BasicQos({.prefetch_count = static_cast<uint16_t>(prefetch_),
-                                      .global = true});
-      !s.ok()) {
-    return s;
-  }
+  if (absl::Status s = ApplyQos(); !s.ok()) return s;
   for (const std::string& q : spec_.queues) {
     absl::StatusOr<std::string> tag =
         ch_->BasicConsume(q, [this](const Delivery& d) { OnDelivery(d); });
     if (!tag.ok()) return tag.status();
   }
   return absl::OkStatus();
+}
+
+absl::Status Worker::ApplyQos() {
+  // kombu.common.QoS.set: a prefetch count above the 16-bit field turns
+  // QoS off (0 = unlimited) with a warning, instead of wrapping.
+  constexpr int kPrefetchCountMax = 0xFFFF;
+  uint16_t count = static_cast<uint16_t>(prefetch_);
+  if (prefetch_ > kPrefetchCountMax) {
+    count = 0;
+    if (!qos_disabled_warned_ && app_.sim().options().trace) {
+      app_.sim().AnnotateTrace(TraceKind::kCelery, spec_.name,
+                               "WARNING QoS: Disabled: prefetch_count exceeds 65535");
+    }
+    qos_disabled_warned_ = true;
+  }
+  return ch_->BasicQos({.prefetch_count = count, .global = true});
 }
 
 void Worker::Die(std::string why) {
@@ -167,12 +179,12 @@ void Worker::OnDelivery(const Delivery& d) {
     // Held delivered-unacked until the ETA; the prefetch grows by one so
     // other messages still flow.
     ++prefetch_;
-    (void)ch_->BasicQos({.prefetch_count = static_cast<uint16_t>(prefetch_), .global = true});
+    (void)ApplyQos();
     app_.sim().ScheduleAfter(std::max(EtaDispatchTime(*job->eta) - now, absl::ZeroDuration()),
                              [this, job] {
       if (!alive_ || job->session != session_) return;
       --prefetch_;
-      (void)ch_->BasicQos({.prefetch_count = static_cast<uint16_t>(prefetch_), .global = true});
+      (void)ApplyQos();
       job->from_timer = true;
       Enqueue(job);
     });

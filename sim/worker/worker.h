@@ -58,6 +58,8 @@ class Worker {
   enum class Settlement { kAck, kReject, kRequeue };
   void Settle(Job& job, Settlement how);
   void SendEarlyAckIfPending(Job& job);
+  // basic.qos global for prefetch_, as kombu sets it (see ApplyQos).
+  absl::Status ApplyQos();
   absl::Time EtaDispatchTime(absl::Time eta) const;
 
   CeleryApp::Impl& app_;
@@ -67,6 +69,7 @@ class Worker {
   bool alive_ = false;
   absl::Time started_;
   int prefetch_ = 0;
+  bool qos_disabled_warned_ = false;
   int busy_ = 0;
   std::deque<std::shared_ptr<Job>> pending_;
   std::deque<std::shared_ptr<Job>> running_;  // jobs in pool slots, oldest first

@@ -136,24 +136,59 @@ TEST(Policy, AnUnrelatedPolicyChangeDoesNotRestartAQueuesExpiryTimer) {
 namespace warren::testing {
 namespace {
 
-// libstdc++'s regex compiler overflows a signed long on such numbers;
-// RabbitMQ (PCRE) refuses them as invalid patterns.
-TEST(Policy, APatternWithAnOversizedNumberIsRefusedLikeAnyInvalidPattern) {
+// Patterns are PCRE 8 (Erlang's re), so its verdicts and offsets are
+// RabbitMQ's: oversized numbers are refused, a long digit run is a literal.
+// (The old std::regex engine overflowed on such numbers: a fuzzer find.)
+TEST(Policy, PatternErrorsAreTheTermsErlangsReCompileReturns) {
   BrokerHarness h;
-  for (const char* pattern :
-       {"\\22222222222222222222222x", "a{1,99999999999999999999}", "a{70000}",
-        // \c takes the next character, even a backslash: a back-reference
-        // follows (found by fuzzing; UBSan flagged the overflow in libstdc++).
-        "\\c\\\\99999999999911111111111111", "q1234567890123456789012"}) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"\\22222222222222222222222x", "{\"number is too big\",23}"},
+      {"a{1,99999999999999999999}", "{\"number too big in {} quantifier\",9}"},
+      {"a{70000}", "{\"number too big in {} quantifier\",7}"},
+      // \c takes the next character, even a backslash: a number follows.
+      {"\\c\\\\99999999999911111111111111", "{\"number is too big\",29}"},
+      {"(abc", "{\"missing )\",4}"},
+      {"*", "{\"nothing to repeat\",0}"},
+      {"[z-a]", "{\"range out of order in character class\",3}"}};
+  for (const auto& [pattern, term] : cases) {
     absl::Status s = h.sim.SetPolicy(
         {.name = "p", .pattern = pattern, .definition = {{"max-length", I(1)}}});
     EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument)) << pattern;
     EXPECT_THAT(std::string(s.message()),
-                ::testing::HasSubstr("pattern should be regular expression but is invalid"));
+                ::testing::HasSubstr(std::string("pattern should be regular expression but is "
+                                                 "invalid: ") + term));
   }
-  EXPECT_THAT(h.sim.SetPolicy({.name = "p", .pattern = "^q{1,3}\\d$",
+  for (const char* fine : {"^q{1,3}\\d$", "q1234567890123456789012", "^(a+)+$"}) {
+    EXPECT_THAT(h.sim.SetPolicy({.name = "p", .pattern = fine,
+                                 .definition = {{"max-length", I(1)}}}),
+                IsOk()) << fine;
+  }
+}
+
+// A catastrophically backtracking pattern against the longest possible
+// name (255 bytes) ends: PCRE's match limit counts as no match. The old
+// engine took 27 s at 31 characters and recursed per character (a crash
+// at 40 000). Checked by outcome, not time: a hang fails by the ctest
+// timeout, a stack overflow by a crash.
+TEST(Policy, BacktrackingPatternsEndAndALongNameCannotOverflowTheStack) {
+  BrokerHarness h;
+  ASSERT_THAT(h.sim.SetPolicy({.name = "evil", .pattern = "^(a+)+$",
                                .definition = {{"max-length", I(1)}}}),
               IsOk());
+  ASSERT_THAT(h.sim.SetPolicy({.name = "evil2", .pattern = "(a*)*b",
+                               .definition = {{"max-length", I(2)}}, .priority = 1}),
+              IsOk());
+  ASSERT_THAT(h.sim.SetPolicy({.name = "all", .pattern = ".*",
+                               .definition = {{"max-length", I(3)}}, .priority = -1}),
+              IsOk());
+  std::string name(254, 'a');
+  name += '!';
+  h.DeclareQueue(name);
+  // Neither evil pattern matched (one cannot, the other hit the limit): the
+  // catch-all did.
+  EXPECT_EQ(h.sim.Queue(name)->policy, "all");
+  h.DeclareQueue(std::string(255, 'a'));
+  EXPECT_EQ(h.sim.Queue(std::string(255, 'a'))->policy, "evil");
 }
 
 }  // namespace

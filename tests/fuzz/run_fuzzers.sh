@@ -20,8 +20,10 @@ for name in scenario broker_ops amqp_text; do
   mkdir -p "$out/$name"
   for d in ${seeds[$name]}; do cp -r "$d"/. "$out/$name/"; done
   rm -f "$out/$name"/*.tsv "$out/$name"/schema.json
+  dict=()
+  if [ -f "tests/fuzz/dict/$name.dict" ]; then dict=(-dict="tests/fuzz/dict/$name.dict"); fi
   echo "fuzz_$name: ${seconds}s"
-  "build-fuzz/tests/fuzz/fuzz_$name" "$out/$name" -max_total_time="$seconds" -timeout=20 \
+  "build-fuzz/tests/fuzz/fuzz_$name" "$out/$name" "${dict[@]}" -max_total_time="$seconds" -timeout=20 \
     -rss_limit_mb=4096 -max_len=4096 -print_final_stats=1 \
     -artifact_prefix="build-fuzz/artifacts/$name-" 2>"$out/$name.log" ||
     { tail -n 60 "$out/$name.log"; echo "fuzz_$name FAILED"; exit 1; }

@@ -28,7 +28,7 @@ const Bad kBad[] = {
     {R"({"version": 1, "queues": [{"name": 5}]})",
      "f.json: /queues/0/name: expected a string, got 5"},
     {R"({"version": 1, "queues": [{"name": "q", "tll_ms": 5}]})",
-     "f.json: /queues/0/tll_ms: unknown key (allowed here: name, durable, exclusive, "
+     "f.json: /queues/0/tll_ms: unknown key (allowed here: name, as, durable, exclusive, "
      "auto_delete, arguments)"},
     {R"({"version": 1, "queues": [{"name": "q", "durable": "yes"}]})",
      "f.json: /queues/0/durable: expected true or false, got \"yes\""},
@@ -95,6 +95,8 @@ TEST(ScenarioParser, EveryTraceKindAndOnlyThoseCanBeCountedByAnExpectation) {
     EXPECT_TRUE(load(name).ok()) << name;
   }
   EXPECT_EQ(kinds, static_cast<int>(TraceKind::kDivergence) + 1);  // the last kind
+  // kTraceKindCount (which sizes the tracer's counters) is the same count.
+  EXPECT_EQ(static_cast<size_t>(kinds), kTraceKindCount);
   EXPECT_TRUE(load("divergence").ok());
   for (std::string_view bad : {"unknown", "diverged", "", "Published"}) {
     EXPECT_EQ(load(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;

@@ -149,3 +149,41 @@ TEST(ScenarioRunner, AClientStartFailingWithAnotherReplyTextOrCloseIsAFailure) {
 
 }  // namespace
 }  // namespace warren
+
+namespace warren {
+namespace {
+
+ScenarioResult RunJson(std::string_view json) {
+  absl::StatusOr<ScenarioSpec> spec = ParseScenario(json, "inline.json");
+  EXPECT_THAT(spec, testing::IsOk());
+  return spec.ok() ? RunScenario(*spec) : ScenarioResult{};
+}
+
+// {"name": "", "as": "tmp"}: RabbitMQ names the queue ("amq.gen-..."), and
+// the file's bindings, clients, steps and expectations reach it as "tmp".
+TEST(ServerNamedQueues, AreReachedThroughTheirAliasEverywhereInTheFile) {
+  ScenarioResult r = RunJson(R"({
+    "version": 1,
+    "queues": [{"name": "", "as": "tmp"}, {"name": "", "as": "other"}],
+    "bindings": [{"exchange": "amq.direct", "queue": "tmp", "routing_key": "k"}],
+    "timeline": [
+      {"at_ms": 0, "publish": {"exchange": "amq.direct", "routing_key": "k", "count": 3}},
+      {"at_ms": 1, "bind": {"exchange": "amq.fanout", "queue": "other"}},
+      {"at_ms": 2, "publish": {"exchange": "amq.fanout"}},
+      {"at_ms": 3, "declare_queue": {"name": "", "as": "late"}},
+      {"at_ms": 4, "purge_queue": "late"}
+    ],
+    "expect": [
+      {"queue": "tmp", "ready": 3, "enqueued": 3},
+      {"queue": "other", "ready": 1},
+      {"queue": "late", "ready": 0},
+      {"event": "enqueued", "queue": "tmp", "equals": 3}
+    ]})");
+  EXPECT_TRUE(r.ok()) << (r.failures.empty() ? "" : r.failures[0].what)
+                      << (r.step_errors.empty() ? "" : r.step_errors[0]);
+  ASSERT_GE(r.queue_table.size(), 4u);
+  EXPECT_THAT(r.queue_table[1], ::testing::StartsWith("amq.gen-"));
+}
+
+}  // namespace
+}  // namespace warren

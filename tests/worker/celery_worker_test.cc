@@ -529,3 +529,34 @@ TEST(CeleryRows, AShortCallerChosenIdKeepsOneRowWhileManyOthersAreAdded) {
 
 }  // namespace
 }  // namespace warren::testing
+
+namespace warren::testing {
+namespace {
+
+// kombu.common.QoS.set: a prefetch count that does not fit basic.qos's
+// 16 bits disables QoS (0 = unlimited) with a warning; it never wraps
+// (20 x 3300 = 66 000 used to become 464).
+TEST(CeleryPrefetch, AboveTheSixteenBitLimitQosIsDisabledAsKombuDoes) {
+  BrokerHarness h;
+  h.DeclareQueue("celery");
+  celery::CeleryApp app(h.sim, {.worker_prefetch_multiplier = 3300});
+  ASSERT_THAT(app.DefineTask({.name = "slow",
+                              .attempts = {{.kind = celery::Attempt::Kind::kSucceed,
+                                            .duration = absl::Hours(1)}}}),
+              IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w1", .concurrency = 20, .queues = {"celery"}}), IsOk());
+  for (int i = 0; i < 1000; ++i) ASSERT_THAT(app.ApplyAsync("slow", {.queue = "celery"}), IsOk());
+  h.RunFor(absl::Seconds(1));
+  // Everything prefetched (no limit): 20 tasks run (acked early), 980 wait
+  // unacked in the worker. A wrapped prefetch of 464 left 516 ready.
+  EXPECT_EQ(h.Ready("celery"), 0u);
+  EXPECT_EQ(h.Unacked("celery"), 980u);
+  int warnings = 0;
+  for (const TraceEvent& e : h.sim.trace()) {
+    warnings += e.detail == "WARNING QoS: Disabled: prefetch_count exceeds 65535";
+  }
+  EXPECT_EQ(warnings, 1);
+}
+
+}  // namespace
+}  // namespace warren::testing
