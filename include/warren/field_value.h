@@ -75,6 +75,7 @@ enum class FieldType : char {
   kLong = 'l',           // signed 64
   kFloat = 'f',
   kDouble = 'd',
+  kDecimal = 'D',        // scale (8 bits) and unsigned 32-bit digits
   kLongString = 'S',
   kBinary = 'x',         // byte array
   kTimestamp = 'T',      // seconds since the epoch
@@ -125,6 +126,8 @@ class FieldValue {
   static FieldValue String(std::string_view s);
   static FieldValue Binary(std::string_view bytes);
   static FieldValue Timestamp(int64_t seconds);
+  // AMQP decimal: `value` / 10^`scale` (pika and py-amqp send Python Decimal so).
+  static FieldValue Decimal(uint8_t scale, uint32_t value);
   static FieldValue Array(std::vector<FieldValue> items);
   static FieldValue Table(FieldTable table);
 
@@ -139,6 +142,8 @@ class FieldValue {
   // Accessors. REQUIRES: the matching type (checked; a mismatch aborts).
   bool as_bool() const;
   int64_t as_int() const;      // integer types and timestamp
+  uint8_t decimal_scale() const;   // REQUIRES: decimal
+  uint32_t decimal_value() const;  // REQUIRES: decimal
   double as_double() const;    // float types
   const std::string& as_string() const;  // longstr and binary
   const std::vector<FieldValue>& as_array() const;

@@ -68,13 +68,7 @@ class Message;
 class MessageRef;
 
 namespace internal {
-// For the broker's dead-lettering, which rewrites the stored encoding
-// without decoding it (sim/broker/dead_letter.cc); not for embedders.
-std::string_view EncodedProperties(const Message& m);
-MessageRef CreateWithEncodedProperties(MessageId id, std::string_view exchange,
-                                       std::string_view routing_key, std::string_view body,
-                                       std::string_view encoded_properties,
-                                       const std::vector<std::string>& extra_routing_keys);
+class MessageStore;  // creates and reads stored messages (sim/amqp/message_store.h)
 }  // namespace internal
 
 // A counted reference to a stored Message (like std::shared_ptr<const
@@ -99,9 +93,7 @@ class MessageRef {
 
  private:
   friend class Message;
-  friend MessageRef internal::CreateWithEncodedProperties(
-      MessageId, std::string_view, std::string_view, std::string_view, std::string_view,
-      const std::vector<std::string>&);
+  friend class internal::MessageStore;
   Message* m_ = nullptr;
 };
 
@@ -110,22 +102,17 @@ class MessageRef {
 // Dead-lettering makes a new Message with the same id.
 //
 // One allocation holds the fixed fields, the exchange, routing key and body
-// bytes, and the properties in a compact encoding (a queued Celery task
-// message is ~425 bytes all-in; with a BasicProperties and its header table
-// it was ~1.6 KB). properties() decodes them on first use and keeps the result for
-// the message's lifetime; FindHeader, FindHeaderString and priority() read
-// one field straight from the encoding. Like the reference count, that
-// first-use decode is not thread-aware.
+// bytes, and the properties exactly as an AMQP content header carries them
+// (a queued Celery task message is ~0.5 KB all-in; with a BasicProperties
+// and its header table it was ~1.6 KB). properties() decodes them on first
+// use and keeps the result for the message's lifetime; FindHeader,
+// FindHeaderString and priority() read one field straight from the
+// encoding. Like the reference count, that first-use decode is not
+// thread-aware. The simulation creates messages (basic.publish); the
+// private fields below are here only so that the reference count and the
+// accessors used on every delivery can be inline.
 class Message {
  public:
-  // A stored message. `extra_routing_keys` are the keys routing used besides
-  // `routing_key`: the CC header keys, then the BCC ones. `expiration_ms` is
-  // properties.expiration as validated at publish (so queues need not parse
-  // it per copy); unset when there is none.
-  static MessageRef Create(MessageId id, std::string_view exchange, std::string_view routing_key,
-                           std::string_view body, const BasicProperties& properties = {},
-                           std::optional<int64_t> expiration_ms = std::nullopt,
-                           const std::vector<std::string>& extra_routing_keys = {});
   Message(const Message&) = delete;
   Message& operator=(const Message&) = delete;
 
@@ -170,10 +157,7 @@ class Message {
 
  private:
   friend class MessageRef;
-  friend std::string_view internal::EncodedProperties(const Message& m);
-  friend MessageRef internal::CreateWithEncodedProperties(
-      MessageId, std::string_view, std::string_view, std::string_view, std::string_view,
-      const std::vector<std::string>&);
+  friend class internal::MessageStore;
   struct Decoded;  // properties and keys, decoded on first use
   // One block for the fields and the tail bytes; returns where the encoded
   // properties go (the keys follow them).

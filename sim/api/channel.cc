@@ -2,13 +2,12 @@
 
 #include "sim/amqp/limits.h"
 #include "sim/broker/broker.h"
-#include "sim/broker/methods.h"
+#include "sim/amqp/methods.h"
 #include "sim/core/status_macros.h"
 
 namespace warren {
 
 using internal::CheckFieldTable;
-using internal::CheckProperties;
 using internal::CheckShortString;
 using internal::methods::kBasicNack;
 using internal::methods::kBasicReject;
@@ -71,9 +70,12 @@ absl::StatusOr<uint64_t> Channel::QueueDelete(std::string_view queue,
   return broker_->QueueDelete(id_, queue, o);
 }
 absl::StatusOr<PublishReceipt> Channel::BasicPublish(const Publishing& publishing) {
-  WARREN_RETURN_IF_ERROR(CheckShortString("the exchange name", publishing.exchange));
-  WARREN_RETURN_IF_ERROR(CheckShortString("the routing key", publishing.routing_key));
-  WARREN_RETURN_IF_ERROR(CheckProperties(publishing.properties));
+  // The properties are checked where they are encoded (Broker::CreateMessage).
+  if ((publishing.exchange.size() | publishing.routing_key.size()) > internal::kMaxShortString)
+      [[unlikely]] {
+    WARREN_RETURN_IF_ERROR(CheckShortString("the exchange name", publishing.exchange));
+    return CheckShortString("the routing key", publishing.routing_key);
+  }
   return broker_->Publish(id_, publishing);
 }
 absl::Status Channel::BasicQos(const QosOptions& o) { return broker_->Qos(id_, o); }

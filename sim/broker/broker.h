@@ -33,6 +33,7 @@
 #include "absl/types/span.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "sim/amqp/methods.h"
 #include "sim/broker/topic_trie.h"
 #include "sim/broker/dead_letter.h"
 #include "sim/broker/ledger.h"
@@ -243,12 +244,6 @@ struct ConnectionState {
   uint16_t next_channel = 1;
 };
 
-// AMQP class and method ids, for CloseReason.
-struct MethodId {
-  uint16_t class_id;
-  uint16_t method_id;
-};
-
 class Broker {
  public:
   explicit Broker(SimulationOptions options);
@@ -431,8 +426,14 @@ class Broker {
   // Runs the callback of `ch`'s oldest pending delivery.
   void DeliverNext(ChannelState& ch);
   // The stored message of a validated publish (BCC header removed).
-  MessageRef CreateMessage(const Publishing& p, std::optional<int64_t> expiration_ms,
-                           const std::vector<std::string>& extra_keys);
+  // INVALID_ARGUMENT (nothing changed) when the properties cannot be
+  // encoded in a content header.
+  absl::StatusOr<MessageRef> CreateMessage(const Publishing& p,
+                                           std::optional<int64_t> expiration_ms,
+                                           const std::vector<std::string>& extra_keys);
+  absl::StatusOr<MessageRef> CreateMessageWithProperties(
+      const Publishing& p, std::optional<int64_t> expiration_ms,
+      const std::vector<std::string>& extra_keys);
   // Enqueues a routed publish (or returns/drops it) and sends its confirm.
   // Returns whether every target queue accepted it.
   bool CompletePublish(ChannelState& ch, const MessageRef& m, const QueueList& targets,

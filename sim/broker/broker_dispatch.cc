@@ -5,7 +5,7 @@
 
 #include "sim/core/strings.h"
 #include "sim/broker/broker.h"
-#include "sim/broker/methods.h"
+#include "sim/amqp/methods.h"
 
 namespace warren::internal {
 namespace {

@@ -5,8 +5,8 @@
 #include "sim/core/strings.h"
 #include "sim/broker/broker.h"
 #include "sim/broker/headers_matcher.h"
-#include "sim/broker/methods.h"
-#include "sim/broker/names.h"
+#include "sim/amqp/methods.h"
+#include "sim/amqp/names.h"
 
 namespace warren::internal {
 namespace {

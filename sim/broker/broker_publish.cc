@@ -2,8 +2,10 @@
 #include "sim/core/strings.h"
 #include "absl/strings/str_join.h"
 #include "sim/broker/broker.h"
-#include "sim/broker/expiration.h"
-#include "sim/broker/methods.h"
+#include "sim/amqp/expiration.h"
+#include "sim/amqp/message_store.h"
+#include "sim/amqp/methods.h"
+#include "sim/amqp/property_codec.h"
 
 namespace warren::internal {
 namespace {
@@ -96,7 +98,7 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, const Publishing& p)
         "publish was not made");
   }
   if (ledger_.live() >= options_.max_live_messages) return LiveBoundReached();
-  MessageRef ref = CreateMessage(p, expiration_ms, extra_keys);
+  WARREN_ASSIGN_OR_RETURN(MessageRef ref, CreateMessage(p, expiration_ms, extra_keys));
 
   ledger_.Published();
   PublishReceipt receipt{ref->id(), ch->confirm_mode ? ch->next_publish_seq++ : 0};
@@ -114,20 +116,38 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, const Publishing& p)
   return receipt;
 }
 
-MessageRef Broker::CreateMessage(const Publishing& p, std::optional<int64_t> expiration_ms,
-                                 const std::vector<std::string>& extra_keys) {
-  const MessageId id{next_message_id_++};
+absl::StatusOr<MessageRef> Broker::CreateMessage(const Publishing& p,
+                                                 std::optional<int64_t> expiration_ms,
+                                                 const std::vector<std::string>& extra_keys) {
+  if (p.properties.empty()) {  // the common case: nothing to size or check
+    return MessageStore::Create(MessageId{next_message_id_++}, p.exchange, p.routing_key, p.body,
+                                p.properties, 0, expiration_ms, extra_keys);
+  }
+  return CreateMessageWithProperties(p, expiration_ms, extra_keys);
+}
+
+absl::StatusOr<MessageRef> Broker::CreateMessageWithProperties(
+    const Publishing& p, std::optional<int64_t> expiration_ms,
+    const std::vector<std::string>& extra_keys) {
+  auto create = [&](const BasicProperties& properties) -> absl::StatusOr<MessageRef> {
+    std::string why;
+    std::optional<size_t> size = EncodedPropertiesSize(properties, &why);
+    if (!size) {
+      // Cannot travel in a content header: a client library would refuse it.
+      return absl::InvalidArgumentError(Cat(why, "; nothing was sent"));
+    }
+    return MessageStore::Create(MessageId{next_message_id_++}, p.exchange, p.routing_key, p.body,
+                                properties, *size, expiration_ms, extra_keys);
+  };
   if (p.properties.headers && p.properties.headers->Contains("BCC")) {
     // BCC keys route but are not stored (the publisher's value stays as
     // given). Not a std::optional on the common path: an empty
     // optional<BasicProperties> alone cost ~4 % of the core loop.
     BasicProperties without_bcc = p.properties;
     without_bcc.headers->Erase("BCC");
-    return Message::Create(id, p.exchange, p.routing_key, p.body, without_bcc, expiration_ms,
-                           extra_keys);
+    return create(without_bcc);
   }
-  return Message::Create(id, p.exchange, p.routing_key, p.body, p.properties, expiration_ms,
-                         extra_keys);
+  return create(p.properties);
 }
 
 bool Broker::CompletePublish(ChannelState& ch, const MessageRef& ref,

@@ -4,6 +4,7 @@
 // bindings matched nothing, and one copy per queue.
 #include <algorithm>
 
+#include "sim/amqp/message_store.h"
 #include "sim/broker/broker.h"
 #include "sim/broker/headers_matcher.h"
 #include "sim/broker/topic_matcher.h"
@@ -43,7 +44,7 @@ void Broker::MatchBindings(const Exchange& x, const Message& m, BindingList& out
       return;
     }
     case ExchangeType::kHeaders: {
-      EncodedHeaders headers(EncodedProperties(m));
+      EncodedHeaders headers(MessageStore::EncodedProperties(m));
       for (const auto& b : x.bindings) {
         if (HeadersMatch(b->arguments, headers)) out.push_back(b.get());
       }

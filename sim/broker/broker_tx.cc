@@ -7,9 +7,9 @@
 namespace warren::internal {
 namespace {
 
-constexpr MethodId kTxSelect{90, 10};
-constexpr MethodId kTxCommit{90, 20};
-constexpr MethodId kTxRollback{90, 30};
+using methods::kTxCommit;
+using methods::kTxRollback;
+using methods::kTxSelect;
 constexpr char kNotTransactional[] = "channel is not transactional";
 
 }  // namespace

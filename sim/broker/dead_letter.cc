@@ -4,7 +4,8 @@
 #include <deque>
 #include <utility>
 
-#include "sim/broker/property_codec.h"
+#include "sim/amqp/message_store.h"
+#include "sim/amqp/property_codec.h"
 
 namespace warren::internal {
 namespace {
@@ -129,7 +130,7 @@ void UpdateXDeath(FieldTable& headers, const FieldTable& entry) {
 MessageRef MakeDeadLetter(const Message& original, std::string_view queue, DeathReason reason,
                           absl::Time now, std::string_view dlx,
                           const std::optional<std::string>& dlrk) {
-  RawProperties props = SplitProperties(EncodedProperties(original));
+  RawProperties props = SplitProperties(MessageStore::EncodedProperties(original));
   Owned owned;
 
   // x-death routing-keys: the publish key, then the CC header keys.
@@ -164,13 +165,14 @@ MessageRef MakeDeadLetter(const Message& original, std::string_view queue, Death
     extra_keys = &original.extra_routing_keys();
   }
   props.DropExpiration();
-  return CreateWithEncodedProperties(original.id(), dlx, routing_key, original.body(),
-                                     JoinProperties(props), *extra_keys);
+  return MessageStore::CreateEncoded(original.id(), dlx, routing_key, original.body(),
+                                     JoinProperties(props), /*expiration_ms=*/std::nullopt,
+                                     *extra_keys);
 }
 
 bool IsDeadLetterCycle(const Message& m, DeathReason reason, std::string_view target_queue) {
   if (reason == DeathReason::kRejected) return false;
-  std::optional<RawValue> xdeath = FindRawHeader(EncodedProperties(m), "x-death");
+  std::optional<RawValue> xdeath = FindRawHeader(MessageStore::EncodedProperties(m), "x-death");
   if (!xdeath || xdeath->type() != FieldType::kArray) return false;
   for (RawValue d : ArrayItems(*xdeath)) {
     if (d.type() != FieldType::kTable) return false;  // non-table: not "all automatic"

@@ -10,7 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
-#include "sim/broker/property_codec.h"
+#include "sim/amqp/property_codec.h"
 #include "warren/field_value.h"
 
 namespace warren::internal {

@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "sim/core/strings.h"
-#include "sim/broker/expiration.h"
+#include "sim/amqp/expiration.h"
 
 namespace warren::internal {
 namespace {

@@ -3,7 +3,7 @@
 #include <array>
 
 #include "sim/core/strings.h"
-#include "sim/broker/expiration.h"
+#include "sim/amqp/expiration.h"
 
 namespace warren::internal {
 namespace {

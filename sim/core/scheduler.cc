@@ -118,7 +118,7 @@ absl::Status Scheduler::CheckCanRun(const char* what) const {
   return absl::OkStatus();
 }
 
-template <typename More>
+template <bool kCheckHorizon, typename More>
 absl::Status Scheduler::RunWhile(More more, int64_t max_events, const char* what) {
   WARREN_RETURN_IF_ERROR(CheckCanRun(what));
   constexpr size_t kLabels = 5;
@@ -144,7 +144,7 @@ absl::Status Scheduler::RunWhile(More more, int64_t max_events, const char* what
       result = bound_error();
       break;
     }
-    if (NextWhen() > Horizon()) {
+    if (kCheckHorizon && NextWhen() > Horizon()) {
       result = absl::OutOfRangeError(internal::Cat(
           what, ": the next event (", NextLabel(), ") is due past Warren's horizon ",
           FormatInstant(Horizon()), " (instants are int64 nanoseconds since 1970)"));
@@ -174,7 +174,7 @@ absl::Status Scheduler::RunUntil(absl::Time deadline, int64_t max_events) {
         "RunUntil: the deadline ", FormatInstant(deadline), " is past Warren's horizon ",
         FormatInstant(Horizon()), " (instants are int64 nanoseconds since 1970)"));
   }
-  WARREN_RETURN_IF_ERROR(RunWhile(
+  WARREN_RETURN_IF_ERROR(RunWhile<false>(
       [&] { return HasNext() && NextWhen() <= deadline; },
       max_events, "RunUntil"));
   now_ = deadline;
@@ -182,7 +182,7 @@ absl::Status Scheduler::RunUntil(absl::Time deadline, int64_t max_events) {
 }
 
 absl::Status Scheduler::RunUntilIdle(int64_t max_events) {
-  return RunWhile([&] { return non_daemon_ > 0; }, max_events, "RunUntilIdle");
+  return RunWhile<true>([&] { return non_daemon_ > 0; }, max_events, "RunUntilIdle");
 }
 
 }  // namespace warren::internal

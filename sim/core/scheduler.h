@@ -124,7 +124,9 @@ class Scheduler {
   absl::Status CheckCanRun(const char* what) const;
   void DropCancelledFront();
   // Runs events while `more()`; the bound error names the last labels.
-  template <typename More>
+  // kCheckHorizon: RunUntilIdle must stop at the horizon; RunUntil's
+  // deadline is already checked against it.
+  template <bool kCheckHorizon, typename More>
   absl::Status RunWhile(More more, int64_t max_events, const char* what);
 
   absl::Time now_;

@@ -1,3 +1,4 @@
+#include "sim/amqp/message_store.h"
 #include "sim/broker/dead_letter.h"
 
 #include "gtest/gtest.h"
@@ -8,7 +9,7 @@ namespace {
 const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
 
 MessageRef Original(BasicProperties properties = {}, std::vector<std::string> extra_keys = {}) {
-  return Message::Create(MessageId{1}, "", "task_queue", "job", std::move(properties),
+  return internal::MessageStore::CreateForTest(MessageId{1}, "", "task_queue", "job", std::move(properties),
                          std::nullopt, std::move(extra_keys));
 }
 

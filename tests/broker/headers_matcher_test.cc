@@ -4,7 +4,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "sim/broker/property_codec.h"
+#include "sim/amqp/property_codec.h"
 
 namespace warren::internal {
 namespace {
@@ -111,7 +111,8 @@ TEST(HeadersMatcher, MatchingTheEncodingAgreesWithMatchingTheTable) {
       }
     }
     if (rng() % 2 == 0) props.content_type = "text/plain";
-    std::string encoded(EncodedPropertiesSize(props), '\0');
+    std::string why;
+    std::string encoded(*EncodedPropertiesSize(props, &why), '\0');
     EncodeProperties(props, encoded.data());
     const FieldTable* headers = props.headers ? &*props.headers : nullptr;
     bool want = HeadersMatch(binding, headers);

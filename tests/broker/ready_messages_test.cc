@@ -5,6 +5,7 @@
 // levels, quorum returns, pops, classic requeues to the original position
 // and head-only expiry: every envelope must come back with its own
 // deadline, in delivery order.
+#include "sim/amqp/message_store.h"
 #include "sim/broker/ready_messages.h"
 
 #include <algorithm>
@@ -81,7 +82,7 @@ TEST(ReadyMessages, EveryEnvelopeKeepsItsOwnDeadlineThroughAppendsRequeuesReturn
       unsigned op = rng() % 100;
       if (op < 45) {  // publish
         Envelope e;
-        e.message = Message::Create(MessageId{next_position}, "", "k", std::string(rng() % 4, 'b'));
+        e.message = internal::MessageStore::CreateForTest(MessageId{next_position}, "", "k", std::string(rng() % 4, 'b'));
         e.position = next_position++;
         e.priority = rng() % (max_priority + 1);
         if (rng() % 100 < timed_percent) e.deadline_ns = now + static_cast<int64_t>(rng() % 50);
@@ -155,7 +156,7 @@ TEST(ReadyMessages, EveryEnvelopeKeepsItsOwnDeadlineThroughAppendsRequeuesReturn
 // saturate instead of wrapping into them.
 TEST(StoredEnvelope, DeliveryCountHoldsLargeCountsAndSaturatesWithoutTouchingItsNeighbours) {
   Envelope e;
-  e.message = Message::Create(MessageId{1}, "", "k", "b");
+  e.message = internal::MessageStore::CreateForTest(MessageId{1}, "", "k", "b");
   e.copy = 0xFFFFFFFFu;
   e.redelivered = 1;
   e.position = (uint64_t{1} << 56) - 1;

@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "sim/broker/expiration.h"
+#include "sim/amqp/expiration.h"
 #include "sim/broker/topic_matcher.h"
 #include "sim/broker/topic_trie.h"
 #include "warren/warren.h"

@@ -1,10 +1,18 @@
 // AMQP 0-9-1 class/method ids, recorded in CloseReason.
-#ifndef WARREN_SIM_BROKER_METHODS_H_
-#define WARREN_SIM_BROKER_METHODS_H_
+#ifndef WARREN_SIM_AMQP_METHODS_H_
+#define WARREN_SIM_AMQP_METHODS_H_
 
-#include "sim/broker/broker.h"
+#include <cstdint>
 
-namespace warren::internal::methods {
+namespace warren::internal {
+
+// AMQP class and method ids, for CloseReason.
+struct MethodId {
+  uint16_t class_id;
+  uint16_t method_id;
+};
+
+namespace methods {
 
 inline constexpr MethodId kExchangeDeclare{40, 10};
 inline constexpr MethodId kExchangeDelete{40, 20};
@@ -25,7 +33,11 @@ inline constexpr MethodId kBasicReject{60, 90};
 inline constexpr MethodId kBasicRecover{60, 110};
 inline constexpr MethodId kBasicNack{60, 120};
 inline constexpr MethodId kConfirmSelect{85, 10};
+inline constexpr MethodId kTxSelect{90, 10};
+inline constexpr MethodId kTxCommit{90, 20};
+inline constexpr MethodId kTxRollback{90, 30};
 
-}  // namespace warren::internal::methods
+}  // namespace methods
+}  // namespace warren::internal
 
-#endif  // WARREN_SIM_BROKER_METHODS_H_
+#endif  // WARREN_SIM_AMQP_METHODS_H_

@@ -1,4 +1,4 @@
-#include "sim/worker/iso_time.h"
+#include "sim/celery/iso_time.h"
 
 #include <cstdint>
 

@@ -1,10 +1,11 @@
 // Stored messages: one allocation for the fixed fields, the exchange,
 // routing key and body bytes, and the encoded properties and CC/BCC keys
-// (sim/broker/property_codec.h); decoded forms are built on first use.
+// (sim/amqp/property_codec.h); decoded forms are built on first use.
 #include <cstring>
 #include <new>
 
-#include "sim/broker/property_codec.h"
+#include "sim/amqp/message_store.h"
+#include "sim/amqp/property_codec.h"
 #include "sim/core/check.h"
 #include "warren/message.h"
 
@@ -64,42 +65,53 @@ bool BasicProperties::empty() const {
   return m;
 }
 
-MessageRef Message::Create(MessageId id, std::string_view exchange, std::string_view routing_key,
-                           std::string_view body, const BasicProperties& properties,
-                           std::optional<int64_t> expiration_ms,
-                           const std::vector<std::string>& extra_routing_keys) {
-  const size_t properties_size =
-      properties.empty() ? 0 : internal::EncodedPropertiesSize(properties);
+namespace internal {
+
+MessageRef MessageStore::Create(MessageId id, std::string_view exchange,
+                                std::string_view routing_key, std::string_view body,
+                                const BasicProperties& properties, size_t properties_size,
+                                std::optional<int64_t> expiration_ms,
+                                const std::vector<std::string>& extra_routing_keys) {
   const size_t keys_size =
-      extra_routing_keys.empty() ? 0 : internal::EncodedKeysSize(extra_routing_keys);
+      extra_routing_keys.empty() ? 0 : EncodedKeysSize(extra_routing_keys);
   char* out = nullptr;
-  Message* m = Allocate(id, exchange, routing_key, body, properties_size, keys_size, &out);
+  Message* m = Message::Allocate(id, exchange, routing_key, body, properties_size, keys_size, &out);
   m->expiration_ms_ = expiration_ms.value_or(-1);
-  if (properties_size != 0) out = internal::EncodeProperties(properties, out);  // most have none
-  if (keys_size != 0) out = internal::EncodeKeys(extra_routing_keys, out);
+  if (properties_size != 0) out = EncodeProperties(properties, out);  // most have none
+  if (keys_size != 0) out = EncodeKeys(extra_routing_keys, out);
   WARREN_CHECK(out == m->encoded_keys().data() + keys_size);
   MessageRef ref;
   ref.m_ = m;
   return ref;
 }
 
-namespace internal {
-
-std::string_view EncodedProperties(const Message& m) { return m.encoded_properties(); }
-
-MessageRef CreateWithEncodedProperties(MessageId id, std::string_view exchange,
+MessageRef MessageStore::CreateEncoded(MessageId id, std::string_view exchange,
                                        std::string_view routing_key, std::string_view body,
                                        std::string_view encoded_properties,
+                                       std::optional<int64_t> expiration_ms,
                                        const std::vector<std::string>& extra_routing_keys) {
   const size_t keys_size = EncodedKeysSize(extra_routing_keys);
   char* out = nullptr;
   Message* m = Message::Allocate(id, exchange, routing_key, body, encoded_properties.size(),
                                  keys_size, &out);
+  m->expiration_ms_ = expiration_ms.value_or(-1);
   out = Append(out, encoded_properties);
   EncodeKeys(extra_routing_keys, out);
   MessageRef ref;
   ref.m_ = m;
   return ref;
+}
+
+MessageRef MessageStore::CreateForTest(MessageId id, std::string_view exchange,
+                                       std::string_view routing_key, std::string_view body,
+                                       const BasicProperties& properties,
+                                       std::optional<int64_t> expiration_ms,
+                                       const std::vector<std::string>& extra_routing_keys) {
+  std::string why;
+  std::optional<size_t> size = EncodedPropertiesSize(properties, &why);
+  WARREN_CHECK(size.has_value());
+  return Create(id, exchange, routing_key, body, properties, *size, expiration_ms,
+                extra_routing_keys);
 }
 
 }  // namespace internal
@@ -143,7 +155,7 @@ void Message::FindHeaders(std::span<const std::string_view> keys,
     if (h.type == FieldType::kLongString) {
       h.text = internal::StringValue(*raw[i]);
     } else if (FieldValue::IsIntegerType(h.type)) {  // decodes without allocating
-      h.integer = internal::DecodeValue(*raw[i]).as_int();
+      h.integer = internal::IntegerValue(*raw[i]);
     }
   }
 }

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "sim/core/strings.h"
-#include "sim/worker/celery_internal.h"
-#include "sim/worker/worker.h"
+#include "sim/celery/celery_internal.h"
+#include "sim/celery/worker.h"
 
 namespace warren::celery {
 

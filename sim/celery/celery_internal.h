@@ -1,6 +1,6 @@
 // Internals shared by the Celery app model and its workers.
-#ifndef WARREN_SIM_WORKER_CELERY_INTERNAL_H_
-#define WARREN_SIM_WORKER_CELERY_INTERNAL_H_
+#ifndef WARREN_SIM_CELERY_CELERY_INTERNAL_H_
+#define WARREN_SIM_CELERY_CELERY_INTERNAL_H_
 
 #include <deque>
 #include <map>
@@ -15,7 +15,7 @@
 #include "sim/core/id_window.h"
 #include "sim/core/random.h"
 #include "sim/core/strings.h"
-#include "sim/worker/iso_time.h"
+#include "sim/celery/iso_time.h"
 #include "warren/celery.h"
 
 namespace warren::celery {
@@ -110,4 +110,4 @@ class CeleryApp::Impl {
 
 }  // namespace warren::celery
 
-#endif  // WARREN_SIM_WORKER_CELERY_INTERNAL_H_
+#endif  // WARREN_SIM_CELERY_CELERY_INTERNAL_H_

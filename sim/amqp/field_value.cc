@@ -50,6 +50,7 @@ std::string_view FieldTypeName(FieldType type) {
     case FieldType::kLong: return "long";
     case FieldType::kFloat: return "float";
     case FieldType::kDouble: return "double";
+    case FieldType::kDecimal: return "decimal";
     case FieldType::kLongString: return "longstr";
     case FieldType::kBinary: return "binary";
     case FieldType::kTimestamp: return "timestamp";
@@ -72,6 +73,23 @@ FieldValue FieldValue::Integer(FieldType type, int64_t i) {
   v.int_ = i;
   WARREN_CHECK(v.is_integer());
   return v;
+}
+
+FieldValue FieldValue::Decimal(uint8_t scale, uint32_t value) {
+  FieldValue v;
+  v.type_ = FieldType::kDecimal;
+  v.int_ = (static_cast<int64_t>(scale) << 32) | value;
+  return v;
+}
+
+uint8_t FieldValue::decimal_scale() const {
+  WARREN_CHECK(type_ == FieldType::kDecimal);
+  return static_cast<uint8_t>(int_ >> 32);
+}
+
+uint32_t FieldValue::decimal_value() const {
+  WARREN_CHECK(type_ == FieldType::kDecimal);
+  return static_cast<uint32_t>(int_);
 }
 
 FieldValue FieldValue::Double(double d) {
@@ -228,6 +246,8 @@ std::string FieldValue::ToString() const {
     case FieldType::kBinary: return string_;
     case FieldType::kArray:
     case FieldType::kTable: return ToJson(*this);
+    case FieldType::kDecimal:  // Erlang ~p of RabbitMQ's term
+      return internal::Cat("{decimal,", decimal_scale(), ",", decimal_value(), "}");
     default: return internal::Cat(int_);
   }
 }
@@ -380,6 +400,10 @@ void AppendJson(std::string& out, const FieldValue& v) {
       out += '}';
       break;
     case FieldType::kTimestamp: internal::Append(&out, "{\"timestamp\":", v.as_int(), "}"); break;
+    case FieldType::kDecimal:
+      internal::Append(&out, "{\"decimal\":{\"scale\":", v.decimal_scale(), ",\"value\":",
+                       v.decimal_value(), "}}");
+      break;
     case FieldType::kArray: {
       out += '[';
       bool first = true;

@@ -1,6 +1,6 @@
 // Small text helpers shared by the AMQP method handlers.
-#ifndef WARREN_SIM_BROKER_NAMES_H_
-#define WARREN_SIM_BROKER_NAMES_H_
+#ifndef WARREN_SIM_AMQP_NAMES_H_
+#define WARREN_SIM_AMQP_NAMES_H_
 
 #include <string>
 #include <string_view>
@@ -22,4 +22,4 @@ inline const char* BoolText(bool b) { return b ? "true" : "false"; }
 
 }  // namespace warren::internal
 
-#endif  // WARREN_SIM_BROKER_NAMES_H_
+#endif  // WARREN_SIM_AMQP_NAMES_H_

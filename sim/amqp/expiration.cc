@@ -1,4 +1,4 @@
-#include "sim/broker/expiration.h"
+#include "sim/amqp/expiration.h"
 
 #include "sim/core/strings.h"
 

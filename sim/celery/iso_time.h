@@ -2,8 +2,8 @@
 // 2025-01-01T00:00:01.000000+00:00 (UTC, microseconds). Formatting and
 // parsing this one layout by hand: absl's general FormatTime/ParseTime
 // cost microseconds each, and every retry and delivery needs one.
-#ifndef WARREN_SIM_WORKER_ISO_TIME_H_
-#define WARREN_SIM_WORKER_ISO_TIME_H_
+#ifndef WARREN_SIM_CELERY_ISO_TIME_H_
+#define WARREN_SIM_CELERY_ISO_TIME_H_
 
 #include <optional>
 #include <string>
@@ -23,4 +23,4 @@ std::optional<absl::Time> ParseIsoTime(std::string_view text);
 
 }  // namespace warren::celery
 
-#endif  // WARREN_SIM_WORKER_ISO_TIME_H_
+#endif  // WARREN_SIM_CELERY_ISO_TIME_H_

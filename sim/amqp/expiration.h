@@ -1,8 +1,8 @@
 // Parsing of the `expiration` property (rabbit_basic:parse_expiration):
 // decimal milliseconds read like Erlang's string:to_integer, whole string,
 // 0 ... 315 360 000 000.
-#ifndef WARREN_SIM_BROKER_EXPIRATION_H_
-#define WARREN_SIM_BROKER_EXPIRATION_H_
+#ifndef WARREN_SIM_AMQP_EXPIRATION_H_
+#define WARREN_SIM_AMQP_EXPIRATION_H_
 
 #include <cstdint>
 #include <string>
@@ -19,4 +19,4 @@ std::variant<int64_t, std::string> ParseExpiration(std::string_view text);
 
 }  // namespace warren::internal
 
-#endif  // WARREN_SIM_BROKER_EXPIRATION_H_
+#endif  // WARREN_SIM_AMQP_EXPIRATION_H_

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "sim/core/strings.h"
-#include "sim/worker/worker.h"
+#include "sim/celery/worker.h"
 
 namespace warren::celery {
 

@@ -1,8 +1,8 @@
 // One Celery worker process (prefork or solo pool): receives task
 // messages, holds ETA messages unacked, runs bodies on virtual time and
 // acks/rejects per the Celery 5.2 state machine.
-#ifndef WARREN_SIM_WORKER_WORKER_H_
-#define WARREN_SIM_WORKER_WORKER_H_
+#ifndef WARREN_SIM_CELERY_WORKER_H_
+#define WARREN_SIM_CELERY_WORKER_H_
 
 #include <deque>
 #include <memory>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/worker/celery_internal.h"
+#include "sim/celery/celery_internal.h"
 
 namespace warren::celery {
 
@@ -80,4 +80,4 @@ class Worker {
 
 }  // namespace warren::celery
 
-#endif  // WARREN_SIM_WORKER_WORKER_H_
+#endif  // WARREN_SIM_CELERY_WORKER_H_

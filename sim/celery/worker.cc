@@ -1,4 +1,4 @@
-#include "sim/worker/worker.h"
+#include "sim/celery/worker.h"
 
 #include <algorithm>
 #include <cmath>
