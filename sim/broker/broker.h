@@ -255,9 +255,11 @@ class Broker {
 
   // ---- connections and channels (broker_channel.cc) ----
   uint64_t Connect(std::string_view name, std::string_view user);
-  absl::StatusOr<uint64_t> OpenChannel(uint64_t connection);
+  // `number` 0: the next free number (1, 2, ...).
+  absl::StatusOr<uint64_t> OpenChannel(uint64_t connection, uint16_t number = 0);
   absl::Status CloseChannelByClient(uint64_t channel);
   absl::Status CloseConnectionByClient(uint64_t connection);
+  absl::Status ForceCloseConnection(uint64_t connection, const CloseReason& reason);
   const ChannelState* FindChannel(uint64_t id) const {
     return id < channel_by_id_.size() ? channel_by_id_[id] : nullptr;
   }

@@ -58,7 +58,7 @@ const ConnectionState* Broker::FindConnection(uint64_t id) const {
   return it == connections_.end() ? nullptr : it->second.get();
 }
 
-absl::StatusOr<uint64_t> Broker::OpenChannel(uint64_t connection) {
+absl::StatusOr<uint64_t> Broker::OpenChannel(uint64_t connection, uint16_t number) {
   auto it = connections_.find(connection);
   if (it == connections_.end()) return absl::NotFoundError("no such connection");
   ConnectionState& conn = *it->second;
@@ -67,11 +67,20 @@ absl::StatusOr<uint64_t> Broker::OpenChannel(uint64_t connection) {
         Cat("connection '", conn.name, "' is closed: ",
                      conn.close_reason ? conn.close_reason->text : "closed by client"));
   }
+  if (number != 0) {
+    for (uint64_t other : conn.channels) {
+      const ChannelState* o = FindChannel(other);
+      if (o != nullptr && o->open && o->number == number) {
+        return absl::FailedPreconditionError(
+            Cat("channel ", number, " is already open on connection '", conn.name, "'"));
+      }
+    }
+  }
   auto ch = std::make_unique<ChannelState>();
   ch->id = next_id_++;
   ch->connection = connection;
   ch->connection_state = &conn;
-  ch->number = conn.next_channel++;
+  ch->number = number != 0 ? number : conn.next_channel++;
   ch->opened = Now();
   ch->label = Cat(conn.name, "/", ch->number);
   uint64_t id = ch->id;
@@ -257,6 +266,14 @@ absl::Status Broker::CloseChannelByClient(uint64_t id) {
   absl::StatusOr<ChannelState*> ch = Usable(id);
   if (!ch.ok()) return ch.status();
   CloseChannel(**ch, std::nullopt);
+  return absl::OkStatus();
+}
+
+absl::Status Broker::ForceCloseConnection(uint64_t id, const CloseReason& reason) {
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return absl::NotFoundError("no such connection");
+  if (!it->second->open) return absl::FailedPreconditionError("connection already closed");
+  CloseConnection(*it->second, reason);
   return absl::OkStatus();
 }
 
