@@ -78,6 +78,11 @@ class Simulation {
   // Runs events until none is pending but periodic housekeeping (channel
   // ticks). Same errors.
   [[nodiscard]] absl::Status RunUntilIdle(int64_t max_events = kDefaultMaxEvents);
+  // When the next event is due: nullopt when nothing is pending. Without
+  // `housekeeping`, periodic broker ticks (consumer-timeout checks) do not
+  // count: RunUntilIdle would stop before them. For drivers that pace a
+  // simulation against a wall clock (warren serve).
+  std::optional<absl::Time> NextEventTime(bool housekeeping = false) const;
   // The work the Run* bounds count, over the Simulation's life: events run
   // (housekeeping ticks excepted), publishes and dead-letter hops.
   int64_t work_done() const;

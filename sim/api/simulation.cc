@@ -51,6 +51,9 @@ absl::Status Simulation::RunUntilIdle(int64_t max_events) {
   return broker_->scheduler().RunUntilIdle(max_events);
 }
 int64_t Simulation::work_done() const { return broker_->scheduler().work(); }
+std::optional<absl::Time> Simulation::NextEventTime(bool housekeeping) const {
+  return broker_->scheduler().NextEventTime(housekeeping);
+}
 
 void Simulation::ScheduleAfter(absl::Duration delay, absl::AnyInvocable<void()> fn) {
   if (!fn) return;  // the scheduler reads an empty closure as a cancelled event

@@ -251,6 +251,7 @@ class Broker {
 
   const SimulationOptions& options() const { return options_; }
   Scheduler& scheduler() { return scheduler_; }
+  const Scheduler& scheduler() const { return scheduler_; }
   absl::Time Now() const { return scheduler_.Now(); }
 
   // ---- connections and channels (broker_channel.cc) ----

@@ -9,6 +9,7 @@
 
 #include "sim/cli/demo.h"
 #include "sim/cli/run_command.h"
+#include "sim/cli/serve_command.h"
 #include "warren/version.h"
 
 namespace {
@@ -21,7 +22,11 @@ constexpr char kUsage[] =
     "                              1 one failed, 2 invalid input\n"
     "       warren validate FILE...  check scenario files without running them\n"
     "       warren observe FILE    run one scenario and print what its AMQP clients saw,\n"
-    "                              as JSON (the conformance suite's format)\n";
+    "                              as JSON (the conformance suite's format)\n"
+    "       warren serve [...]     serve the simulated broker to real AMQP clients\n"
+    "                              (warren serve --help)\n"
+    "       warren replay-wire LOG [--trace OUT.jsonl]\n"
+    "                              re-run a warren serve input log in-process\n";
 
 }  // namespace
 
@@ -39,6 +44,8 @@ int main(int argc, char** argv) {
   if (cmd == "run") return warren::cli::RunCommand(rest);
   if (cmd == "validate") return warren::cli::ValidateCommand(rest);
   if (cmd == "observe") return warren::cli::ObserveCommand(rest);
+  if (cmd == "serve") return warren::cli::ServeCommand(rest);
+  if (cmd == "replay-wire") return warren::cli::ReplayWireCommand(rest);
   if (cmd == "--help" || cmd == "help") {
     std::cout << kUsage;
     return 0;

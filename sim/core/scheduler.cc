@@ -56,6 +56,17 @@ void Scheduler::DropCancelledFront() {
   }
 }
 
+std::optional<absl::Time> Scheduler::NextEventTime(bool housekeeping) const {
+  for (size_t i = 0; i < current_.size(); ++i) {
+    const Current& c = current_[i];
+    if (c.p.fn && (housekeeping || !c.p.daemon)) return now_;
+  }
+  for (const auto& [id, p] : future_) {
+    if (housekeeping || !p.daemon) return id.when;
+  }
+  return std::nullopt;
+}
+
 absl::Time Scheduler::NextWhen() const {
   return current_.empty() ? future_.begin()->first.when : now_;
 }

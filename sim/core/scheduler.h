@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <tuple>
 
@@ -96,6 +97,9 @@ class Scheduler {
 
   size_t pending() const { return future_.size() + current_.size() - cancelled_current_; }
   size_t pending_non_daemon() const { return non_daemon_; }
+  // When the next event is due (with `housekeeping`, daemons count too);
+  // nullopt when none is pending.
+  std::optional<absl::Time> NextEventTime(bool housekeeping) const;
   uint64_t events_run() const { return events_run_; }
 
  private:

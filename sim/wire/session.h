@@ -91,6 +91,7 @@ class Session {
   void SetBlocked(std::optional<std::string> reason);
 
   std::string& output() { return output_; }
+  const std::string& output() const { return output_; }
   SocketAction socket_action() const { return action_; }
   // The negotiated heartbeat in seconds (0: none), once tuned.
   uint16_t heartbeat() const { return heartbeat_; }
@@ -106,6 +107,11 @@ class Session {
   const FieldTable& client_properties() const { return client_properties_; }
   std::optional<Connection>& connection() { return connection_; }
   size_t channel_count() const { return channels_.size(); }
+  // Bytes received but not yet a whole frame (the server waits for them
+  // before it moves virtual time).
+  size_t pending_input() const {
+    return reader_.buffered() + (state_ == State::kProtocolHeader ? header_.size() : 0);
+  }
   // Deliveries sent on this connection's channels and not yet settled.
   uint64_t unacked() const;
 
