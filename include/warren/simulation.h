@@ -117,7 +117,8 @@ class Simulation {
   std::vector<QueuedMessage> Messages(std::string_view queue) const;
   std::vector<ExchangeInfo> Exchanges() const;  // sorted by name
   std::vector<BindingInfo> Bindings() const;    // in creation order
-  std::vector<PolicySpec> Policies() const;
+  std::vector<PolicySpec> Policies() const;          // sorted by name
+  std::vector<PolicySpec> OperatorPolicies() const;  // sorted by name
   MessageFate Fate(MessageId id) const;
   Counters counters() const;
   // The latest trace events, oldest first: all of them unless the run

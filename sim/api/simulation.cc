@@ -88,6 +88,7 @@ std::vector<QueuedMessage> Simulation::Messages(std::string_view queue) const {
 std::vector<ExchangeInfo> Simulation::Exchanges() const { return broker_->ExchangeInfos(); }
 std::vector<BindingInfo> Simulation::Bindings() const { return broker_->BindingInfos(); }
 std::vector<PolicySpec> Simulation::Policies() const { return broker_->Policies(); }
+std::vector<PolicySpec> Simulation::OperatorPolicies() const { return broker_->Policies(true); }
 MessageFate Simulation::Fate(MessageId id) const { return broker_->Fate(id); }
 Counters Simulation::counters() const { return broker_->counters(); }
 const std::vector<TraceEvent>& Simulation::trace() const { return broker_->trace(); }

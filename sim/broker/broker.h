@@ -308,7 +308,9 @@ class Broker {
   // ---- policies (broker_policy.cc) ----
   absl::Status SetPolicy(const PolicySpec& p, bool operator_policy);
   absl::Status ClearPolicy(std::string_view name, bool operator_policy);
-  std::vector<PolicySpec> Policies() const { return policies_.All(); }
+  std::vector<PolicySpec> Policies(bool operator_policies = false) const {
+    return policies_.All(operator_policies);
+  }
 
   // ---- inspection (broker_inspect.cc) ----
   std::vector<QueueInfo> QueueInfos() const;

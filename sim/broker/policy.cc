@@ -161,9 +161,9 @@ const PolicySpec* PolicyStore::ForExchange(std::string_view name) const {
   return Match(user_, name, /*queue=*/false);
 }
 
-std::vector<PolicySpec> PolicyStore::All() const {
+std::vector<PolicySpec> PolicyStore::All(bool operator_policies) const {
   std::vector<PolicySpec> out;
-  for (const auto& [name, entry] : user_) out.push_back(entry.spec);
+  for (const auto& [name, entry] : operator_policies ? operator_ : user_) out.push_back(entry.spec);
   return out;
 }
 

@@ -47,7 +47,8 @@ class PolicyStore {
   const PolicySpec* ForQueue(std::string_view name, bool operator_policy) const;
   const PolicySpec* ForExchange(std::string_view name) const;
 
-  std::vector<PolicySpec> All() const;
+  // Sorted by name.
+  std::vector<PolicySpec> All(bool operator_policies = false) const;
 
  private:
   struct Entry {

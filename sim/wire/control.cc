@@ -372,6 +372,10 @@ void Server::Handle(const HttpRequest& req, HttpResponder respond) {
         if (b.contains("ready") && q->ready != b["ready"].get<uint64_t>()) return false;
         if (b.contains("ready_at_least") && q->ready < b["ready_at_least"].get<uint64_t>()) return false;
         if (b.contains("unacked") && q->unacked != b["unacked"].get<uint64_t>()) return false;
+        if (b.contains("consumers_at_least") &&
+            q->consumers < b["consumers_at_least"].get<uint64_t>()) {
+          return false;
+        }
         return true;
       };
       return PollUntil(*this, deadline, ready, [this, respond, queue](bool met) {
@@ -479,18 +483,45 @@ void Server::Handle(const HttpRequest& req, HttpResponder respond) {
     }
   }
   if (p[1] == "bindings" && req.method == "GET" && vhost_ok(2)) {
+    // /api/bindings[/vhost[/e/SRC/(q|e)/DEST]]
     Json out = Json::array();
-    for (const BindingInfo& b : sim.Bindings()) out.push_back(BindingJson(b));
+    for (const BindingInfo& b : sim.Bindings()) {
+      if (p.size() == 7 && (b.source != p[4] || b.destination != p[6] ||
+                            b.destination_is_exchange != (p[5] == "e"))) {
+        continue;
+      }
+      out.push_back(BindingJson(b));
+    }
     return respond(JsonReply(200, Columns(out, t)));
+  }
+  if (p[1] == "bindings" && p.size() >= 7 && p[3] == "e" && (p[5] == "q" || p[5] == "e") &&
+      vhost_ok(2)) {
+    // POST .../e/SRC/q/QUEUE {routing_key, arguments}: 201; DELETE .../PROPS: 204.
+    const char* dest_type = p[5] == "q" ? "queue" : "exchange";
+    if (p.size() == 7 && req.method == "POST") {
+      ManageReply r = engine_.Manage({{"op", "bind"}, {"source", p[4]}, {"destination", p[6]},
+                                      {"destination_type", dest_type},
+                                      {"routing_key", body.value("routing_key", std::string())},
+                                      {"arguments", body.value("arguments", Json::object())}});
+      Pump();
+      return respond(JsonReply(r.status, r.body));
+    }
+    if (p.size() == 8 && req.method == "DELETE") {
+      // The properties key: the routing key, "~" for an empty one (bindings
+      // with arguments are not addressed this way here).
+      std::string key = p[7] == "~" ? "" : p[7];
+      ManageReply r = engine_.Manage({{"op", "unbind"}, {"source", p[4]}, {"destination", p[6]},
+                                      {"destination_type", dest_type}, {"routing_key", key}});
+      Pump();
+      return respond(JsonReply(r.status, r.body));
+    }
   }
   if ((p[1] == "policies" || p[1] == "operator-policies") && vhost_ok(2)) {
     const bool op = p[1] == "operator-policies";
     if (p.size() <= 3 && req.method == "GET") {
       Json out = Json::array();
-      // Simulation::Policies() lists user policies; operator policies are
-      // tracked by the broker too but not listed here yet.
-      if (!op) {
-        for (const PolicySpec& s : sim.Policies()) out.push_back(PolicyJson(s));
+      for (const PolicySpec& s : op ? sim.OperatorPolicies() : sim.Policies()) {
+        out.push_back(PolicyJson(s));
       }
       return respond(JsonReply(200, out));
     }
@@ -501,7 +532,9 @@ void Server::Handle(const HttpRequest& req, HttpResponder respond) {
                {"priority", body.value("priority", 0)},
                {"apply_to", body.value("apply-to", std::string("all"))}};
       bool existed = false;
-      for (const PolicySpec& s : sim.Policies()) existed = existed || s.name == p[3];
+      for (const PolicySpec& s : op ? sim.OperatorPolicies() : sim.Policies()) {
+        existed = existed || s.name == p[3];
+      }
       ManageReply r = engine_.Manage(opj);
       Pump();
       if (r.status == 204 && !existed) r.status = 201;
@@ -513,7 +546,7 @@ void Server::Handle(const HttpRequest& req, HttpResponder respond) {
       return respond(JsonReply(r.status, r.body));
     }
     if (p.size() == 4 && req.method == "GET") {
-      for (const PolicySpec& s : sim.Policies()) {
+      for (const PolicySpec& s : op ? sim.OperatorPolicies() : sim.Policies()) {
         if (s.name == p[3]) return respond(JsonReply(200, PolicyJson(s)));
       }
       return respond(NotFound());

@@ -207,13 +207,21 @@ ManageReply Engine::Apply(const Json& op) {
                                              JsonToTable(op.value("arguments", Json::object()))})
                           .status());
   }
-  if (kind == "bind") {
+  if (kind == "bind" || kind == "unbind") {
     FieldTable args = JsonToTable(op.value("arguments", Json::object()));
+    const bool bind = kind == "bind";
+    const bool to_exchange = str("destination_type") == "exchange";
+    Channel& ch = Admin();
     absl::Status s =
-        str("destination_type") == "exchange"
-            ? Admin().ExchangeBind(str("destination"), str("source"), str("routing_key"), args)
-            : Admin().QueueBind(str("destination"), str("source"), str("routing_key"), args);
-    return FromStatus(s);
+        to_exchange
+            ? (bind ? ch.ExchangeBind(str("destination"), str("source"), str("routing_key"), args)
+                    : ch.ExchangeUnbind(str("destination"), str("source"), str("routing_key"),
+                                        args))
+            : (bind ? ch.QueueBind(str("destination"), str("source"), str("routing_key"), args)
+                    : ch.QueueUnbind(str("destination"), str("source"), str("routing_key"), args));
+    ManageReply r = FromStatus(s);
+    if (bind && r.status == 204) r.status = 201;
+    return r;
   }
   if (kind == "close_connection") {
     for (auto& [id, s] : sessions_) {
