@@ -15,8 +15,9 @@ declare -A seeds=(
   [scenario]="scenarios tests/conformance/scenarios tests/scenario/malformed tests/fuzz/corpus/scenario"
   [broker_ops]="tests/fuzz/corpus/broker_ops"
   [amqp_text]="tests/fuzz/corpus/amqp_text"
+  [wire]="tests/fuzz/corpus/wire"
 )
-for name in scenario broker_ops amqp_text; do
+for name in scenario broker_ops amqp_text wire; do
   mkdir -p "$out/$name"
   for d in ${seeds[$name]}; do cp -r "$d"/. "$out/$name/"; done
   rm -f "$out/$name"/*.tsv "$out/$name"/schema.json
