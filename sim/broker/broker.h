@@ -217,6 +217,14 @@ struct ChannelState {
   std::vector<TxOp> tx_ops;
   uint64_t next_publish_seq = 1;
   std::string last_queue;  // for empty queue names
+  // Direct reply-to: this channel's consumer of "amq.rabbitmq.reply-to",
+  // with the reply name publishes from it carry (no queue behind it).
+  struct ReplyConsumer {
+    std::string tag;
+    std::string name;
+    DeliveryCallback callback;
+  };
+  std::optional<ReplyConsumer> reply_consumer;
   bool tick_armed = false;
   std::shared_ptr<ReturnCallback> on_return = std::make_shared<ReturnCallback>();
   std::shared_ptr<ConfirmCallback> on_confirm = std::make_shared<ConfirmCallback>();
@@ -436,6 +444,8 @@ class Broker {
   absl::StatusOr<MessageRef> CreateMessage(const Publishing& p,
                                            std::optional<int64_t> expiration_ms,
                                            const std::vector<std::string>& extra_keys);
+  // basic.publish with reply_to "amq.rabbitmq.reply-to" (broker_publish.cc).
+  absl::StatusOr<PublishReceipt> PublishWithReplyTo(ChannelState& ch, const Publishing& p);
   absl::StatusOr<MessageRef> CreateMessageWithProperties(
       const Publishing& p, std::optional<int64_t> expiration_ms,
       const std::vector<std::string>& extra_keys);
@@ -445,6 +455,16 @@ class Broker {
                        bool mandatory, uint64_t confirm_seq);
   enum class ReturnKind { kNack, kClose };
   void Requeue(ChannelState& ch, std::vector<Unacked> items, ReturnKind kind);
+
+  // -- direct reply-to (broker_reply_to.cc) --
+  bool IsReplyName(std::string_view routing_key) const;
+  absl::StatusOr<std::string> ConsumeReplyTo(ChannelState& ch, DeliveryCallback cb,
+                                             const ConsumeOptions& o);
+  void DropReplyConsumer(ChannelState& ch);
+  absl::StatusOr<QueueDeclareOk> DeclareReplyTo(ChannelState& ch, std::string_view name);
+  // A publish to the default exchange addressed to a reply name.
+  void DeliverReply(ChannelState& from, const MessageRef& ref, bool mandatory,
+                    uint64_t confirm_seq);
 
   // -- dead-lettering (broker_dead_letter.cc) --
   // Settles `e` (currently in ledger state `from`) out of `q` for `reason`.
@@ -512,6 +532,7 @@ class Broker {
   // iterated (the btree maps above give the deterministic order).
   absl::flat_hash_map<std::string, Exchange*> exchange_by_name_;
   absl::flat_hash_map<std::string, Queue*> queue_by_name_;
+  absl::flat_hash_map<std::string, uint64_t> reply_channels_;  // reply name -> channel id
   std::vector<ChannelState*> channel_by_id_;  // index: channel id
   absl::btree_map<uint64_t, std::unique_ptr<ConnectionState>> connections_;
   absl::btree_map<uint64_t, std::unique_ptr<ChannelState>> channels_;

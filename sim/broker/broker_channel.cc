@@ -143,6 +143,7 @@ void Broker::RemoveConsumer(ChannelState& ch, const std::string& tag, bool notif
 void Broker::CloseChannel(ChannelState& ch, std::optional<CloseReason> reason) {
   if (!ch.open) return;
   ch.open = false;
+  DropReplyConsumer(ch);
   ch.deliverable = false;
   ch.close_reason = reason;
   for (const TxOp& op : ch.tx_ops) {

@@ -29,11 +29,14 @@ absl::StatusOr<std::string> Broker::Consume(uint64_t id, std::string_view queue,
                                             DeliveryCallback cb, const ConsumeOptions& o) {
   WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
   const MethodId m = methods::kBasicConsume;
+  if (queue == "amq.rabbitmq.reply-to") return ConsumeReplyTo(*ch, std::move(cb), o);
   if (queue.empty() && ch->last_queue.empty()) {
     return Fail(*ch, ReplyCode::kNotFound, "no previously declared queue", m);
   }
   // The tag is checked before the queue is looked up (530 beats 404/405).
-  if (!o.consumer_tag.empty() && ch->consumers.contains(o.consumer_tag)) {
+  if (!o.consumer_tag.empty() &&
+      (ch->consumers.contains(o.consumer_tag) ||
+       (ch->reply_consumer && ch->reply_consumer->tag == o.consumer_tag))) {
     return Fail(*ch, ReplyCode::kNotAllowed,
                 Cat("attempt to reuse consumer tag '", o.consumer_tag, "'"), m);
   }
@@ -93,6 +96,10 @@ absl::StatusOr<std::string> Broker::Consume(uint64_t id, std::string_view queue,
 
 absl::Status Broker::Cancel(uint64_t id, std::string_view tag) {
   WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  if (ch->reply_consumer && ch->reply_consumer->tag == tag) {
+    DropReplyConsumer(*ch);  // a new reply consume gets a new name
+    return absl::OkStatus();
+  }
   auto it = ch->consumers.find(std::string(tag));
   if (it == ch->consumers.end()) return absl::OkStatus();
   Queue* q = it->second->queue;

@@ -90,6 +90,9 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, const Publishing& p)
                              *p.properties.delivery_mode, "}"),
                 m);
   }
+  if (p.properties.reply_to && *p.properties.reply_to == "amq.rabbitmq.reply-to") {
+    return PublishWithReplyTo(*ch, p);
+  }
   // A publish is work for the Run* bounds (a callback publishing in a loop).
   scheduler_.Charge(1);
   if (scheduler_.over_budget()) {
@@ -111,9 +114,26 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, const Publishing& p)
     ch->tx_ops.push_back({.kind = TxOp::Kind::kPublish, .message = ref, .mandatory = p.mandatory});
     return receipt;
   }
+  if (x->name.empty() && IsReplyName(ref->routing_key())) {
+    // Not a queue: straight to the channel that owns the reply name.
+    DeliverReply(*ch, ref, p.mandatory, receipt.confirm_seq);
+    return receipt;
+  }
   QueueList targets = RouteFrom(x, *ref);
   CompletePublish(*ch, ref, targets, p.mandatory, receipt.confirm_seq);
   return receipt;
+}
+
+absl::StatusOr<PublishReceipt> Broker::PublishWithReplyTo(ChannelState& ch, const Publishing& p) {
+  // rabbit_channel:maybe_set_fast_reply_to: only from a channel that
+  // consumes amq.rabbitmq.reply-to; the name is its own.
+  if (!ch.reply_consumer) {
+    return Fail(ch, ReplyCode::kPreconditionFailed, "fast reply consumer does not exist",
+                methods::kBasicPublish);
+  }
+  Publishing rewritten = p;
+  rewritten.properties.reply_to = ch.reply_consumer->name;
+  return Publish(ch.id, rewritten);
 }
 
 absl::StatusOr<MessageRef> Broker::CreateMessage(const Publishing& p,

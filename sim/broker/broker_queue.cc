@@ -70,6 +70,7 @@ absl::StatusOr<QueueDeclareOk> Broker::QueueDeclare(uint64_t id, std::string_vie
   WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
   const MethodId m = methods::kQueueDeclare;
   std::string name = StripCrLf(raw);
+  if (name == "amq.rabbitmq.reply-to" || IsReplyName(name)) return DeclareReplyTo(*ch, name);
   Queue* q = nullptr;
   if (o.passive) {
     // 3.10 does not expand "" on a passive declare: 404 "no queue ''".
