@@ -124,7 +124,7 @@ class Simulation {
   // The latest trace events, oldest first: all of them unless the run
   // emitted more than SimulationOptions::trace_kept_events (then the older
   // ones are gone from memory; each event's seq still counts the whole run).
-  const std::vector<TraceEvent>& trace() const;
+  const TraceEvents& trace() const;
   // How many trace events of `kind` the run emitted (kept in memory or
   // not); with a queue name, only those about that queue.
   uint64_t TraceCount(TraceKind kind, std::string_view queue = {}) const;

@@ -14,6 +14,7 @@
 
 #include "absl/time/time.h"
 #include "warren/message.h"
+#include "warren/trace_events.h"
 
 namespace warren {
 
@@ -67,9 +68,13 @@ struct TraceEvent {
   std::string detail;      // the cause, in words
 };
 
+// The events a Simulation keeps, oldest first (see trace_events.h).
+using TraceEvents = ChunkedEvents<TraceEvent>;
+
 // Renders one event as a single JSON object (no trailing newline).
 std::string ToJsonLine(const TraceEvent& event);
 void WriteJsonLines(const std::vector<TraceEvent>& events, std::ostream& out);
+void WriteJsonLines(const TraceEvents& events, std::ostream& out);
 // One human-readable timeline line, time relative to `start`:
 //   "+   2.000s  expired        #1 retry_2s  message TTL reached at the head"
 std::string FormatTimelineLine(const TraceEvent& event, absl::Time start);

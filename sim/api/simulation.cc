@@ -91,7 +91,7 @@ std::vector<PolicySpec> Simulation::Policies() const { return broker_->Policies(
 std::vector<PolicySpec> Simulation::OperatorPolicies() const { return broker_->Policies(true); }
 MessageFate Simulation::Fate(MessageId id) const { return broker_->Fate(id); }
 Counters Simulation::counters() const { return broker_->counters(); }
-const std::vector<TraceEvent>& Simulation::trace() const { return broker_->trace(); }
+const TraceEvents& Simulation::trace() const { return broker_->trace(); }
 uint64_t Simulation::TraceCount(TraceKind kind, std::string_view queue) const {
   return broker_->tracer().CountOf(kind, queue);
 }

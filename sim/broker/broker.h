@@ -328,7 +328,7 @@ class Broker {
   std::vector<BindingInfo> BindingInfos() const;
   MessageFate Fate(MessageId id) const { return ledger_.Fate(id); }
   const Counters& counters() const { return ledger_.counters(); }
-  const std::vector<TraceEvent>& trace() const { return tracer_.events(); }
+  const TraceEvents& trace() const { return tracer_.events(); }
   const Tracer& tracer() const { return tracer_; }
   std::vector<TraceEvent> TakeTrace() { return tracer_.TakeEvents(); }
   absl::Status CheckInvariants() const;

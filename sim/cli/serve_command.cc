@@ -26,7 +26,7 @@ constexpr char kServeUsage[] =
     "usage: warren serve [--amqp-port N] [--http-port N] [--bind ADDR]\n"
     "                    [--clock manual|realtime[:K]] [--scenario FILE] [--definitions FILE]\n"
     "                    [--seed N] [--start RFC3339] [--trace OUT.jsonl] [--users FILE]\n"
-    "                    [--input-log OUT.jsonl]\n"
+    "                    [--input-log OUT.jsonl] [--trace-keep N]\n"
     "\n"
     "Serves the simulated RabbitMQ 3.10.8 to real AMQP 0-9-1 clients (Celery, kombu, pika,\n"
     "amqplib, Go, Java) and prints one line when it accepts connections:\n"
@@ -42,6 +42,8 @@ constexpr char kServeUsage[] =
     "  --users FILE         {\"users\": [{\"name\": ..., \"password\": ...}]} (default guest/guest)\n"
     "  --trace OUT.jsonl    every trace event, as `warren run --trace` writes them\n"
     "  --input-log OUT      every input in order; `warren replay-wire OUT` re-runs it\n"
+    "  --trace-keep N       trace events kept in memory for GET /warren/v1/trace (default\n"
+    "                       1048576, ~250 MB at most; the oldest half goes when full)\n"
     "  --start RFC3339      the virtual start (default: the wall clock now, in ms)\n"
     "\n"
     "HTTP: a RabbitMQ management API subset (/api/overview, queues, exchanges, bindings,\n"
@@ -80,7 +82,7 @@ absl::StatusOr<std::vector<User>> ReadUsers(const std::string& path) {
 
 int ServeCommand(const std::vector<std::string>& args) {
   FlagParser p("warren serve", args);
-  std::optional<int64_t> amqp_port, http_port;
+  std::optional<int64_t> amqp_port, http_port, trace_keep;
   std::string bind, clock, scenario, definitions, trace, users_file, input_log, start;
   std::optional<uint64_t> seed;
   bool help = false;
@@ -91,7 +93,8 @@ int ServeCommand(const std::vector<std::string>& args) {
         p.Value("--clock", clock) || p.Value("--scenario", scenario) ||
         p.Value("--definitions", definitions) || p.Value("--trace", trace) ||
         p.Value("--users", users_file) || p.Value("--input-log", input_log) ||
-        p.Value("--start", start) || p.Seed(seed)) {
+        p.Value("--start", start) || p.Int("--trace-keep", 2, int64_t{1} << 40, trace_keep) ||
+        p.Seed(seed)) {
       continue;
     }
     if (!p.Positional(positional)) return 2;
@@ -127,6 +130,7 @@ int ServeCommand(const std::vector<std::string>& args) {
   }
   SimulationOptions& sim = o.engine.simulation;
   if (seed) sim.seed = *seed;
+  if (trace_keep) sim.trace_kept_events = static_cast<size_t>(*trace_keep);
   if (!start.empty()) {
     std::string err;
     if (!absl::ParseTime(absl::RFC3339_full, start, &sim.start, &err)) {

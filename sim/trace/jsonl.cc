@@ -83,4 +83,8 @@ void WriteJsonLines(const std::vector<TraceEvent>& events, std::ostream& out) {
   for (const TraceEvent& e : events) out << ToJsonLine(e) << '\n';
 }
 
+void WriteJsonLines(const TraceEvents& events, std::ostream& out) {
+  for (const TraceEvent& e : events) out << ToJsonLine(e) << '\n';
+}
+
 }  // namespace warren

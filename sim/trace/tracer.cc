@@ -5,8 +5,10 @@
 namespace warren::internal {
 
 void Tracer::DropOlderHalf() {
-  events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(events_.size() / 2));
+  events_.DropFront(events_.size() / 2);
 }
+
+std::vector<TraceEvent> Tracer::TakeEvents() { return events_.TakeAll(); }
 
 void Tracer::Count(const TraceEvent& e) {
   size_t kind = static_cast<size_t>(e.kind);

@@ -35,23 +35,23 @@ class Tracer {
             std::string detail, uint64_t copy = 0) {
     if (!enabled_) return;
     if (events_.size() >= keep_) DropOlderHalf();
-    TraceEvent& e = events_.emplace_back();
+    TraceEvent& e = events_.AppendSlot();  // may be recycled: every field is set
     e.seq = total_++;
     e.time = now;
     e.kind = kind;
     e.message = message;
     e.copy = copy;
-    e.queue = std::string(queue);
-    e.exchange = std::string(exchange);
-    e.routing_key = std::string(routing_key);
-    e.channel = std::string(channel);
+    e.queue.assign(queue);
+    e.exchange.assign(exchange);
+    e.routing_key.assign(routing_key);
+    e.channel.assign(channel);
     e.detail = std::move(detail);
     Count(e);
     if (sink_) sink_(e);
   }
   // The latest events, oldest first.
-  const std::vector<TraceEvent>& events() const { return events_; }
-  std::vector<TraceEvent> TakeEvents() { return std::exchange(events_, {}); }
+  const TraceEvents& events() const { return events_; }
+  std::vector<TraceEvent> TakeEvents();
   // Events emitted over the whole run, kept or not.
   uint64_t total() const { return total_; }
   // Events of `kind` over the whole run; with a queue, only those about it.
@@ -65,7 +65,7 @@ class Tracer {
   size_t keep_;
   Sink sink_;
   uint64_t total_ = 0;
-  std::vector<TraceEvent> events_;
+  TraceEvents events_;
   std::array<uint64_t, kTraceKindCount> by_kind_{};
   absl::flat_hash_map<std::string, std::array<uint64_t, kTraceKindCount>> by_queue_;
 };

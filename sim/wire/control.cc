@@ -328,11 +328,21 @@ void Server::Handle(const HttpRequest& req, HttpResponder respond) {
       return (*step)();
     }
     if (is({"warren", "v1", "trace"}) && req.method == "GET") {
-      uint64_t since = 0;
+      // Events with seq >= since, at most `limit` of them (default 100 000),
+      // oldest first; events older than the kept window are gone (the first
+      // line's seq says where the answer starts).
+      uint64_t since = 0, limit = 100000;
       if (auto it = t.query.find("since"); it != t.query.end()) (void)absl::SimpleAtoi(it->second, &since);
+      if (auto it = t.query.find("limit"); it != t.query.end()) (void)absl::SimpleAtoi(it->second, &limit);
+      const TraceEvents& trace = sim.trace();
+      size_t from = 0;
+      if (!trace.empty() && since > trace.front().seq) {
+        from = static_cast<size_t>(std::min<uint64_t>(since - trace.front().seq, trace.size()));
+      }
       std::string out;
-      for (const TraceEvent& e : sim.trace()) {
-        if (e.seq >= since) out += ToJsonLine(e) + "\n";
+      for (size_t i = from; i < trace.size() && i - from < limit; ++i) {
+        out += ToJsonLine(trace[i]);
+        out += '\n';
       }
       return respond(HttpResponse{200, "application/x-ndjson", out});
     }

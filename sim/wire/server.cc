@@ -20,9 +20,12 @@ std::string Endpoint(const tcp::endpoint& e) {
 
 Server::Server(const ServeOptions& options)
     : options_(options),
-      engine_(options.engine, [this](const std::string& line) {
-        if (log_file_.is_open()) log_file_ << line << '\n';
-      }) {}
+      engine_(options.engine,
+              options.input_log_path.empty()
+                  ? std::function<void(const std::string&)>()
+                  : [this](const std::string& line) {
+                      if (log_file_.is_open()) log_file_ << line << '\n';
+                    }) {}
 
 absl::Status Server::Start(const std::function<void(uint16_t, uint16_t)>& ready) {
   if (options_.clock == ClockMode::kRealtime && !(options_.factor > 0)) {

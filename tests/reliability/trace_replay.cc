@@ -21,7 +21,7 @@ std::string Describe(const TraceEvent& e) {
 
 }  // namespace
 
-absl::StatusOr<Counters> ReplayTrace(const std::vector<TraceEvent>& trace) {
+absl::StatusOr<Counters> ReplayTrace(const TraceEvents& trace) {
   Counters c;
   absl::flat_hash_map<uint64_t, State> copies;
   // Moves a known copy from one of `from` to `to`.

@@ -16,7 +16,7 @@
 
 namespace warren::testing {
 
-absl::StatusOr<Counters> ReplayTrace(const std::vector<TraceEvent>& trace);
+absl::StatusOr<Counters> ReplayTrace(const TraceEvents& trace);
 
 // OK when every counter agrees; else names the first that differs.
 absl::Status SameCounters(const Counters& replayed, const Counters& ledger);

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "warren/scenario.h"
@@ -72,6 +74,45 @@ TEST(ScenarioRunner, AFailedExpectationIsReportedWithExpectedAndActual) {
   ASSERT_EQ(r.failures.size(), 1u);
   EXPECT_EQ(r.failures[0].pointer, "/expect/0");
   EXPECT_EQ(r.failures[0].what, "queue 'q' ready: expected 2, got 1");
+}
+
+// A fanout to `n` queues q00..q(n-1) and one labelled message through it,
+// checked against an expected fate of `copies`.
+std::string FanoutFate(int n, const std::vector<std::string>& copies) {
+  std::string queues, bindings, want;
+  for (int i = 0; i < n; ++i) {
+    std::string q = absl::StrFormat("q%02d", i);
+    absl::StrAppend(&queues, i ? "," : "", "{\"name\": \"", q, "\"}");
+    absl::StrAppend(&bindings, i ? "," : "", "{\"exchange\": \"f\", \"queue\": \"", q, "\"}");
+  }
+  for (size_t i = 0; i < copies.size(); ++i) {
+    absl::StrAppend(&want, i ? "," : "", "\"", copies[i], "\"");
+  }
+  return absl::StrCat(R"({"version": 1, "exchanges": [{"name": "f", "type": "fanout"}], "queues": [)",
+                      queues, R"(], "bindings": [)", bindings,
+                      R"(], "timeline": [{"at_ms": 0, "publish": {"exchange": "f", "body": "m", "label": "m"}}],
+                      "expect": [{"fate": "m", "copies": [)", want, "]}]}");
+}
+
+TEST(ScenarioRunner, AFailureMessageShowsALongListCutWithTheCountLeftOut) {
+  ScenarioResult r = RunInline(FanoutFate(40, {"q00:ready"}));
+  ASSERT_EQ(r.failures.size(), 1u);
+  const std::string& what = r.failures[0].what;
+  EXPECT_THAT(what, ::testing::HasSubstr("q23:ready, ... (16 more)]"));
+  EXPECT_THAT(what, ::testing::Not(::testing::HasSubstr("q24:ready")));
+  EXPECT_LT(what.size(), 1000u);
+}
+
+TEST(ScenarioRunner, ListsThatDifferOnlyPastTheShownPartStillFail) {
+  std::vector<std::string> copies;
+  for (int i = 0; i < 30; ++i) copies.push_back(absl::StrFormat("q%02d:ready", i));
+  EXPECT_TRUE(RunInline(FanoutFate(30, copies)).failures.empty());
+  copies.back() = "q29:acked";
+  ScenarioResult r = RunInline(FanoutFate(30, copies));
+  ASSERT_EQ(r.failures.size(), 1u);
+  // Both sides print the same first 24 entries: the message says so, the
+  // comparison does not stop there.
+  EXPECT_THAT(r.failures[0].what, ::testing::HasSubstr("(6 more)"));
 }
 
 TEST(ScenarioRunner, AnUnexpectedStepErrorFailsTheRun) {

@@ -35,40 +35,11 @@ fi
 # ---- inside the private network namespace ----
 CLIENTS=("$@")
 OUT="$WARREN_WIRE_OUT"; mkdir -p "$OUT"
-ip link set lo up
-
-RMQ="$(mktemp -d "${TMPDIR:-/tmp}/warren-wire-rmq.XXXXXX")"
-mkdir -p "$RMQ/home" "$RMQ/mnesia" "$RMQ/log"
-printf 'listeners.tcp.default = 5672\nloopback_users.guest = true\n' > "$RMQ/rabbitmq.conf"
-echo '[].' > "$RMQ/enabled_plugins"
-: > "$RMQ/rabbitmq-env.conf"
-export HOME="$RMQ/home" \
-  RABBITMQ_NODENAME=rabbit@localhost \
-  RABBITMQ_MNESIA_BASE="$RMQ/mnesia" RABBITMQ_LOG_BASE="$RMQ/log" \
-  RABBITMQ_CONFIG_FILE="$RMQ/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ/enabled_plugins" \
-  RABBITMQ_PID_FILE="$RMQ/pid" RABBITMQ_CONF_ENV_FILE="$RMQ/rabbitmq-env.conf" \
-  RABBITMQ_ADVANCED_CONFIG_FILE="$RMQ/advanced.config" RABBITMQ_PLUGINS_EXPAND_DIR="$RMQ/plugins-expand"
-# Debian's /usr/sbin wrappers su to the rabbitmq user and ignore our HOME; call the real scripts.
-export PATH="/usr/lib/rabbitmq/bin:$PATH"
-
-cleanup() {
-  timeout 30 rabbitmqctl -q shutdown >/dev/null 2>&1 || true
-  if [ -s "$RMQ/pid" ]; then kill "$(cat "$RMQ/pid")" 2>/dev/null || true; fi
-  epmd -kill >/dev/null 2>&1 || true
-  cp "$RMQ"/log/*.log "$OUT/" 2>/dev/null || true
-  rm -rf "$RMQ"
-}
-trap cleanup EXIT
-
-T0=$(now)
-rabbitmq-server -detached
-up=0
-for _ in $(seq 60); do
-  if rabbitmqctl -q await_startup --timeout 5 >/dev/null 2>&1; then up=1; break; fi
-  sleep 1
-done
-[ $up = 1 ] || { echo "RabbitMQ did not start; logs in $OUT" >&2; exit 2; }
-printf 'RabbitMQ %s up in %.1f s\n' "$(rabbitmqctl -q version 2>/dev/null)" "$(since "$T0")"
+# shellcheck source=../private_rabbitmq.sh
+. "$HERE/../private_rabbitmq.sh"
+trap private_rabbitmq_stop EXIT
+private_rabbitmq_start "$OUT"
+printf 'RabbitMQ %s up in %s s\n' "$(rabbitmqctl -q version 2>/dev/null)" "$RMQ_BOOT_S"
 
 URL=amqp://guest:guest@127.0.0.1:5672/
 passed=0; failed=0
