@@ -236,13 +236,19 @@ int ReplayWireCommand(const std::vector<std::string>& args) {
     return 2;
   }
   internal::wire::EngineOptions eo;
-  eo.simulation.seed = start.value("seed", uint64_t{1});
-  eo.simulation.start = absl::FromUnixNanos(start.value("start_ns", int64_t{0}));
-  if (start.contains("users")) {
-    eo.session.users.clear();
-    for (const Json& u : start["users"]) {
-      eo.session.users.push_back({u.value("name", std::string()), u.value("password", std::string())});
+  try {  // a field of the wrong type is the log's fault, said as such
+    eo.simulation.seed = start.value("seed", uint64_t{1});
+    eo.simulation.start = absl::FromUnixNanos(start.value("start_ns", int64_t{0}));
+    if (start.contains("users")) {
+      eo.session.users.clear();
+      for (const Json& u : start["users"]) {
+        eo.session.users.push_back(
+            {u.value("name", std::string()), u.value("password", std::string())});
+      }
     }
+  } catch (const Json::exception& e) {
+    std::cerr << files[0] << ": line 1: " << e.what() << "\n";
+    return 2;
   }
   std::ofstream trace_out;
   std::ostream* out = &std::cout;
@@ -263,7 +269,14 @@ int ReplayWireCommand(const std::vector<std::string>& args) {
       std::cerr << files[0] << ": line " << n << ": not JSON\n";
       return 2;
     }
-    if (absl::Status s = engine.Replay(entry); !s.ok()) {
+    absl::Status s;
+    try {
+      s = engine.Replay(entry);
+    } catch (const Json::exception& e) {
+      std::cerr << files[0] << ": line " << n << ": " << e.what() << "\n";
+      return 2;
+    }
+    if (!s.ok()) {
       std::cerr << files[0] << ": line " << n << ": " << s.message() << "\n";
       return 1;
     }

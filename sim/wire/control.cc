@@ -2,6 +2,7 @@
 // harnesses and tools call (same paths, JSON shapes and basic auth), and
 // Warren's own /warren/v1 (the clock, the trace, counters, fates, awaits,
 // faults, resets).
+#include <algorithm>
 #include <iostream>
 
 #include "absl/strings/escaping.h"
@@ -192,6 +193,13 @@ bool Authorized(const HttpRequest& req, const SessionOptions& o) {
   return false;
 }
 
+// How long a long poll may wait on the wall clock: "wall_timeout_ms"
+// (default 10 s), within [0, 1 h].
+std::chrono::milliseconds WallTimeout(const Json& b) {
+  return std::chrono::milliseconds(
+      std::clamp<int64_t>(b.value("wall_timeout_ms", int64_t{10000}), 0, 3600000));
+}
+
 // A long poll: calls `done` when `ready()` says so or at the deadline.
 void PollUntil(Server& server, WallClock::time_point deadline, std::function<bool()> ready,
                std::function<void(bool)> done) {
@@ -206,7 +214,6 @@ void PollUntil(Server& server, WallClock::time_point deadline, std::function<boo
 }  // namespace
 
 void Server::Handle(const HttpRequest& req, HttpResponder respond) {
-  Target t = ParseTarget(req.target);
   Json body;
   if (!req.body.empty()) {
     body = Json::parse(req.body, nullptr, /*allow_exceptions=*/false);
@@ -214,6 +221,24 @@ void Server::Handle(const HttpRequest& req, HttpResponder respond) {
       return respond(JsonReply(400, {{"error", "bad_request"}, {"reason", "the body is not JSON"}}));
     }
   }
+  // Every field is read synchronously in Route (callbacks that run later
+  // get plain values), so a wrong type surfaces here, as a 400.
+  auto responded = std::make_shared<bool>(false);  // long polls answer later
+  HttpResponder once = [responded, respond](HttpResponse r) {
+    *responded = true;
+    respond(std::move(r));
+  };
+  try {
+    Route(req, body, once);
+  } catch (const Json::exception& e) {
+    if (!*responded) {
+      respond(JsonReply(400, {{"error", "bad_request"}, {"reason", Cat("body: ", e.what())}}));
+    }
+  }
+}
+
+void Server::Route(const HttpRequest& req, const Json& body, HttpResponder respond) {
+  Target t = ParseTarget(req.target);
   const std::vector<std::string>& p = t.path;
   auto is = [&](std::initializer_list<std::string_view> want) {
     if (p.size() != want.size()) return false;
@@ -256,8 +281,7 @@ void Server::Handle(const HttpRequest& req, HttpResponder respond) {
       const bool advance = p[3] == "advance";
       const Json& b = body.is_object() ? body : Json::object();
       const auto started = WallClock::now();
-      const auto wall_deadline =
-          started + std::chrono::milliseconds(b.value("wall_timeout_ms", int64_t{10000}));
+      const auto wall_deadline = started + WallTimeout(b);
       absl::Time target;
       bool until_idle = false;
       if (advance) {
@@ -276,7 +300,8 @@ void Server::Handle(const HttpRequest& req, HttpResponder respond) {
         return respond(JsonReply(400, {{"error", "bad_request"},
                                        {"reason", "virtual time never moves backwards"}}));
       }
-      const auto settle = std::chrono::milliseconds(b.value("settle_ms", int64_t{advance ? 0 : 50}));
+      const auto settle = std::chrono::milliseconds(
+          std::clamp<int64_t>(b.value("settle_ms", int64_t{advance ? 0 : 50}), 0, 60000));
       const bool hold = b.value("hold_on_unacked", !advance);
       const absl::Time begin = sim.Now();
       auto steps = std::make_shared<int64_t>(0);
@@ -373,20 +398,23 @@ void Server::Handle(const HttpRequest& req, HttpResponder respond) {
     }
     if (is({"warren", "v1", "await"}) && req.method == "POST") {
       const Json& b = body.is_object() ? body : Json::object();
-      std::string queue = b.value("queue", std::string());
-      auto deadline = WallClock::now() + std::chrono::milliseconds(b.value("wall_timeout_ms", int64_t{10000}));
-      auto ready = [this, b, queue]() {
+      const std::string queue = b.value("queue", std::string());
+      const auto deadline = WallClock::now() + WallTimeout(b);
+      auto want = [&](const char* key) {
+        return b.contains(key) ? std::optional<uint64_t>(b[key].get<uint64_t>()) : std::nullopt;
+      };
+      const std::optional<bool> exists =
+          b.contains("exists") ? std::optional<bool>(b["exists"].get<bool>()) : std::nullopt;
+      const std::optional<uint64_t> ready_eq = want("ready"), ready_min = want("ready_at_least"),
+                                    unacked_eq = want("unacked"),
+                                    consumers_min = want("consumers_at_least");
+      auto ready = [=, this]() {
         std::optional<QueueInfo> q = engine_.sim().Queue(queue);
-        if (b.contains("exists")) return q.has_value() == b["exists"].get<bool>();
+        if (exists) return q.has_value() == *exists;
         if (!q) return false;
-        if (b.contains("ready") && q->ready != b["ready"].get<uint64_t>()) return false;
-        if (b.contains("ready_at_least") && q->ready < b["ready_at_least"].get<uint64_t>()) return false;
-        if (b.contains("unacked") && q->unacked != b["unacked"].get<uint64_t>()) return false;
-        if (b.contains("consumers_at_least") &&
-            q->consumers < b["consumers_at_least"].get<uint64_t>()) {
-          return false;
-        }
-        return true;
+        return (!ready_eq || q->ready == *ready_eq) && (!ready_min || q->ready >= *ready_min) &&
+               (!unacked_eq || q->unacked == *unacked_eq) &&
+               (!consumers_min || q->consumers >= *consumers_min);
       };
       return PollUntil(*this, deadline, ready, [this, respond, queue](bool met) {
         std::optional<QueueInfo> q = engine_.sim().Queue(queue);
@@ -407,12 +435,38 @@ void Server::Handle(const HttpRequest& req, HttpResponder respond) {
         }
         return respond(NotFound());
       }
+      // connection.blocked / unblocked, as a RabbitMQ resource alarm sends
+      // them: to connections whose client claims the capability; blocked
+      // goes out at the connection's next publish. "*" names every one.
+      for (const char* key : {"block_connection", "unblock_connection"}) {
+        if (!body.contains(key)) continue;
+        const std::string name = body[key].get<std::string>();
+        const bool block = key[0] == 'b';
+        const std::string reason = body.value("reason", std::string("low on memory"));
+        Json done = Json::array();
+        std::vector<uint64_t> ids;
+        for (const auto& [id, s] : engine_.sessions()) {
+          if (name != "*" && s->name() != name) continue;
+          ids.push_back(id);
+          done.push_back(s->name());
+        }
+        if (done.empty() && name != "*") return respond(NotFound());
+        for (uint64_t id : ids) {
+          engine_.SetBlocked(id, block ? std::optional<std::string>(reason) : std::nullopt);
+        }
+        Pump();
+        if (!block) {
+          for (const auto& [id, socket] : sockets_) Read(socket);  // reading resumes
+        }
+        return respond(JsonReply(200, {{block ? "blocked" : "unblocked", done}}));
+      }
       if (body.contains("drop_socket")) {
         DropSocketOf(body["drop_socket"].get<std::string>());
         return respond(JsonReply(200, {{"dropped", body["drop_socket"]}}));
       }
       return respond(JsonReply(400, {{"error", "bad_request"},
-                                     {"reason", "expected close_connection or drop_socket"}}));
+                                     {"reason", "expected close_connection, drop_socket, "
+                                                "block_connection or unblock_connection"}}));
     }
     if (is({"warren", "v1", "reset"}) && req.method == "POST") {
       Json op{{"op", "reset"}};

@@ -149,6 +149,18 @@ void Engine::ForceClose(uint64_t id, const CloseReason& reason) {
   RunAtNow();
 }
 
+void Engine::SetBlocked(uint64_t id, std::optional<std::string> reason) {
+  Session* s = Find(id);
+  if (s == nullptr) return;
+  if (reason) {
+    Log({{"op", "block"}, {"conn", id}, {"reason", *reason}});
+  } else {
+    Log({{"op", "unblock"}, {"conn", id}});
+  }
+  s->SetBlocked(std::move(reason));
+  RunAtNow();
+}
+
 absl::Status Engine::RunUntil(absl::Time t) {
   Log({{"op", "run_until"}, {"t_ns", absl::ToUnixNanos(t)}});
   return sim_->RunUntil(t, options_.max_events_per_run);
@@ -164,7 +176,12 @@ Channel& Engine::Admin() {
 
 ManageReply Engine::Manage(const Json& op) {
   Log(op);
-  ManageReply r = Apply(op);
+  ManageReply r;
+  try {  // the same answer live and in a replay, whatever the op holds
+    r = Apply(op);
+  } catch (const Json::exception& e) {
+    r = {400, Json{{"error", "bad_request"}, {"reason", e.what()}}};
+  }
   RunAtNow();
   return r;
 }
@@ -311,6 +328,12 @@ absl::Status Engine::Replay(const Json& entry) {
     ForceClose(entry.value("conn", uint64_t{0}),
                CloseReason{static_cast<ReplyCode>(entry.value("code", 320)),
                            entry.value("text", std::string()), 0, 0});
+    return absl::OkStatus();
+  }
+  if (op == "block" || op == "unblock") {
+    SetBlocked(entry.value("conn", uint64_t{0}),
+               op == "block" ? std::optional<std::string>(entry.value("reason", std::string()))
+                             : std::nullopt);
     return absl::OkStatus();
   }
   if (op == "run_until") {

@@ -61,6 +61,8 @@ class Engine {
   void Gone(uint64_t id);
   // The server closes one connection (shutdown, management, fault).
   void ForceClose(uint64_t id, const CloseReason& reason);
+  // A resource alarm on one connection (Session::SetBlocked); nullopt clears it.
+  void SetBlocked(uint64_t id, std::optional<std::string> reason);
   const std::map<uint64_t, std::unique_ptr<Session>>& sessions() const { return sessions_; }
 
   // ---- virtual time ----

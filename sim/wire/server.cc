@@ -105,6 +105,7 @@ void Server::Read(const std::shared_ptr<AmqpSocket>& s) {
   Session* session = engine_.Find(s->id);
   if (session == nullptr) return Close(s);
   if (session->output().size() + s->sending.size() > kOutputHighWater) return;  // back-pressure
+  if (session->paused()) return;  // blocked by a resource alarm
   s->reading = true;
   s->socket.async_read_some(
       asio::buffer(s->buffer), [this, s](boost::system::error_code ec, size_t n) {
@@ -251,6 +252,9 @@ void Server::Tick() {
     }
     const uint16_t hb = session->heartbeat();
     if (hb == 0 || !session->running()) continue;
+    // Not reading on purpose (blocked, or held back by its own output):
+    // RabbitMQ pauses its heartbeat monitor then, and so do we.
+    if (!s->reading) s->last_read = now;
     if (now - s->last_read > std::chrono::seconds(2 * hb)) {
       std::cerr << "warren serve: " << session->name() << ": missed heartbeats, closing\n";
       engine_.Gone(s->id);

@@ -50,7 +50,7 @@ void Session::OnBytes(std::string_view bytes) {
   }
   reader_.Feed(bytes);
   while (state_ != State::kClosed && action_ != SocketAction::kCloseNow &&
-         action_ != SocketAction::kCloseAfterSilence) {
+         action_ != SocketAction::kCloseAfterSilence && !paused()) {
     std::optional<WireError> error;
     std::optional<Frame> frame = reader_.Next(error);
     if (error) {
@@ -229,6 +229,9 @@ void Session::SetBlocked(std::optional<std::string> reason) {
   if (!reason && blocked_sent_) {
     MethodWriter(ids::kConnectionUnblocked).AppendTo(output_, 0);
     blocked_sent_ = false;
+    blocked_.reset();
+    OnBytes("");  // the frames read before the block, then the socket again
+    return;
   }
   blocked_ = std::move(reason);  // blocked goes out at the next publish, as in RabbitMQ
 }

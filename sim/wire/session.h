@@ -86,9 +86,14 @@ class Session {
   // The server closes the connection with `reason` (320 CONNECTION_FORCED
   // for a shutdown or the management API; any code for an injected fault).
   void ForceClose(const CloseReason& reason);
-  // Sends connection.blocked / unblocked, to clients whose capabilities say
-  // they understand them (RabbitMQ sends blocked at the next publish).
+  // A resource alarm, as RabbitMQ raises it: connection.blocked goes out at
+  // the connection's next publish (to clients whose capabilities claim it),
+  // and from then on nothing more is read, buffered frames included, until
+  // the alarm clears (nullopt): connection.unblocked, then reading resumes
+  // where it stopped. A connection that never publishes keeps working.
   void SetBlocked(std::optional<std::string> reason);
+  // Whether the session stopped reading (blocked after a publish).
+  bool paused() const { return blocked_sent_; }
 
   std::string& output() { return output_; }
   const std::string& output() const { return output_; }
