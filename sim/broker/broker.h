@@ -458,6 +458,11 @@ class Broker {
 
   // -- direct reply-to (broker_reply_to.cc) --
   bool IsReplyName(std::string_view routing_key) const;
+  // A new reply name: "amq.rabbitmq.reply-to." + base64 of a pid term +
+  // "." + base64 of 16 random bytes, the shape of RabbitMQ's (40 + 24
+  // characters, standard alphabet); the pid is the reply consumer's number.
+  std::string NewReplyName();
+  bool ReplyNameDecodes(std::string_view name) const;
   absl::StatusOr<std::string> ConsumeReplyTo(ChannelState& ch, DeliveryCallback cb,
                                              const ConsumeOptions& o);
   void DropReplyConsumer(ChannelState& ch);
@@ -533,6 +538,7 @@ class Broker {
   absl::flat_hash_map<std::string, Exchange*> exchange_by_name_;
   absl::flat_hash_map<std::string, Queue*> queue_by_name_;
   absl::flat_hash_map<std::string, uint64_t> reply_channels_;  // reply name -> channel id
+  uint32_t reply_pids_ = 0;  // reply consumers so far (the "pid" in their names)
   std::vector<ChannelState*> channel_by_id_;  // index: channel id
   absl::btree_map<uint64_t, std::unique_ptr<ConnectionState>> connections_;
   absl::btree_map<uint64_t, std::unique_ptr<ChannelState>> channels_;

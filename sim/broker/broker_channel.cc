@@ -105,8 +105,11 @@ absl::StatusOr<ChannelState*> Broker::Usable(uint64_t id) {
 }
 
 absl::Status Broker::Fail(ChannelState& ch, ReplyCode code, std::string text, MethodId m) {
-  CloseReason reason{code, Cat(ReplyName(code), " - ", text), m.class_id,
-                     m.method_id};
+  // An empty text is the bare name, as RabbitMQ sends 541 INTERNAL_ERROR
+  // for a crashed channel process.
+  CloseReason reason{code, text.empty() ? std::string(ReplyName(code))
+                                        : Cat(ReplyName(code), " - ", text),
+                     m.class_id, m.method_id};
   if (ScopeOf(code) == CloseScope::kConnection) {
     CloseConnection(*connections_.at(ch.connection), reason);
   } else if (ScopeOf(code) == CloseScope::kChannel) {

@@ -93,6 +93,10 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, const Publishing& p)
   if (p.properties.reply_to && *p.properties.reply_to == "amq.rabbitmq.reply-to") {
     return PublishWithReplyTo(*ch, p);
   }
+  if (x->name.empty() && IsReplyName(p.routing_key) && !ReplyNameDecodes(p.routing_key)) {
+    // The channel crashes decoding the name: nothing is published.
+    return Fail(*ch, ReplyCode::kInternalError, "", m);
+  }
   // A publish is work for the Run* bounds (a callback publishing in a loop).
   scheduler_.Charge(1);
   if (scheduler_.over_budget()) {

@@ -5,8 +5,11 @@
 // a publish to the default exchange with that name as its routing key is
 // delivered straight to the consumer, no queue in between. RabbitMQ's
 // quirks are kept: a reply carries the channel's next delivery tag without
-// taking it, a mandatory reply is delivered and also returned NO_ROUTE, and
-// declaring the channel's own reply name from that channel is a 541.
+// taking it, a mandatory reply is delivered and also returned NO_ROUTE,
+// declaring the channel's own reply name from that channel is a 541, and so
+// is declaring or publishing to a reply name whose pid part does not decode
+// (its channel process crashes decoding it: the connection closes).
+#include "absl/strings/escaping.h"
 #include "sim/amqp/methods.h"
 #include "sim/broker/broker.h"
 #include "sim/core/strings.h"
@@ -16,20 +19,45 @@ namespace {
 
 constexpr std::string_view kPrefix = "amq.rabbitmq.reply-to.";
 
-// "<22 characters>.<24 characters>": the shape of RabbitMQ's encoded pid and
-// guid (base64), which is all a client can see of them.
-bool WellFormedReplyName(std::string_view name) {
-  if (name.substr(0, kPrefix.size()) != kPrefix) return false;
+// The pid part of a reply name encodes an Erlang pid (term_to_binary, with
+// the node renamed "reply@<hash>"); this is the hash Warren's node shows.
+constexpr std::string_view kReplyNode = "reply@2486809";
+
+// Whether RabbitMQ 3.10's rabbit_direct_reply_to:decode_reply_to_v2 gets a
+// pid out of `name`: "<base64 of a pid term>.<key>". Anything else crashes
+// the channel process that tries (pid_recomposition: case_clause).
+bool DecodableReplyName(std::string_view name) {
   std::string_view rest = name.substr(kPrefix.size());
-  size_t dot = rest.find('.');
-  return dot != std::string_view::npos && dot > 0 && dot + 1 < rest.size() &&
-         rest.find('.', dot + 1) == std::string_view::npos;
+  const size_t dot = rest.find('.');
+  if (dot == std::string_view::npos) return false;
+  std::string term;
+  if (!absl::Base64Unescape(absl::string_view(rest.data(), dot), &term)) return false;
+  // 131 (version), then NEW_PID_EXT 'X' or PID_EXT 'g', then the node atom.
+  return term.size() >= 3 && static_cast<uint8_t>(term[0]) == 131 &&
+         (term[1] == 'X' || term[1] == 'g');
 }
 
 }  // namespace
 
 bool Broker::IsReplyName(std::string_view routing_key) const {
   return routing_key.substr(0, kPrefix.size()) == kPrefix;
+}
+
+bool Broker::ReplyNameDecodes(std::string_view name) const { return DecodableReplyName(name); }
+
+std::string Broker::NewReplyName() {
+  // NEW_PID_EXT: 131, 'X', the node as ATOM_UTF8_EXT ('v', u16 length,
+  // bytes), then id, serial and creation as u32 each.
+  std::string pid{static_cast<char>(131), 'X', 'v', '\0',
+                  static_cast<char>(kReplyNode.size())};
+  pid += kReplyNode;
+  const uint32_t id = ++reply_pids_;
+  for (uint32_t v : {id, uint32_t{0}, uint32_t{1}}) {
+    for (int shift = 24; shift >= 0; shift -= 8) pid += static_cast<char>((v >> shift) & 0xff);
+  }
+  std::string key(16, '\0');
+  for (char& c : key) c = static_cast<char>(random_.Uniform(256));
+  return Cat(kPrefix, absl::Base64Escape(pid), ".", absl::Base64Escape(key));
 }
 
 absl::StatusOr<std::string> Broker::ConsumeReplyTo(ChannelState& ch, DeliveryCallback cb,
@@ -46,9 +74,7 @@ absl::StatusOr<std::string> Broker::ConsumeReplyTo(ChannelState& ch, DeliveryCal
     return Fail(ch, ReplyCode::kPreconditionFailed, "reply consumer already set", m);
   }
   std::string tag = o.consumer_tag.empty() ? ServerName("amq.ctag-") : o.consumer_tag;
-  std::string name = ServerName(kPrefix);
-  name += '.';
-  name += ServerName("").substr(0, 22) + "==";
+  std::string name = NewReplyName();
   reply_channels_[name] = ch.id;
   ch.reply_consumer = ChannelState::ReplyConsumer{tag, name, std::move(cb)};
   return tag;
@@ -70,7 +96,7 @@ absl::StatusOr<QueueDeclareOk> Broker::DeclareReplyTo(ChannelState& ch, std::str
     if (it->second == ch.id) return Fail(ch, ReplyCode::kInternalError, "", m);
     return QueueDeclareOk{std::string(name), 0, 1};
   }
-  if (!WellFormedReplyName(name)) return Fail(ch, ReplyCode::kInternalError, "", m);
+  if (!DecodableReplyName(name)) return Fail(ch, ReplyCode::kInternalError, "", m);
   return Fail(ch, ReplyCode::kNotFound, Cat("no ", QueueResource(name)), m);
 }
 

@@ -120,8 +120,18 @@ absl::Status PolicyStore::Set(const PolicySpec& spec, bool operator_policy) {
   }
   absl::StatusOr<PolicyPattern> pattern = PolicyPattern::Compile(spec.pattern);
   if (!pattern.ok()) {
-    return Invalid(Cat("pattern should be regular expression but is invalid: ",
-                       pattern.status().message()));
+    // rabbit_policy formats the {Message, Offset} term with ~p after a
+    // 53-character prefix: io_lib_pretty keeps it on one line only while
+    // it is shorter than 80 - 54 columns; otherwise the offset goes on a
+    // line of its own, under the message (54 spaces in).
+    constexpr std::string_view kPrefix = "pattern should be regular expression but is invalid: ";
+    std::string term(pattern.status().message());
+    const size_t comma = term.rfind(',');
+    if (term.size() >= 80 - (kPrefix.size() + 1) && comma != std::string::npos) {
+      term = Cat(term.substr(0, comma + 1), "\n", std::string(kPrefix.size() + 1, ' '),
+                 term.substr(comma + 1));
+    }
+    return Invalid(Cat(kPrefix, term));
   }
   Entry entry{spec, *std::move(pattern)};
   Map& map = operator_policy ? operator_ : user_;

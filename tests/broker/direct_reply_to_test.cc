@@ -132,7 +132,52 @@ TEST(DirectReplyTo, DeclaringThePseudoQueueAlwaysShowsOneConsumerAndTheOwnNameFr
   EXPECT_EQ(other->consumer_count, 1u);
   absl::Status own = rpc.client.QueueDeclare(rpc.reply_to, {.passive = true}).status();
   EXPECT_EQ(ReplyCodeOf(own), 541);
+  EXPECT_EQ(own.message(), "541 INTERNAL_ERROR");  // the bare name, as RabbitMQ sends it
   EXPECT_FALSE(rpc.h.conn.is_open());  // a hard error: the connection goes
+}
+
+TEST(DirectReplyTo, AReplyNameIsABase64PidTermAndA16ByteKeyAsInRabbitMQ) {
+  Rpc rpc;
+  rpc.Request();
+  rpc.h.Settle();
+  const std::string_view rest = std::string_view(rpc.reply_to).substr(22);
+  const size_t dot = rest.find('.');
+  ASSERT_NE(dot, std::string_view::npos);
+  EXPECT_EQ(dot, 40u);  // 30 bytes of term_to_binary(pid), as 3.10.8 shows it
+  EXPECT_EQ(rest.size() - dot - 1, 24u);
+  EXPECT_EQ(rest.substr(rest.size() - 2), "==");
+  for (char c : rest) EXPECT_TRUE(isalnum(c) || c == '+' || c == '/' || c == '=' || c == '.') << c;
+}
+
+TEST(DirectReplyTo, AReplyNameWhosePidDoesNotDecodeCrashesTheChannelAndClosesTheConnection) {
+  Rpc rpc;
+  Connection other = rpc.h.sim.Connect("other");
+  Channel declarer = *other.OpenChannel();
+  absl::Status declared =
+      declarer.QueueDeclare("amq.rabbitmq.reply-to.nonsense.xyz", {.passive = true}).status();
+  EXPECT_EQ(ReplyCodeOf(declared), 541);
+  EXPECT_FALSE(other.is_open());
+
+  const Counters before = rpc.h.sim.counters();
+  absl::Status published =
+      rpc.server
+          .BasicPublish({.routing_key = "amq.rabbitmq.reply-to.nonsense.xyz", .body = "x",
+                         .mandatory = true})
+          .status();
+  EXPECT_EQ(ReplyCodeOf(published), 541);
+  EXPECT_EQ(published.message(), "541 INTERNAL_ERROR");
+  EXPECT_FALSE(rpc.h.conn.is_open());
+  EXPECT_EQ(rpc.h.sim.counters().published, before.published);  // nothing to account for
+  EXPECT_THAT(rpc.h.sim.CheckInvariants(), IsOk());
+}
+
+TEST(DirectReplyTo, AWellFormedNameOfAChannelThatIsGoneIsNotFound) {
+  Rpc rpc;
+  rpc.Request();
+  rpc.h.Settle();
+  ASSERT_THAT(rpc.client.Close(), IsOk());
+  absl::Status s = rpc.server.QueueDeclare(rpc.reply_to, {.passive = true}).status();
+  EXPECT_EQ(ReplyCodeOf(s), 404);
 }
 
 }  // namespace
