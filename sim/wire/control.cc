@@ -639,7 +639,7 @@ void Server::Route(const HttpRequest& req, const Json& body, HttpResponder respo
   if (p[1] == "definitions") {
     if (req.method == "GET") {
       Json queues = Json::array(), exchanges = Json::array(), bindings = Json::array(),
-           policies = Json::array();
+           policies = Json::array(), operator_policies = Json::array();
       for (const QueueInfo& q : sim.Queues()) {
         if (q.exclusive) continue;
         queues.push_back({{"name", q.name}, {"vhost", "/"}, {"durable", q.durable},
@@ -651,12 +651,16 @@ void Server::Route(const HttpRequest& req, const Json& body, HttpResponder respo
       }
       for (const BindingInfo& b : sim.Bindings()) bindings.push_back(BindingJson(b));
       for (const PolicySpec& s : sim.Policies()) policies.push_back(PolicyJson(s));
+      for (const PolicySpec& s : sim.OperatorPolicies()) {
+        operator_policies.push_back(PolicyJson(s));
+      }
       return respond(JsonReply(200, {{"rabbit_version", session_options().identity.version},
                                      {"vhosts", {{{"name", "/"}}}},
                                      {"queues", queues},
                                      {"exchanges", exchanges},
                                      {"bindings", bindings},
-                                     {"policies", policies}}));
+                                     {"policies", policies},
+                                     {"operator_policies", operator_policies}}));
     }
     if (req.method == "POST") {
       ManageReply r = ImportDefinitions(engine_, body);

@@ -277,8 +277,36 @@ ManageReply Engine::Apply(const Json& op) {
   return Error(400, "bad_request", Cat("unknown operation \"", kind, "\""));
 }
 
-ManageReply ImportDefinitions(Engine& engine, const Json& definitions) {
+namespace {
+
+ManageReply ImportDefinitionsOrThrow(Engine& engine, const Json& definitions) {
   if (!definitions.is_object()) return Error(400, "bad_request", "definitions must be an object");
+  // Warren models the vhost "/" only. Definitions that name another are
+  // refused whole, before anything is applied (importing them into "/"
+  // would merge what RabbitMQ keeps apart).
+  auto other_vhost = [](const Json& item) -> std::optional<std::string> {
+    if (!item.is_object() || !item.contains("vhost")) return std::nullopt;
+    const Json& v = item["vhost"];
+    if (v.is_string() && v.get<std::string>() == "/") return std::nullopt;
+    return v.is_string() ? v.get<std::string>() : v.dump();
+  };
+  for (const char* key :
+       {"vhosts", "exchanges", "queues", "bindings", "policies", "operator_policies"}) {
+    const Json list = definitions.value(key, Json::array());
+    if (!list.is_array()) return Error(400, "bad_request", Cat(key, " must be an array"));
+    for (size_t i = 0; i < list.size(); ++i) {
+      std::optional<std::string> v = std::string(key) == "vhosts"
+                                         ? (list[i].value("name", std::string("/")) == "/"
+                                                ? std::nullopt
+                                                : std::optional(list[i].value("name", std::string())))
+                                         : other_vhost(list[i]);
+      if (v) {
+        return Error(400, "bad_request",
+                     Cat("warren serve models the vhost '/' only; ", key, "[", i,
+                         "] names vhost '", *v, "'"));
+      }
+    }
+  }
   auto each = [&](const char* key, const char* op, auto convert) -> std::optional<ManageReply> {
     for (const Json& item : definitions.value(key, Json::array())) {
       Json o = convert(item);
@@ -288,19 +316,32 @@ ManageReply ImportDefinitions(Engine& engine, const Json& definitions) {
     return std::nullopt;
   };
   auto same = [](const Json& j) { return j; };
+  auto policy = [](bool operator_policy) {
+    return [operator_policy](const Json& p) {
+      return Json{{"name", p.value("name", std::string())},
+                  {"pattern", p.value("pattern", std::string())},
+                  {"definition", p.value("definition", Json::object())},
+                  {"priority", p.value("priority", 0)},
+                  {"apply_to", p.value("apply-to", std::string("all"))},
+                  {"operator", operator_policy}};
+    };
+  };
   if (auto r = each("exchanges", "declare_exchange", same)) return *r;
   if (auto r = each("queues", "declare_queue", same)) return *r;
   if (auto r = each("bindings", "bind", same)) return *r;
-  if (auto r = each("policies", "set_policy", [](const Json& p) {
-        return Json{{"name", p.value("name", std::string())},
-                    {"pattern", p.value("pattern", std::string())},
-                    {"definition", p.value("definition", Json::object())},
-                    {"priority", p.value("priority", 0)},
-                    {"apply_to", p.value("apply-to", std::string("all"))}};
-      })) {
-    return *r;
-  }
+  if (auto r = each("policies", "set_policy", policy(false))) return *r;
+  if (auto r = each("operator_policies", "set_policy", policy(true))) return *r;
   return {204, nullptr};
+}
+
+}  // namespace
+
+ManageReply ImportDefinitions(Engine& engine, const Json& definitions) {
+  try {  // a field of the wrong type (a string priority, ...) is a 400
+    return ImportDefinitionsOrThrow(engine, definitions);
+  } catch (const Json::exception& e) {
+    return Error(400, "bad_request", e.what());
+  }
 }
 
 absl::Status Engine::Replay(const Json& entry) {

@@ -12,7 +12,9 @@ input log and a trace, then checks these rules, each able to fail:
      publish, that publish is still taken, later frames are not read (the
      queue does not grow) until {"unblock_connection": "*"}, which sends
      connection.unblocked and lets them through in order;
-  3. `warren replay-wire` of the input log, blocks included, gives the live
+  3. definitions naming a vhost other than "/" are refused whole (nothing
+     half-imported), operator policies round-trip through export/import;
+  4. `warren replay-wire` of the input log, blocks included, gives the live
      trace byte for byte.
 """
 import base64
@@ -115,11 +117,32 @@ def main():
         got = [confirmed.basic_get("alarm_q", auto_ack=True)[2] for _ in range(2)]
         check(got == [b"first", b"second"], "both publishes, in order (got %s)" % got)
         conn.close()
+
+        # 3. definitions: one vhost, refused whole; operator policies round-trip
+        defs = {"queues": [{"name": "ok_q", "vhost": "/", "durable": True, "auto_delete": False,
+                            "arguments": {}},
+                           {"name": "elsewhere", "vhost": "staging", "durable": True,
+                            "auto_delete": False, "arguments": {}}]}
+        status, reply = http(port, "POST", "/api/definitions", defs)
+        check(status == 400 and "vhost 'staging'" in reply.get("reason", "")
+              and "queues[1]" in reply.get("reason", ""),
+              "definitions naming vhost staging are refused, naming where (got %s %s)" % (status, reply))
+        status, _ = http(port, "GET", "/api/queues/%2F/ok_q")
+        check(status == 404, "nothing of a refused import was applied (ok_q: %s)" % status)
+        status, reply = http(port, "POST", "/api/definitions",
+                             {"policies": [{"name": "p", "pattern": ".", "priority": "high",
+                                            "definition": {}}]})
+        check(status == 400, "a definitions field of the wrong type is a 400 (got %s)" % status)
+        status, _ = http(port, "PUT", "/api/operator-policies/%2F/cap",
+                         {"pattern": "^cap", "definition": {"max-length": 5}, "apply-to": "queues"})
+        status, exported = http(port, "GET", "/api/definitions")
+        names = [p["name"] for p in exported.get("operator_policies", [])]
+        check(names == ["cap"], "operator policies are exported (got %s)" % names)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
-    # 3. the input log replays to the live trace
+    # 4. the input log replays to the live trace
     replayed = os.path.join(tmp, "replayed.jsonl")
     rc = subprocess.run([WARREN, "replay-wire", log, "--trace", replayed]).returncode
     same = rc == 0 and open(trace, "rb").read() == open(replayed, "rb").read()
