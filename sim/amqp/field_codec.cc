@@ -259,6 +259,7 @@ std::vector<RawEntry> TableEntries(std::string_view table) {
   WARREN_CHECK(table.size() >= 4);
   std::string_view body = table.substr(4, GetU32(table.data()));
   std::vector<RawEntry> out;
+  out.reserve(8);
   while (!body.empty()) {
     size_t k = static_cast<uint8_t>(body[0]);
     WARREN_CHECK(body.size() > k);
@@ -319,9 +320,13 @@ FieldValue DecodeValue(RawValue v) {
   return FieldValue::Void();
 }
 
-std::vector<RawValue> ArrayItems(RawValue array) {
+std::string_view ArrayBody(RawValue array) {
   WARREN_CHECK(array.type() == FieldType::kArray && array.bytes.size() >= 5);
-  std::string_view body = array.bytes.substr(5, GetU32(array.bytes.data() + 1));
+  return array.bytes.substr(5, GetU32(array.bytes.data() + 1));
+}
+
+std::vector<RawValue> ArrayItems(RawValue array) {
+  std::string_view body = ArrayBody(array);
   std::vector<RawValue> items;
   while (!body.empty()) {
     items.push_back(RawValueAt(body));
@@ -387,8 +392,17 @@ std::optional<int64_t> IntegerValue(RawValue v) {
 
 std::optional<std::string_view> TableString(RawValue table, std::string_view key) {
   if (table.type() != FieldType::kTable) return std::nullopt;
-  for (const RawEntry& e : TableEntries(table.bytes.substr(1))) {
-    if (e.key == key) return StringValue(e.value);
+  // Walked in place: the dead-letter path asks this per x-death entry and
+  // hop, and building the entry list allocated each time.
+  std::string_view t = table.bytes.substr(1);
+  WARREN_CHECK(t.size() >= 4);
+  std::string_view body = t.substr(4, GetU32(t.data()));
+  while (!body.empty()) {
+    const size_t k = static_cast<uint8_t>(body[0]);
+    WARREN_CHECK(body.size() > k);
+    RawValue v = RawValueAt(body.substr(1 + k));
+    if (body.substr(1, k) == key) return StringValue(v);
+    body.remove_prefix(1 + k + v.bytes.size());
   }
   return std::nullopt;
 }

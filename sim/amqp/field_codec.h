@@ -67,6 +67,12 @@ FieldTable DecodeTable(std::string_view table);
 FieldValue DecodeValue(RawValue v);
 // REQUIRES: an array value.
 std::vector<RawValue> ArrayItems(RawValue array);
+// The items' bytes of `array`. REQUIRES: an array.
+std::string_view ArrayBody(RawValue array);
+// Calls fn(item) for each item of `array` in order, until fn returns false;
+// allocates nothing. REQUIRES: an array.
+template <typename Fn>
+void ForEachArrayItem(RawValue array, Fn fn);
 
 // ---- building encodings piece by piece (dead-lettering) ----
 
@@ -82,6 +88,16 @@ std::optional<int64_t> IntegerValue(RawValue v);
 // A longstr entry of a table value; nullopt when absent or another type.
 // The first entry with the key decides.
 std::optional<std::string_view> TableString(RawValue table, std::string_view key);
+
+template <typename Fn>
+void ForEachArrayItem(RawValue array, Fn fn) {
+  std::string_view body = ArrayBody(array);
+  while (!body.empty()) {
+    RawValue item = RawValueAt(body);
+    if (!fn(item)) return;
+    body.remove_prefix(item.bytes.size());
+  }
+}
 
 }  // namespace warren::internal
 

@@ -2,11 +2,27 @@
 // connected to it, on the simulation's virtual clock. The public handles
 // (Simulation, Connection, Channel) are thin wrappers over this class.
 //
-// The implementation is split by concern across broker_*.cc files:
-// connections/channels, exchanges + routing, queues, publish + enqueue,
-// dispatch + expiry, acks + requeue, dead-lettering, policies, inspection.
+// The Broker orchestrates; the pieces decide. A Queue (queue.h) owns its
+// ready messages and rules (admission, TTL deadlines, drop-head, expiry,
+// consumer rotation); ChannelState and Consumer (consumer.h) hold the client
+// side (prefetch, unacked, the outbox); the Ledger accounts for every copy,
+// the Tracer records, the Scheduler orders. Files, by concern:
+//   broker_channel.cc   connections and channels: open, close, consumer timeout
+//   broker_exchange.cc  exchanges and bindings; broker_route.cc  routing
+//   broker_queue.cc     queue declare, bind, purge, delete; policy application
+//   broker_policy.cc    policies (set, clear, re-apply to live queues)
+//   broker_publish.cc   basic.publish, confirms; broker_tx.cc  transactions
+//   broker_enqueue.cc   a routed copy into its queue (admission, hand-off)
+//   broker_dispatch.cc  ready messages to consumers, a delivery's bookkeeping
+//   broker_deliver.cc   the outbox: deliveries handed to callbacks
+//   broker_expiry.cc    message TTL (head-only) and x-expires
+//   broker_consume.cc   basic.qos, consume, cancel, get
+//   broker_ack.cc       ack, nack, reject, recover, requeue
+//   broker_dead_letter.cc  dead-lettering (x-death in dead_letter.cc)
+//   broker_reply_to.cc  direct reply-to
+//   broker_inspect.cc   inspection and CheckInvariants
 //
-// Invariants:
+// Invariants (the queue's own are in queue.h, the channel's in consumer.h):
 //  (1) a copy is in exactly one place: a queue's ReadyMessages, a channel's
 //      unacked map, or nowhere (settled), matching the ledger's state;
 //  (2) user callbacks run only from scheduler events, never inside a call
@@ -35,9 +51,11 @@
 #include "absl/status/statusor.h"
 #include "sim/amqp/methods.h"
 #include "sim/broker/topic_trie.h"
+#include "sim/broker/consumer.h"
 #include "sim/broker/dead_letter.h"
 #include "sim/broker/ledger.h"
 #include "sim/broker/policy.h"
+#include "sim/broker/queue.h"
 #include "sim/broker/queue_arguments.h"
 #include "sim/broker/ready_messages.h"
 #include "sim/broker/unacked_map.h"
@@ -52,7 +70,7 @@
 
 namespace warren::internal {
 
-struct Queue;
+class Queue;
 struct Exchange;
 
 struct Binding {
@@ -88,168 +106,6 @@ struct Exchange {
   absl::flat_hash_map<std::string, std::vector<Binding*>> direct_index;
   // Topic exchanges: bindings by binding-key words.
   TopicTrie<Binding*> topic_index;
-};
-
-struct ChannelState;
-
-struct Consumer {
-  std::string tag;
-  uint32_t tag_index = 0;  // ChannelState::InternTag(tag)
-  std::string queue_name;  // for deliveries still pending after a queue is gone
-  uint64_t channel = 0;
-  ChannelState* channel_state = nullptr;  // owner; outlives the consumer
-  Queue* queue = nullptr;
-  bool no_ack = false;
-  bool exclusive = false;
-  int64_t priority = 0;
-  uint32_t prefetch = 0;  // 0 = unlimited
-  // Signed: acking a delivery made to an earlier consumer with the same tag
-  // credits this one, as rabbit_limiter does (keyed by tag).
-  int64_t unacked = 0;
-  // Skipped for lack of room; rejoins the back of its priority group when
-  // it has room again (rabbit_queue_consumers block/unblock).
-  bool blocked = false;
-  uint64_t seq = 0;
-  DeliveryCallback callback;
-};
-
-// A basic.deliver waiting for its same-instant event. A cancel does not take
-// back deliveries already sent: the consumer outlives its cancel in
-// ChannelState::retired until the outbox is empty.
-struct PendingDelivery {
-  const Consumer* consumer = nullptr;
-  uint64_t tag = 0;
-  bool redelivered = false;
-  MessageRef message;
-  std::shared_ptr<const BasicProperties> delivered_properties;  // quorum only
-};
-
-// Delivery tags a channel hands to basic.ack/nack/reject in one call.
-using TagList = absl::InlinedVector<uint64_t, 4>;
-
-struct Queue {
-  uint64_t id = 0;
-  std::string name;
-  uint64_t route_mark = 0;  // Broker::route_epoch_ when last added by Route
-  bool durable = false;
-  bool exclusive = false;
-  bool auto_delete = false;
-  uint64_t owner = 0;  // exclusive: owning connection id
-  FieldTable arguments;
-  QueueArgs args;
-  QueueConfig config;
-  std::optional<PolicySpec> applied_policy;           // as matched last time
-  std::optional<PolicySpec> applied_operator_policy;
-  ReadyMessages ready;
-  uint64_t unacked = 0;
-  uint64_t next_position = 0;
-  uint32_t ledger_index = 0;
-  // Dispatch order: priority groups (highest first), round-robin inside.
-  // With single-active-consumer: registration order, front is active.
-  std::vector<Consumer*> consumers;
-  bool had_consumer = false;
-  bool exclusive_consumer = false;
-  bool quorum_blocked = false;  // quorum reject-publish
-  absl::Time created;
-  absl::Time last_active;       // quorum x-expires
-  Scheduler::EventId ttl_timer;
-  Scheduler::EventId expires_timer;
-  bool is_quorum() const { return config.type == QueueType::kQuorum; }
-};
-
-struct Unacked {
-  uint64_t queue_id = 0;
-  Envelope envelope;
-  // The consumer's interned tag (ChannelState::InternTag), 0 for basic.get:
-  // acks credit whichever consumer holds that tag by then.
-  uint32_t consumer = 0;
-  absl::Time delivered_at;
-  // Acked/rejected inside an uncommitted transaction: no longer an
-  // outstanding tag, but still unacked until tx.commit.
-  bool in_tx = false;
-};
-
-// What a transactional channel defers until tx.commit.
-struct TxOp {
-  enum class Kind { kPublish, kAck, kReject, kRequeue } kind;
-  MessageRef message;                  // kPublish: routed at commit
-  bool mandatory = false;              // kPublish
-  std::vector<uint64_t> tags;          // kAck / kReject / kRequeue
-};
-
-struct ConnectionState;
-
-struct ChannelState {
-  uint64_t id = 0;
-  uint64_t connection = 0;
-  const ConnectionState* connection_state = nullptr;  // owner; never freed before
-  uint16_t number = 0;
-  bool open = true;
-  // Open and its connection not closing: may take deliveries.
-  bool deliverable = true;
-  std::optional<CloseReason> close_reason;
-  absl::Time opened;
-  uint64_t next_tag = 1;
-  UnackedMap<Unacked> unacked;  // by delivery tag
-  std::map<std::string, std::unique_ptr<Consumer>> consumers;
-  // Cancelled consumers, freed by DeliverNext once no delivery is pending
-  // (a callback may run or be about to run for one), or at close.
-  std::vector<std::unique_ptr<Consumer>> retired;
-  // Consumer tags ever used on this channel, interned (index + 1), and the
-  // consumer holding each now (nullptr once cancelled).
-  absl::flat_hash_map<std::string, uint32_t> tag_index;
-  std::vector<Consumer*> consumer_by_tag;
-  bool any_blocked = false;  // some consumer may wait for room (UnblockConsumers)
-  // Deliveries assigned but not yet handed to their callback, in order;
-  // each has one "basic.deliver" event that takes the front.
-  Ring<PendingDelivery> outbox;
-  // The exchange the last publish named, until an exchange is deleted
-  // (Broker::exchange_generation_): saves a hash lookup per publish.
-  std::string cached_exchange_name;
-  Exchange* cached_exchange = nullptr;
-  uint64_t cached_exchange_generation = 0;
-  uint64_t next_consumer_seq = 0;
-  uint16_t prefetch_count = 0;  // for consumers created afterwards
-  uint16_t global_prefetch = 0;
-  uint32_t global_unacked = 0;  // consumer deliveries outstanding
-  bool confirm_mode = false;
-  bool tx_mode = false;
-  std::vector<TxOp> tx_ops;
-  uint64_t next_publish_seq = 1;
-  std::string last_queue;  // for empty queue names
-  // Direct reply-to: this channel's consumer of "amq.rabbitmq.reply-to",
-  // with the reply name publishes from it carry (no queue behind it).
-  struct ReplyConsumer {
-    std::string tag;
-    std::string name;
-    DeliveryCallback callback;
-  };
-  std::optional<ReplyConsumer> reply_consumer;
-  bool tick_armed = false;
-  std::shared_ptr<ReturnCallback> on_return = std::make_shared<ReturnCallback>();
-  std::shared_ptr<ConfirmCallback> on_confirm = std::make_shared<ConfirmCallback>();
-  std::shared_ptr<CloseCallback> on_close = std::make_shared<CloseCallback>();
-  std::shared_ptr<CancelCallback> on_cancel = std::make_shared<CancelCallback>();
-  std::string label;  // "conn/3" for traces
-
-  uint32_t InternTag(const std::string& tag) {
-    auto [it, added] = tag_index.try_emplace(tag, static_cast<uint32_t>(consumer_by_tag.size() + 1));
-    if (added) consumer_by_tag.push_back(nullptr);
-    return it->second;
-  }
-  Consumer* ConsumerByIndex(uint32_t index) const {
-    return index == 0 ? nullptr : consumer_by_tag[index - 1];
-  }
-};
-
-struct ConnectionState {
-  uint64_t id = 0;
-  std::string name;
-  std::string user;
-  bool open = true;
-  std::optional<CloseReason> close_reason;
-  std::vector<uint64_t> channels;  // in open order
-  uint16_t next_channel = 1;
 };
 
 class Broker {
@@ -301,7 +157,7 @@ class Broker {
   absl::Status TxCommit(uint64_t ch);
   absl::Status TxRollback(uint64_t ch);
 
-  // ---- consumers and acks (broker_consume.cc, broker_ack.cc) ----
+  // ---- consumers, basic.get and acks (broker_consume.cc, broker_ack.cc) ----
   absl::Status Qos(uint64_t ch, const QosOptions& o);
   absl::StatusOr<std::string> Consume(uint64_t ch, std::string_view queue,
                                       DeliveryCallback cb, const ConsumeOptions& o);
@@ -337,7 +193,7 @@ class Broker {
   }
 
  private:
-  // -- channel plumbing --
+  // -- channel plumbing (broker_channel.cc) --
   absl::StatusOr<ChannelState*> Usable(uint64_t ch);
   // The open channel `id`, or nullptr (then Usable(id) says why): the
   // per-message calls skip building a StatusOr.
@@ -353,7 +209,7 @@ class Broker {
   void ConsumerTimeoutTick(uint64_t channel);
   void RemoveConsumer(ChannelState& ch, const std::string& tag, bool notify_client);
 
-  // -- lookups --
+  // -- lookups (broker_queue.cc, broker_exchange.cc) --
   Queue* FindQueue(std::string_view name);
   const Queue* FindQueue(std::string_view name) const;
   Queue* FindQueueById(uint64_t id) {
@@ -388,7 +244,7 @@ class Broker {
   using BindingList = absl::InlinedVector<Binding*, 8>;
   void MatchBindings(const Exchange& x, const Message& m, BindingList& out);
 
-  // -- queues (broker_queue.cc) --
+  // -- queues (broker_queue.cc; ReapplyPolicies in broker_policy.cc) --
   Queue& CreateQueue(std::string name, const QueueDeclareOptions& o, const QueueArgs& args,
                      uint64_t owner);
   void DeleteQueue(Queue& q, std::string_view why);
@@ -398,46 +254,45 @@ class Broker {
   // Re-matches policies; applies only if the queue's policy changed.
   bool RefreshQueuePolicy(Queue& q);
   void ReapplyPolicies();
-  void TouchExpires(Queue& q);
-  void ExpiresFired(uint64_t queue_id);
   std::string ServerName(std::string_view prefix);
 
-  // -- enqueue, dispatch, expiry (broker_enqueue.cc, broker_dispatch.cc) --
+  // -- enqueue (broker_enqueue.cc): the queue admits and stamps, the
+  //    broker makes the ledger copy, traces and hands off or dispatches --
   enum class EnqueueResult { kAccepted, kRejected };
   EnqueueResult Enqueue(Queue& q, const MessageRef& m);
-  Envelope MakeEnvelope(Queue& q, const MessageRef& m);
-  void EnforceDropHead(Queue& q);
+  // Dead-letters (maxlen) the heads a drop-head queue gives up (Q4). The
+  // test is inline: most queues have no length limit.
+  void EnforceDropHead(Queue& q) {
+    if (q.MustDropHead()) [[unlikely]] DropHeadsOverLimit(q);
+  }
+  void DropHeadsOverLimit(Queue& q);
+
+  // -- expiry (broker_expiry.cc): message TTL at the head, x-expires --
   void DropExpired(Queue& q);
   void ArmTtlTimer(Queue& q);
+  void TouchExpires(Queue& q);
+  void ExpiresFired(uint64_t queue_id);
+
+  // -- dispatch (broker_dispatch.cc): ready messages to consumers --
   void Dispatch(Queue& q);
   void DispatchChannel(ChannelState& ch);
-  Consumer* PickConsumer(Queue& q);
-  // Room for one more delivery under the consumer's and the channel's
-  // prefetch (inline: asked two or three times per message).
-  bool HasCapacity(const Consumer& c) const {
-    const ChannelState* ch = c.channel_state;
-    if (!ch->deliverable) return false;
-    if (c.no_ack) return true;
-    if (c.prefetch != 0 && c.unacked >= static_cast<int64_t>(c.prefetch)) return false;
-    if (ch->global_prefetch != 0 && ch->global_unacked >= ch->global_prefetch) return false;
-    return true;
-  }
-  // Consumers of `ch` that regained room move to the back of their group.
+  // Consumers of `ch` that regained room rejoin their queues (Q3).
   void UnblockConsumers(ChannelState& ch);
-  void MaybeUnblockQuorum(Queue& q);
   void DeliverTo(Queue& q, Consumer& c, Envelope e);
-  // Quorum queues report x-delivery-count: absent on a first consumer
-  // delivery, always present on basic.get. Null when nothing is added.
-  std::shared_ptr<const BasicProperties> DeliveredProperties(const Queue& q, const Envelope& e,
-                                                             bool via_get) const;
 
   // -- settle and requeue (broker_ack.cc) --
   absl::StatusOr<TagList> CollectTags(ChannelState& ch, uint64_t tag, bool multiple, MethodId m);
   Unacked TakeUnacked(ChannelState& ch, uint64_t tag);
   void SettleAck(ChannelState& ch, absl::Span<const uint64_t> tags);
   void SettleReject(ChannelState& ch, absl::Span<const uint64_t> tags, bool requeue);
+  enum class ReturnKind { kNack, kClose };
+  void Requeue(ChannelState& ch, std::vector<Unacked> items, ReturnKind kind);
+
+  // -- the outbox (broker_deliver.cc) --
   // Runs the callback of `ch`'s oldest pending delivery.
   void DeliverNext(ChannelState& ch);
+
+  // -- publish (broker_publish.cc) --
   // The stored message of a validated publish (BCC header removed).
   // INVALID_ARGUMENT (nothing changed) when the properties cannot be
   // encoded in a content header.
@@ -453,8 +308,6 @@ class Broker {
   // Returns whether every target queue accepted it.
   bool CompletePublish(ChannelState& ch, const MessageRef& m, const QueueList& targets,
                        bool mandatory, uint64_t confirm_seq);
-  enum class ReturnKind { kNack, kClose };
-  void Requeue(ChannelState& ch, std::vector<Unacked> items, ReturnKind kind);
 
   // -- direct reply-to (broker_reply_to.cc) --
   bool IsReplyName(std::string_view routing_key) const;

@@ -147,28 +147,16 @@ void Broker::Requeue(ChannelState& ch, std::vector<Unacked> items, ReturnKind ki
     if (std::find(touched.begin(), touched.end(), q->id) == touched.end()) {
       touched.push_back(q->id);
     }
-    e.redelivered = true;
-    if (q->is_quorum()) {
-      e.CountDelivery();
-      if (q->config.delivery_limit &&
-          e.delivery_count > static_cast<uint64_t>(*q->config.delivery_limit)) {
-        DeadLetter(*q, std::move(e), DeathReason::kDeliveryLimit, CopyState::kUnacked);
-        continue;
-      }
+    if (q->CountReturn(e)) {
+      DeadLetter(*q, std::move(e), DeathReason::kDeliveryLimit, CopyState::kUnacked);
+      continue;
     }
     ledger_.Move(e.copy, CopyState::kUnacked, CopyState::kReady, "", Now());
     Trace(TraceKind::kRequeued, e.message->id(), q->name, ch.label,
           kind == ReturnKind::kClose ? "channel closed with the message unacked"
                                      : "nack/reject requeue=true",
           e.copy);
-    if (!q->is_quorum()) {
-      q->ready.Restore(std::move(e));
-    } else if (kind == ReturnKind::kClose || q->config.delivery_limit) {
-      q->ready.PushReturn(std::move(e));
-    } else {
-      e.position = q->next_position++;  // quorum without a limit: to the tail
-      q->ready.Append(std::move(e));
-    }
+    q->Reinsert(std::move(e), kind == ReturnKind::kClose);
   }
   for (uint64_t qid : touched) {
     if (Queue* q = FindQueueById(qid)) {

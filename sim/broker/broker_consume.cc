@@ -1,4 +1,4 @@
-// basic.qos, basic.consume, basic.cancel.
+// basic.qos, basic.consume, basic.cancel, basic.get.
 #include <algorithm>
 
 #include "sim/core/strings.h"
@@ -112,6 +112,54 @@ absl::Status Broker::Cancel(uint64_t id, std::string_view tag) {
   }
   Dispatch(*q);  // single active consumer: the next one takes over
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Delivery>> Broker::Get(uint64_t id, std::string_view queue,
+                                                    bool no_ack) {
+  WARREN_ASSIGN_OR_RETURN(ChannelState * ch, Usable(id));
+  const MethodId m = methods::kBasicGet;
+  WARREN_ASSIGN_OR_RETURN(Queue * q, UsableQueue(*ch, queue, m));
+  if (q->is_quorum() && q->config.single_active_consumer) {
+    return Fail(*ch, ReplyCode::kResourceLocked,
+                Cat("cannot obtain access to locked ", QueueResource(q->name),
+                             ". basic.get operations are not supported by quorum queues with "
+                             "single active consumer"),
+                m);
+  }
+  q->last_active = Now();
+  if (!q->is_quorum()) TouchExpires(*q);
+  DropExpired(*q);
+  if (q->ready.empty()) {
+    ArmTtlTimer(*q);
+    return std::optional<Delivery>();
+  }
+  Envelope e = q->ready.PopHead();
+  uint64_t tag = ch->next_tag++;
+  Delivery d;
+  d.delivery_tag = DeliveryTag{tag};
+  d.redelivered = e.redelivered;
+  d.queue = q->name;
+  d.message = e.message;
+  d.delivered_properties = q->DeliveredProperties(e, /*via_get=*/true);
+  Trace(TraceKind::kDelivered, e.message->id(), q->name, ch->label,
+        Cat("basic.get tag ", tag, e.redelivered ? " redelivered" : ""), e.copy);
+  if (no_ack) {
+    ledger_.Move(e.copy, CopyState::kReady, CopyState::kAcked, "auto-ack", Now());
+    Trace(TraceKind::kAcked, e.message->id(), q->name, ch->label, "auto-ack", e.copy);
+  } else {
+    ledger_.Move(e.copy, CopyState::kReady, CopyState::kUnacked, "", Now());
+    Unacked& u = ch->unacked.Insert(tag);
+    u.queue_id = q->id;
+    u.envelope = std::move(e);
+    u.delivered_at = Now();
+    ++q->unacked;
+    ArmConsumerTimeout(*ch);
+  }
+  DropExpired(*q);
+  d.message_count = q->ready.size();
+  q->MaybeUnblockQuorum();
+  ArmTtlTimer(*q);
+  return std::optional<Delivery>(std::move(d));
 }
 
 }  // namespace warren::internal

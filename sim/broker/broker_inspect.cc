@@ -110,7 +110,7 @@ absl::Status Broker::CheckInvariants() const {
     // steps: a message waiting with a consumer free to take it is stranded.
     if (!q->ready.empty()) {
       for (const Consumer* consumer : q->consumers) {
-        if (HasCapacity(*consumer)) {
+        if (HasRoom(*consumer)) {
           return absl::InternalError(Cat("queue '", name, "' holds ", q->ready.size(),
                                          " ready while consumer ", consumer->tag,
                                          " has room"));

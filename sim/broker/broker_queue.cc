@@ -130,18 +130,17 @@ absl::StatusOr<QueueDeclareOk> Broker::QueueDeclare(uint64_t id, std::string_vie
 
 Queue& Broker::CreateQueue(std::string name, const QueueDeclareOptions& o,
                            const QueueArgs& args, uint64_t owner) {
-  auto q = std::make_unique<Queue>();
-  q->id = next_id_++;
-  q->name = name;
+  // Priority levels only for classic queues (quorum queues ignore
+  // x-max-priority in 3.10).
+  auto q = std::make_unique<Queue>(
+      next_id_++, name,
+      args.type == QueueType::kClassic ? static_cast<int>(args.max_priority.value_or(0)) : 0);
   q->durable = o.durable && !o.exclusive;
   q->exclusive = o.exclusive;
   q->auto_delete = o.auto_delete;
   q->owner = owner;
   q->arguments = o.arguments;
   q->args = args;
-  q->ready = ReadyMessages(args.type == QueueType::kClassic
-                               ? static_cast<int>(args.max_priority.value_or(0))
-                               : 0);
   q->ledger_index = ledger_.QueueIndex(name);
   q->created = q->last_active = Now();
   Queue& ref = *q;
@@ -180,37 +179,6 @@ void Broker::ApplyQueuePolicy(Queue& q) {
   EnforceDropHead(q);
   DropExpired(q);
   Dispatch(q);
-}
-
-void Broker::TouchExpires(Queue& q) {
-  scheduler_.Cancel(q.expires_timer);
-  q.expires_timer = {};
-  if (!q.config.expires_ms || !q.consumers.empty()) return;
-  absl::Duration expires = absl::Milliseconds(*q.config.expires_ms);
-  absl::Time when = Now() + expires;
-  if (q.is_quorum()) {
-    // Quorum queues evaluate expiry only on their periodic tick.
-    absl::Time deadline = q.last_active + expires;
-    absl::Duration tick = options_.quorum_tick_interval;
-    absl::Duration rem;
-    int64_t k = absl::IDivDuration(std::max(deadline, Now()) - q.created, tick, &rem);
-    if (rem > absl::ZeroDuration()) ++k;
-    when = q.created + k * tick;
-  }
-  q.expires_timer = scheduler_.ScheduleAt(when, [this, id = q.id] { ExpiresFired(id); },
-                                          "queue expires");
-}
-
-void Broker::ExpiresFired(uint64_t id) {
-  Queue* q = FindQueueById(id);
-  if (q == nullptr) return;
-  q->expires_timer = {};
-  if (!q->consumers.empty() || !q->config.expires_ms) return;
-  if (q->is_quorum() && Now() < q->last_active + absl::Milliseconds(*q->config.expires_ms)) {
-    TouchExpires(*q);
-    return;
-  }
-  DeleteQueue(*q, "expired (x-expires)");
 }
 
 void Broker::DeleteQueue(Queue& q, std::string_view why) {
@@ -304,7 +272,7 @@ void Broker::DropAllReady(Queue& q, std::string_view reason) {
     ledger_.Move(e.copy, CopyState::kReady, CopyState::kDropped, reason, Now());
     Trace(TraceKind::kDropped, e.message->id(), q.name, "", reason, e.copy);
   }
-  MaybeUnblockQuorum(q);
+  q.MaybeUnblockQuorum();
 }
 
 absl::StatusOr<uint64_t> Broker::QueueDelete(uint64_t id, std::string_view raw,

@@ -174,14 +174,19 @@ bool IsDeadLetterCycle(const Message& m, DeathReason reason, std::string_view ta
   if (reason == DeathReason::kRejected) return false;
   std::optional<RawValue> xdeath = FindRawHeader(MessageStore::EncodedProperties(m), "x-death");
   if (!xdeath || xdeath->type() != FieldType::kArray) return false;
-  for (RawValue d : ArrayItems(*xdeath)) {
+  bool cycle = false;
+  ForEachArrayItem(*xdeath, [&](RawValue d) {
     if (d.type() != FieldType::kTable) return false;  // non-table: not "all automatic"
     std::optional<std::string_view> r = TableString(d, "reason");
     if (r && *r == "rejected") return false;
     std::optional<std::string_view> q = TableString(d, "queue");
-    if (q && *q == target_queue) return true;
-  }
-  return false;
+    if (q && *q == target_queue) {
+      cycle = true;
+      return false;
+    }
+    return true;
+  });
+  return cycle;
 }
 
 }  // namespace warren::internal

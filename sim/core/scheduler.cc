@@ -67,10 +67,6 @@ std::optional<absl::Time> Scheduler::NextEventTime(bool housekeeping) const {
   return std::nullopt;
 }
 
-absl::Time Scheduler::NextWhen() const {
-  return current_.empty() ? future_.begin()->first.when : now_;
-}
-
 const char* Scheduler::NextLabel() const {
   if (!future_.empty() && future_.begin()->first.when == now_) return future_.begin()->second.label;
   return current_.empty() ? future_.begin()->second.label : current_.front().p.label;
@@ -93,6 +89,7 @@ bool Scheduler::RunNext() {
   current_.ShrinkIfDrained();
   DropCancelledFront();
   if (!p.daemon) --non_daemon_;
+  recent_labels_[events_run_ % kRecentLabels] = p.label;
   ++events_run_;
   p.fn();
   bool counts = !(p.daemon && moved);
@@ -114,7 +111,7 @@ std::string FormatInstant(absl::Time t) {
 }
 }  // namespace
 
-absl::Status Scheduler::CheckCanRun(const char* what) const {
+absl::Status Scheduler::CannotRun(const char* what) const {
   if (running_) {
     return absl::FailedPreconditionError(internal::Cat(
         what, " called from inside a callback of a running simulation; a callback must not run "
@@ -132,17 +129,18 @@ absl::Status Scheduler::CheckCanRun(const char* what) const {
 template <bool kCheckHorizon, typename More>
 absl::Status Scheduler::RunWhile(More more, int64_t max_events, const char* what) {
   WARREN_RETURN_IF_ERROR(CheckCanRun(what));
-  constexpr size_t kLabels = 5;
-  const char* last[kLabels] = {};
   const int64_t work_before = work();
+  const uint64_t events_before = events_run_;
   budget_end_ = max_events > INT64_MAX - work_before ? INT64_MAX : work_before + max_events;
   running_ = true;
   absl::Status result;
-  int64_t ran = 0;
   auto bound_error = [&] {
+    // The labels of the last events this run ran (at most kRecentLabels).
     std::vector<std::string> labels;
-    for (size_t i = ran >= static_cast<int64_t>(kLabels) ? 0 : kLabels - ran; i < kLabels; ++i) {
-      labels.emplace_back(last[(ran + i) % kLabels]);
+    const uint64_t ran_here = events_run_ - events_before;
+    const uint64_t shown = std::min<uint64_t>(ran_here, kRecentLabels);
+    for (uint64_t i = events_run_ - shown; i < events_run_; ++i) {
+      labels.emplace_back(recent_labels_[i % kRecentLabels]);
     }
     return absl::ResourceExhaustedError(internal::Cat(
         what, ": bound of ", max_events,
@@ -150,7 +148,7 @@ absl::Status Scheduler::RunWhile(More more, int64_t max_events, const char* what
         FormatInstant(now_), " (a livelock such as a consumer that always requeues?); last events: ",
         absl::StrJoin(labels, ", ")));
   };
-  for (; more() && interrupt_.ok(); ++ran) {
+  while (more() && interrupt_.ok()) {
     if (work() >= budget_end_) {
       result = bound_error();
       break;
@@ -161,7 +159,6 @@ absl::Status Scheduler::RunWhile(More more, int64_t max_events, const char* what
           FormatInstant(Horizon()), " (instants are int64 nanoseconds since 1970)"));
       break;
     }
-    last[ran % kLabels] = NextLabel();
     RunNext();
   }
   // One event may have overspent (a callback publishing in a loop).

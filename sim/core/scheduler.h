@@ -118,14 +118,19 @@ class Scheduler {
   // future_'s events due now were scheduled before the clock got here, so
   // they run first.
   bool HasNext() const { return !current_.empty() || !future_.empty(); }
-  absl::Time NextWhen() const;
+  // REQUIRES: HasNext().
+  absl::Time NextWhen() const { return current_.empty() ? future_.begin()->first.when : now_; }
   const char* NextLabel() const;
   // Runs the next event; returns whether it counts against the bounds (a
   // daemon that moved time does not: housekeeping ticks are no livelock).
   // REQUIRES: HasNext().
   bool RunNext();
   // The error for a Run* call that must not start, or OK.
-  absl::Status CheckCanRun(const char* what) const;
+  absl::Status CheckCanRun(const char* what) const {
+    if (!running_ && now_ <= Horizon()) [[likely]] return absl::OkStatus();
+    return CannotRun(what);
+  }
+  absl::Status CannotRun(const char* what) const;
   void DropCancelledFront();
   // Runs events while `more()`; the bound error names the last labels.
   // kCheckHorizon: RunUntilIdle must stop at the horizon; RunUntil's
@@ -141,6 +146,10 @@ class Scheduler {
   bool running_ = false;
   int64_t budget_end_ = 0;  // work() at which the active run's bound is spent
   absl::Status interrupt_;
+  // The labels of the last events run, for a bound error (RunNext writes
+  // one per event: cheaper than asking for the next label before each).
+  static constexpr size_t kRecentLabels = 5;
+  const char* recent_labels_[kRecentLabels] = {};
   size_t non_daemon_ = 0;
   size_t cancelled_current_ = 0;
   absl::btree_map<EventId, Pending> future_;

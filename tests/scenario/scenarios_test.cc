@@ -147,6 +147,10 @@ TEST(ScenarioRunner, ALivelockingClientIsReportedNotHung) {
   })");
   ASSERT_FALSE(r.step_errors.empty());
   EXPECT_THAT(r.step_errors[0], ::testing::HasSubstr("livelock"));
+  // It names the last five events run, the loop's own.
+  EXPECT_THAT(r.step_errors[0],
+              ::testing::HasSubstr("last events: basic.deliver, basic.deliver, basic.deliver, "
+                                   "basic.deliver, basic.deliver"));
 }
 
 }  // namespace
