@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -112,43 +113,80 @@ struct ScenarioCelery {
   std::vector<celery::WorkerSpec> workers;
 };
 
-enum class StepKind {
-  kPublish,
-  kSetPolicy,
-  kClearPolicy,
-  kDeclareExchange,
-  kDeclareQueue,
-  kBind,
-  kUnbind,
-  kDeleteQueue,
-  kPurgeQueue,
-  kDeleteExchange,
-  kStopClient,  // the client's connection closes (crash); its unacked requeue
-  kApplyAsync,  // Celery producer: task.apply_async(...)
-  kKillWorker,  // the whole Celery worker dies
-  kKillChild,   // SIGKILL of the prefork child running a job
-  kRevoke,      // celery revoke <id of the labelled task>
-  kTerminate,   // celery revoke --terminate <id of the labelled task>
-  kRestartWorker,  // start a killed/crashed Celery worker again
+// Timeline steps: one struct per action, a ScenarioStep holds one of them.
+// The parser's table (sim/scenario/parser.cc) names each action's JSON key
+// once; the reference check and the runner std::visit the variant, so an
+// action added here and forgotten there does not compile.
+struct PublishStep {
+  Publishing publish;
+  int count = 1;        // how many copies to publish
+  std::string label;    // names the message(s) for fate checks
+  bool confirm = false; // confirm.select the publisher channel first
 };
+struct SetPolicyStep {
+  PolicySpec policy;
+  bool operator_policy = false;
+};
+struct ClearPolicyStep {
+  std::string name;
+};
+struct DeclareExchangeStep {
+  ScenarioExchange exchange;
+};
+struct DeclareQueueStep {
+  ScenarioQueue queue;
+};
+struct BindStep {
+  ScenarioBinding binding;
+};
+struct UnbindStep {
+  ScenarioBinding binding;
+};
+struct DeleteQueueStep {
+  std::string queue;
+};
+struct PurgeQueueStep {
+  std::string queue;
+};
+struct DeleteExchangeStep {
+  std::string exchange;
+};
+// The client's connection closes (a crash); its unacked messages requeue.
+struct StopClientStep {
+  std::string client;
+};
+// Celery producer: task.apply_async(...).
+struct ApplyAsyncStep {
+  std::string task;
+  celery::ApplyOptions apply;  // eta: from the scenario's start (the runner rebases it)
+  std::optional<absl::Duration> expires_relative;  // may be negative: in the past
+  std::string label;
+};
+struct KillWorkerStep {  // the whole Celery worker dies
+  std::string worker;
+};
+struct KillChildStep {  // SIGKILL of the prefork child running a job
+  std::string worker;
+};
+struct RevokeStep {  // celery revoke <id of the labelled task>
+  std::string label;
+};
+struct TerminateStep {  // celery revoke --terminate <id of the labelled task>
+  std::string label;
+};
+struct RestartWorkerStep {  // start a killed or crashed Celery worker again
+  std::string worker;
+};
+using StepAction =
+    std::variant<PublishStep, SetPolicyStep, ClearPolicyStep, DeclareExchangeStep,
+                 DeclareQueueStep, BindStep, UnbindStep, DeleteQueueStep, PurgeQueueStep,
+                 DeleteExchangeStep, StopClientStep, ApplyAsyncStep, KillWorkerStep,
+                 KillChildStep, RevokeStep, TerminateStep, RestartWorkerStep>;
 
 struct ScenarioStep {
   absl::Duration at;
   std::string pointer;  // JSON pointer of the step, for reports
-  StepKind kind = StepKind::kPublish;
-  Publishing publish;   // kPublish
-  int count = 1;        // kPublish: how many copies to publish
-  std::string label;    // kPublish: names the message(s) for fate checks
-  bool confirm = false; // kPublish: confirm.select the publisher channel first
-  PolicySpec policy;    // kSetPolicy; kClearPolicy uses policy.name
-  bool operator_policy = false;
-  ScenarioExchange exchange;  // kDeclareExchange, kDeleteExchange (name)
-  ScenarioQueue queue;        // kDeclareQueue, kDeleteQueue, kPurgeQueue (name)
-  ScenarioBinding binding;    // kBind, kUnbind
-  std::string client;         // kStopClient; kKillWorker/kKillChild: the worker
-  std::string task;           // kApplyAsync: task name
-  celery::ApplyOptions apply; // kApplyAsync (expires may be negative: in the past)
-  std::optional<absl::Duration> expires_relative;
+  StepAction action;
   std::optional<ExpectedError> expect_error;
 };
 

@@ -150,10 +150,10 @@ absl::StatusOr<ScenarioCelery> ParseCelery(const JsonCursor& c) {
   return out;
 }
 
-absl::Status ParseApplyAsync(const JsonCursor& c, ScenarioStep& s) {
+absl::StatusOr<ApplyAsyncStep> ParseApplyAsync(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(
       c.AllowOnly({"task", "queue", "countdown_ms", "eta_ms", "expires_ms", "label", "task_id"}));
-  s.kind = StepKind::kApplyAsync;
+  ApplyAsyncStep s;
   WARREN_ASSIGN_OR_RETURN(s.task, c.RequiredString("task"));
   WARREN_ASSIGN_OR_RETURN(s.apply.queue, c.ShortString("queue", "celery"));
   WARREN_ASSIGN_OR_RETURN(s.apply.countdown, c.OptionalMillis("countdown_ms"));
@@ -165,7 +165,7 @@ absl::Status ParseApplyAsync(const JsonCursor& c, ScenarioStep& s) {
   if (expires) s.expires_relative = absl::Milliseconds(*expires);
   WARREN_ASSIGN_OR_RETURN(s.label, c.String("label", ""));
   WARREN_ASSIGN_OR_RETURN(s.apply.task_id, c.String("task_id", ""));
-  return absl::OkStatus();
+  return s;
 }
 
 }  // namespace warren::internal

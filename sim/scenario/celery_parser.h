@@ -10,7 +10,7 @@ namespace warren::internal {
 
 absl::StatusOr<ScenarioCelery> ParseCelery(const JsonCursor& c);
 // {"task": ..., "queue": ..., "countdown_ms", "eta_ms", "expires_ms", "label"}
-absl::Status ParseApplyAsync(const JsonCursor& c, ScenarioStep& step);
+absl::StatusOr<ApplyAsyncStep> ParseApplyAsync(const JsonCursor& c);
 
 }  // namespace warren::internal
 

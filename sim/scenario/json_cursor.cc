@@ -61,7 +61,7 @@ absl::Status JsonCursor::ExpectObject() const {
   return value_->is_object() ? absl::OkStatus() : Error("an object");
 }
 
-absl::Status JsonCursor::AllowOnly(std::initializer_list<std::string_view> keys) const {
+absl::Status JsonCursor::AllowOnly(const std::vector<std::string_view>& keys) const {
   WARREN_RETURN_IF_ERROR(ExpectObject());
   for (auto it = value_->begin(); it != value_->end(); ++it) {
     if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) {

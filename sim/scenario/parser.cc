@@ -6,6 +6,7 @@
 #include "sim/scenario/expect_parser.h"
 #include "sim/scenario/json_cursor.h"
 #include "sim/scenario/json_reader.h"
+#include "sim/scenario/parser.h"
 #include "sim/scenario/references.h"
 #include "sim/scenario/topology.h"
 #include "warren/scenario.h"
@@ -181,76 +182,120 @@ absl::StatusOr<ScenarioClient> ParseClient(const JsonCursor& c) {
 }
 
 
+absl::StatusOr<StepAction> ParsePublishStep(const JsonCursor& step, const char* key) {
+  JsonCursor p = step.Child(key);
+  WARREN_RETURN_IF_ERROR(p.AllowOnly({"exchange", "routing_key", "body", "properties",
+                                      "mandatory", "count", "label", "confirm"}));
+  PublishStep s;
+  WARREN_ASSIGN_OR_RETURN(s.publish.exchange, p.ShortString("exchange", ""));
+  WARREN_ASSIGN_OR_RETURN(s.publish.routing_key, p.ShortString("routing_key", ""));
+  WARREN_ASSIGN_OR_RETURN(s.publish.body, p.String("body", ""));
+  WARREN_ASSIGN_OR_RETURN(s.publish.mandatory, p.Bool("mandatory", false));
+  WARREN_ASSIGN_OR_RETURN(int64_t count, p.Int("count", 1, 1, 1000000));
+  s.count = static_cast<int>(count);
+  WARREN_ASSIGN_OR_RETURN(s.label, p.String("label", ""));
+  WARREN_ASSIGN_OR_RETURN(s.confirm, p.Bool("confirm", false));
+  if (p.Has("properties")) {
+    WARREN_ASSIGN_OR_RETURN(s.publish.properties, ParseProperties(p.Child("properties")));
+  }
+  return s;
+}
+
+absl::StatusOr<StepAction> ParseSetPolicyStep(const JsonCursor& step, const char* key) {
+  SetPolicyStep s;
+  WARREN_ASSIGN_OR_RETURN(s.policy, ParsePolicy(step.Child(key), &s.operator_policy));
+  return s;
+}
+
+absl::StatusOr<StepAction> ParseDeclareExchangeStep(const JsonCursor& step, const char* key) {
+  WARREN_ASSIGN_OR_RETURN(ScenarioExchange x, ParseExchange(step.Child(key)));
+  return DeclareExchangeStep{std::move(x)};
+}
+
+absl::StatusOr<StepAction> ParseDeclareQueueStep(const JsonCursor& step, const char* key) {
+  WARREN_ASSIGN_OR_RETURN(ScenarioQueue q, ParseQueue(step.Child(key)));
+  return DeclareQueueStep{std::move(q)};
+}
+
+template <typename Step>
+absl::StatusOr<StepAction> ParseBindingStep(const JsonCursor& step, const char* key) {
+  WARREN_ASSIGN_OR_RETURN(ScenarioBinding b, ParseBinding(step.Child(key)));
+  return Step{std::move(b)};
+}
+
+// Actions whose value is one name. AMQP names (queues, exchanges) are short
+// strings; the others (clients, workers, labels) are the file's own.
+template <typename Step, bool kAmqpName>
+absl::StatusOr<StepAction> ParseNameStep(const JsonCursor& step, const char* key) {
+  WARREN_ASSIGN_OR_RETURN(std::string name,
+                          kAmqpName ? step.RequiredShortString(key) : step.RequiredString(key));
+  return Step{std::move(name)};
+}
+
+absl::StatusOr<StepAction> ParseApplyAsyncStep(const JsonCursor& step, const char* key) {
+  return ParseApplyAsync(step.Child(key));
+}
+
+// Every timeline action, by its JSON key, in the order error messages list
+// them. The one place an action's key is named.
+struct StepParser {
+  const char* key;
+  absl::StatusOr<StepAction> (*parse)(const JsonCursor& step, const char* key);
+};
+constexpr StepParser kStepParsers[] = {
+    {"publish", ParsePublishStep},
+    {"set_policy", ParseSetPolicyStep},
+    {"clear_policy", ParseNameStep<ClearPolicyStep, false>},
+    {"declare_exchange", ParseDeclareExchangeStep},
+    {"declare_queue", ParseDeclareQueueStep},
+    {"bind", ParseBindingStep<BindStep>},
+    {"unbind", ParseBindingStep<UnbindStep>},
+    {"delete_queue", ParseNameStep<DeleteQueueStep, true>},
+    {"purge_queue", ParseNameStep<PurgeQueueStep, true>},
+    {"delete_exchange", ParseNameStep<DeleteExchangeStep, true>},
+    {"stop_client", ParseNameStep<StopClientStep, false>},
+    {"apply_async", ParseApplyAsyncStep},
+    {"kill_worker", ParseNameStep<KillWorkerStep, false>},
+    {"kill_child", ParseNameStep<KillChildStep, false>},
+    {"revoke", ParseNameStep<RevokeStep, false>},
+    {"terminate", ParseNameStep<TerminateStep, false>},
+    {"restart_worker", ParseNameStep<RestartWorkerStep, false>},
+};
+static_assert(std::size(kStepParsers) == std::variant_size_v<StepAction>,
+              "every StepAction alternative needs its JSON key in kStepParsers");
+
+}  // namespace
+
+std::vector<std::string_view> TimelineActionKeys() {
+  std::vector<std::string_view> keys;
+  for (const StepParser& p : kStepParsers) keys.push_back(p.key);
+  return keys;
+}
+
+namespace {
+
 absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly({"at_ms", "publish", "set_policy", "clear_policy",
-                                      "declare_exchange", "declare_queue", "bind", "unbind",
-                                      "delete_queue", "purge_queue", "delete_exchange",
-                                      "stop_client", "apply_async", "kill_worker", "kill_child",
-                                      "revoke", "terminate", "restart_worker", "expect_error",
-                                      "note"}));
+  std::vector<std::string_view> allowed = {"at_ms"};
+  std::string actions;
+  for (const StepParser& p : kStepParsers) {
+    allowed.push_back(p.key);
+    Append(&actions, actions.empty() ? "" : ", ", p.key);
+  }
+  allowed.push_back("expect_error");
+  allowed.push_back("note");
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(allowed));
   ScenarioStep s;
   s.pointer = c.pointer();
   WARREN_ASSIGN_OR_RETURN(s.at, c.Millis("at_ms", absl::ZeroDuration()));
-  int actions = 0;
-  for (const char* k : {"publish", "set_policy", "clear_policy", "declare_exchange",
-                        "declare_queue", "bind", "unbind", "delete_queue", "purge_queue",
-                        "delete_exchange", "stop_client", "apply_async", "kill_worker",
-                        "kill_child", "revoke", "terminate", "restart_worker"}) {
-    actions += c.Has(k) ? 1 : 0;
+  const StepParser* found = nullptr;
+  int count = 0;
+  for (const StepParser& p : kStepParsers) {
+    if (!c.Has(p.key)) continue;
+    found = &p;
+    ++count;
   }
-  if (actions != 1) {
-    return c.Error("exactly one action (publish, set_policy, clear_policy, declare_exchange, "
-                   "declare_queue, bind, unbind, delete_queue, purge_queue, delete_exchange, "
-                   "stop_client, apply_async, kill_worker, kill_child, revoke, terminate, "
-                   "restart_worker)");
-  }
-  if (c.Has("publish")) {
-    s.kind = StepKind::kPublish;
-    JsonCursor p = c.Child("publish");
-    WARREN_RETURN_IF_ERROR(p.AllowOnly({"exchange", "routing_key", "body", "properties",
-                                        "mandatory", "count", "label", "confirm"}));
-    WARREN_ASSIGN_OR_RETURN(s.publish.exchange, p.ShortString("exchange", ""));
-    WARREN_ASSIGN_OR_RETURN(s.publish.routing_key, p.ShortString("routing_key", ""));
-    WARREN_ASSIGN_OR_RETURN(s.publish.body, p.String("body", ""));
-    WARREN_ASSIGN_OR_RETURN(s.publish.mandatory, p.Bool("mandatory", false));
-    WARREN_ASSIGN_OR_RETURN(int64_t count, p.Int("count", 1, 1, 1000000));
-    s.count = static_cast<int>(count);
-    WARREN_ASSIGN_OR_RETURN(s.label, p.String("label", ""));
-    WARREN_ASSIGN_OR_RETURN(s.confirm, p.Bool("confirm", false));
-    if (p.Has("properties")) {
-      WARREN_ASSIGN_OR_RETURN(s.publish.properties, ParseProperties(p.Child("properties")));
-    }
-  } else if (c.Has("apply_async")) {
-    WARREN_RETURN_IF_ERROR(ParseApplyAsync(c.Child("apply_async"), s));
-  } else if (c.Has("set_policy")) {
-    s.kind = StepKind::kSetPolicy;
-    WARREN_ASSIGN_OR_RETURN(s.policy, ParsePolicy(c.Child("set_policy"), &s.operator_policy));
-  } else if (c.Has("declare_exchange")) {
-    s.kind = StepKind::kDeclareExchange;
-    WARREN_ASSIGN_OR_RETURN(s.exchange, ParseExchange(c.Child("declare_exchange")));
-  } else if (c.Has("declare_queue")) {
-    s.kind = StepKind::kDeclareQueue;
-    WARREN_ASSIGN_OR_RETURN(s.queue, ParseQueue(c.Child("declare_queue")));
-  } else if (c.Has("bind") || c.Has("unbind")) {
-    s.kind = c.Has("bind") ? StepKind::kBind : StepKind::kUnbind;
-    WARREN_ASSIGN_OR_RETURN(s.binding, ParseBinding(c.Child(c.Has("bind") ? "bind" : "unbind")));
-  } else {
-    static const std::pair<const char*, StepKind> kNamed[] = {
-        {"clear_policy", StepKind::kClearPolicy},   {"delete_queue", StepKind::kDeleteQueue},
-        {"purge_queue", StepKind::kPurgeQueue},     {"delete_exchange", StepKind::kDeleteExchange},
-        {"stop_client", StepKind::kStopClient},     {"kill_worker", StepKind::kKillWorker},
-        {"kill_child", StepKind::kKillChild},       {"revoke", StepKind::kRevoke},
-        {"terminate", StepKind::kTerminate},       {"restart_worker", StepKind::kRestartWorker}};
-    for (const auto& [key, kind] : kNamed) {
-      if (!c.Has(key)) continue;
-      s.kind = kind;
-      bool amqp_name = kind == StepKind::kDeleteQueue || kind == StepKind::kPurgeQueue ||
-                       kind == StepKind::kDeleteExchange;
-      WARREN_ASSIGN_OR_RETURN(std::string name,
-                              amqp_name ? c.RequiredShortString(key) : c.RequiredString(key));
-      s.policy.name = s.queue.name = s.exchange.name = s.client = s.label = name;
-    }
-  }
+  if (count != 1) return c.Error(Cat("exactly one action (", actions, ")"));
+  WARREN_ASSIGN_OR_RETURN(s.action, found->parse(c, found->key));
   if (c.Has("expect_error")) {
     WARREN_ASSIGN_OR_RETURN(ExpectedError e, ParseExpectedError(c.Child("expect_error")));
     s.expect_error = std::move(e);
@@ -296,8 +341,9 @@ absl::Status ParseOptions(const JsonCursor& c, SimulationOptions& o, int64_t& ma
 absl::Status CheckPublishTotal(const ScenarioSpec& spec) {
   int64_t total = 0;
   for (const ScenarioStep& s : spec.timeline) {
-    if (s.kind != StepKind::kPublish) continue;
-    total += s.count;
+    const PublishStep* p = std::get_if<PublishStep>(&s.action);
+    if (p == nullptr) continue;
+    total += p->count;
     if (total > spec.max_events) {
       return absl::InvalidArgumentError(Cat(
           s.pointer, "/publish/count: the timeline publishes ", total,

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 
+#include "sim/core/overloaded.h"
 #include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
 #include "warren/inspect.h"
@@ -81,13 +82,21 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
                          : Cat("/queues/", i, "/name: queue \"", q.name, "\" is declared twice"));
     }
   }
+  // Names the timeline itself declares.
   for (const ScenarioStep& s : spec.timeline) {
-    if (s.kind == StepKind::kDeclareExchange) exchanges.insert(s.exchange.name);
-    if (s.kind == StepKind::kDeclareQueue && !(s.queue.name + s.queue.alias).empty()) {
-      queues.insert(s.queue.name.empty() ? s.queue.alias : s.queue.name);
+    if (const auto* x = std::get_if<DeclareExchangeStep>(&s.action)) {
+      exchanges.insert(x->exchange.name);
     }
-    if (s.kind == StepKind::kPublish && !s.label.empty()) labels.insert(s.label);
-    if (s.kind == StepKind::kApplyAsync && !s.label.empty()) task_labels.insert(s.label);
+    if (const auto* q = std::get_if<DeclareQueueStep>(&s.action);
+        q != nullptr && !(q->queue.name + q->queue.alias).empty()) {
+      queues.insert(q->queue.name.empty() ? q->queue.alias : q->queue.name);
+    }
+    if (const auto* p = std::get_if<PublishStep>(&s.action); p && !p->label.empty()) {
+      labels.insert(p->label);
+    }
+    if (const auto* a = std::get_if<ApplyAsyncStep>(&s.action); a && !a->label.empty()) {
+      task_labels.insert(a->label);
+    }
   }
   if (spec.celery) {
     for (size_t i = 0; i < spec.celery->tasks.size(); ++i) {
@@ -136,36 +145,55 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
   for (const ScenarioStep& s : spec.timeline) {
     // Timeline steps may name queues the file never declares (to provoke a
     // 404), but never "".
-    if ((s.kind == StepKind::kBind || s.kind == StepKind::kUnbind) && !s.binding.to_exchange) {
-      WARREN_RETURN_IF_ERROR(QueueRef(
-          queues, Cat(s.pointer, s.kind == StepKind::kBind ? "/bind" : "/unbind", "/queue"),
-          s.binding.destination, /*must_exist=*/false));
-    }
-    if (s.kind == StepKind::kDeleteQueue || s.kind == StepKind::kPurgeQueue) {
-      WARREN_RETURN_IF_ERROR(QueueRef(
-          queues, Cat(s.pointer, s.kind == StepKind::kDeleteQueue ? "/delete_queue" : "/purge_queue"),
-          s.queue.name, /*must_exist=*/false));
-    }
-    if (s.kind == StepKind::kStopClient && !clients.contains(s.client)) {
-      return Missing(Cat(s.pointer, "/stop_client"), "client", s.client);
-    }
-    if (s.kind == StepKind::kApplyAsync) {
-      if (!tasks.contains(s.task)) return Missing(Cat(s.pointer, "/apply_async/task"), "celery task", s.task);
-      WARREN_RETURN_IF_ERROR(QueueRef(queues, Cat(s.pointer, "/apply_async/queue"), s.apply.queue));
-    }
-    if ((s.kind == StepKind::kKillWorker || s.kind == StepKind::kKillChild ||
-         s.kind == StepKind::kRestartWorker) &&
-        !workers.contains(s.client)) {
-      const char* key = s.kind == StepKind::kKillWorker  ? "/kill_worker"
-                        : s.kind == StepKind::kKillChild ? "/kill_child"
-                                                         : "/restart_worker";
-      return Missing(Cat(s.pointer, key), "celery worker", s.client);
-    }
-    if ((s.kind == StepKind::kRevoke || s.kind == StepKind::kTerminate) &&
-        !task_labels.contains(s.label)) {
-      return MissingLabel(Cat(s.pointer, s.kind == StepKind::kRevoke ? "/revoke" : "/terminate"),
-                          "apply_async", s.label);
-    }
+    auto at = [&](const char* key) { return Cat(s.pointer, key); };
+    auto queue_ref = [&](const char* key, const std::string& name) {
+      return QueueRef(queues, at(key), name, /*must_exist=*/false);
+    };
+    auto worker = [&](const char* key, const std::string& name) {
+      return workers.contains(name) ? absl::OkStatus()
+                                    : Missing(at(key), "celery worker", name);
+    };
+    auto task_label = [&](const char* key, const std::string& label) {
+      return task_labels.contains(label) ? absl::OkStatus()
+                                         : MissingLabel(at(key), "apply_async", label);
+    };
+    WARREN_RETURN_IF_ERROR(std::visit(
+        Overloaded{
+            [&](const BindStep& b) {
+              return b.binding.to_exchange ? absl::OkStatus()
+                                           : queue_ref("/bind/queue", b.binding.destination);
+            },
+            [&](const UnbindStep& b) {
+              return b.binding.to_exchange ? absl::OkStatus()
+                                           : queue_ref("/unbind/queue", b.binding.destination);
+            },
+            [&](const DeleteQueueStep& d) { return queue_ref("/delete_queue", d.queue); },
+            [&](const PurgeQueueStep& p) { return queue_ref("/purge_queue", p.queue); },
+            [&](const StopClientStep& c) {
+              return clients.contains(c.client) ? absl::OkStatus()
+                                                : Missing(at("/stop_client"), "client", c.client);
+            },
+            [&](const ApplyAsyncStep& a) {
+              if (!tasks.contains(a.task)) {
+                return Missing(at("/apply_async/task"), "celery task", a.task);
+              }
+              return QueueRef(queues, at("/apply_async/queue"), a.apply.queue);
+            },
+            [&](const KillWorkerStep& k) { return worker("/kill_worker", k.worker); },
+            [&](const KillChildStep& k) { return worker("/kill_child", k.worker); },
+            [&](const RestartWorkerStep& r) { return worker("/restart_worker", r.worker); },
+            [&](const RevokeStep& r) { return task_label("/revoke", r.label); },
+            [&](const TerminateStep& t) { return task_label("/terminate", t.label); },
+            // Publishes, policies and declarations refer to nothing that
+            // must exist beforehand (a 404 is a step result).
+            [](const PublishStep&) { return absl::OkStatus(); },
+            [](const SetPolicyStep&) { return absl::OkStatus(); },
+            [](const ClearPolicyStep&) { return absl::OkStatus(); },
+            [](const DeclareExchangeStep&) { return absl::OkStatus(); },
+            [](const DeclareQueueStep&) { return absl::OkStatus(); },
+            [](const DeleteExchangeStep&) { return absl::OkStatus(); },
+        },
+        s.action));
   }
   for (const Expectation& e : spec.expectations) {
     switch (e.kind) {

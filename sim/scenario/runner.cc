@@ -4,6 +4,8 @@
 #include <map>
 #include <memory>
 
+#include "sim/core/overloaded.h"
+#include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
 #include "sim/scenario/client.h"
 #include "sim/scenario/expectations.h"
@@ -171,73 +173,73 @@ class ScenarioRun {
   absl::Status Execute(const ScenarioStep& s, Channel** used, Connection** used_conn) {
     *used = &Admin();
     *used_conn = &*admin_conn_;
-    switch (s.kind) {
-      case StepKind::kPublish: {
-        *used = &Publisher();
-        *used_conn = &*pub_conn_;
-        if (s.confirm && !confirm_mode_) {
-          confirm_mode_ = true;
-          if (absl::Status c = (*used)->ConfirmSelect(); !c.ok()) return c;
-        }
-        for (int i = 0; i < s.count; ++i) {
-          if (WorkLeft() <= 0) return BoundReached();
-          absl::StatusOr<PublishReceipt> r = (*used)->BasicPublish(s.publish);
-          if (!r.ok()) return r.status();
-          if (!s.label.empty()) context_.labels[s.label].push_back(r->message);
-        }
-        return absl::OkStatus();
-      }
-      case StepKind::kSetPolicy:
-        return s.operator_policy ? sim_.SetOperatorPolicy(s.policy) : sim_.SetPolicy(s.policy);
-      case StepKind::kClearPolicy:
-        return sim_.ClearPolicy(s.policy.name);
-      case StepKind::kDeclareExchange:
-        return Admin().ExchangeDeclare(s.exchange.name, s.exchange.options);
-      case StepKind::kDeclareQueue:
-      {
-        absl::StatusOr<QueueDeclareOk> ok = Admin().QueueDeclare(s.queue.name, s.queue.options);
-        if (ok.ok() && !s.queue.alias.empty()) aliases_[s.queue.alias] = ok->queue;
-        return ok.status();
-      }
-      case StepKind::kBind:
-      case StepKind::kUnbind:
-      {
-        ScenarioBinding b = s.binding;
-        if (!b.to_exchange) b.destination = Q(b.destination);
-        return Bind(Admin(), b, s.kind == StepKind::kBind);
-      }
-      case StepKind::kDeleteQueue:
-        return Admin().QueueDelete(Q(s.queue.name)).status();
-      case StepKind::kPurgeQueue:
-        return Admin().QueuePurge(Q(s.queue.name)).status();
-      case StepKind::kDeleteExchange:
-        return Admin().ExchangeDelete(s.exchange.name);
-      case StepKind::kApplyAsync: {
-        celery::ApplyOptions o = s.apply;
-        if (o.eta) o.eta = result_.start + (*o.eta - absl::FromUnixMillis(0));
-        if (s.expires_relative) o.expires_at = sim_.Now() + *s.expires_relative;
-        absl::StatusOr<std::string> id = celery_->ApplyAsync(s.task, o);
-        if (!id.ok()) return id.status();
-        if (!s.label.empty()) context_.task_ids[s.label] = *id;
-        return absl::OkStatus();
-      }
-      case StepKind::kKillWorker:
-        return celery_->KillWorker(s.client);
-      case StepKind::kKillChild:
-        return celery_->KillChild(s.client);
-      case StepKind::kRevoke:
-      case StepKind::kTerminate:
-        celery_->Revoke(context_.task_ids[s.label], s.kind == StepKind::kTerminate);
-        return absl::OkStatus();
-      case StepKind::kRestartWorker:
-        return celery_->RestartWorker(s.client);
-      case StepKind::kStopClient:
-        for (auto& c : clients_) {
-          if (c->name() == s.client) return c->Stop();
-        }
-        return absl::NotFoundError(Cat("client \"", s.client, "\" has not started yet"));
-    }
-    return absl::OkStatus();
+    return std::visit(
+        Overloaded{
+            [&](const PublishStep& p) -> absl::Status {
+              *used = &Publisher();
+              *used_conn = &*pub_conn_;
+              if (p.confirm && !confirm_mode_) {
+                confirm_mode_ = true;
+                WARREN_RETURN_IF_ERROR((*used)->ConfirmSelect());
+              }
+              for (int i = 0; i < p.count; ++i) {
+                if (WorkLeft() <= 0) return BoundReached();
+                absl::StatusOr<PublishReceipt> r = (*used)->BasicPublish(p.publish);
+                if (!r.ok()) return r.status();
+                if (!p.label.empty()) context_.labels[p.label].push_back(r->message);
+              }
+              return absl::OkStatus();
+            },
+            [&](const SetPolicyStep& p) {
+              return p.operator_policy ? sim_.SetOperatorPolicy(p.policy) : sim_.SetPolicy(p.policy);
+            },
+            [&](const ClearPolicyStep& p) { return sim_.ClearPolicy(p.name); },
+            [&](const DeclareExchangeStep& d) {
+              return Admin().ExchangeDeclare(d.exchange.name, d.exchange.options);
+            },
+            [&](const DeclareQueueStep& d) {
+              absl::StatusOr<QueueDeclareOk> ok = Admin().QueueDeclare(d.queue.name, d.queue.options);
+              if (ok.ok() && !d.queue.alias.empty()) aliases_[d.queue.alias] = ok->queue;
+              return ok.status();
+            },
+            [&](const BindStep& b) { return BindOrUnbind(b.binding, /*bind=*/true); },
+            [&](const UnbindStep& b) { return BindOrUnbind(b.binding, /*bind=*/false); },
+            [&](const DeleteQueueStep& d) { return Admin().QueueDelete(Q(d.queue)).status(); },
+            [&](const PurgeQueueStep& p) { return Admin().QueuePurge(Q(p.queue)).status(); },
+            [&](const DeleteExchangeStep& d) { return Admin().ExchangeDelete(d.exchange); },
+            [&](const ApplyAsyncStep& a) -> absl::Status {
+              celery::ApplyOptions o = a.apply;
+              if (o.eta) o.eta = result_.start + (*o.eta - absl::FromUnixMillis(0));
+              if (a.expires_relative) o.expires_at = sim_.Now() + *a.expires_relative;
+              absl::StatusOr<std::string> id = celery_->ApplyAsync(a.task, o);
+              if (!id.ok()) return id.status();
+              if (!a.label.empty()) context_.task_ids[a.label] = *id;
+              return absl::OkStatus();
+            },
+            [&](const KillWorkerStep& k) { return celery_->KillWorker(k.worker); },
+            [&](const KillChildStep& k) { return celery_->KillChild(k.worker); },
+            [&](const RevokeStep& r) {
+              celery_->Revoke(context_.task_ids[r.label], /*terminate=*/false);
+              return absl::OkStatus();
+            },
+            [&](const TerminateStep& t) {
+              celery_->Revoke(context_.task_ids[t.label], /*terminate=*/true);
+              return absl::OkStatus();
+            },
+            [&](const RestartWorkerStep& r) { return celery_->RestartWorker(r.worker); },
+            [&](const StopClientStep& c) -> absl::Status {
+              for (auto& client : clients_) {
+                if (client->name() == c.client) return client->Stop();
+              }
+              return absl::NotFoundError(Cat("client \"", c.client, "\" has not started yet"));
+            },
+        },
+        s.action);
+  }
+
+  absl::Status BindOrUnbind(ScenarioBinding b, bool bind) {
+    if (!b.to_exchange) b.destination = Q(b.destination);
+    return Bind(Admin(), b, bind);
   }
 
   void RunStep(const ScenarioStep& s) {
