@@ -29,25 +29,19 @@ struct QueuedMessage {
 
 struct QueueInfo {
   std::string name;
-  std::string type;  // "classic" or "quorum"
   bool durable = false;
   bool exclusive = false;
   bool auto_delete = false;
   FieldTable arguments;
-  std::string policy;  // name of the applied policy, or empty
+  // The effective settings: arguments and policies merged (the type and
+  // the overflow behaviour always set; QueueTypeName / OverflowName name them).
+  QueueSettings settings;
+  std::string policy;           // the applied policy's name, or empty
+  std::string operator_policy;  // the applied operator policy's name, or empty
   uint64_t ready = 0;
   uint64_t unacked = 0;
   uint64_t consumers = 0;
   uint64_t ready_bytes = 0;
-  // Effective settings after merging arguments and policy.
-  std::optional<int64_t> message_ttl_ms;
-  std::optional<int64_t> expires_ms;
-  std::optional<int64_t> max_length;
-  std::optional<int64_t> max_length_bytes;
-  std::optional<int64_t> delivery_limit;
-  std::optional<std::string> dead_letter_exchange;
-  std::optional<std::string> dead_letter_routing_key;
-  std::string overflow;  // "drop-head", "reject-publish", "reject-publish-dlx"
 };
 
 struct BindingInfo {

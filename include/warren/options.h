@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/time/time.h"
 #include "warren/field_value.h"
@@ -63,15 +65,44 @@ struct ExchangeDeclareOptions {
   FieldTable arguments;      // only alternate-exchange has meaning
 };
 
+// What RabbitMQ 3.10 knows of a queue's type and overflow behaviour.
+enum class QueueType { kClassic, kQuorum };
+enum class Overflow { kDropHead, kRejectPublish, kRejectPublishDlx };
+std::string_view QueueTypeName(QueueType type);  // "classic", "quorum"
+std::string_view OverflowName(Overflow overflow);  // "drop-head", "reject-publish", ...
+
+// A queue's settings, typed. In QueueDeclareOptions: what the declare asks
+// for (unset: not given); they become the x-arguments RabbitMQ reads, once,
+// so its checks and 406 texts apply unchanged. In QueueInfo: the effective
+// settings, arguments and policies merged (there `overflow` is always set).
+struct QueueSettings {
+  QueueType type = QueueType::kClassic;              // x-queue-type
+  std::optional<absl::Duration> message_ttl;         // x-message-ttl (whole ms)
+  std::optional<absl::Duration> expires;             // x-expires (whole ms)
+  std::optional<int64_t> max_length;                 // x-max-length
+  std::optional<int64_t> max_length_bytes;           // x-max-length-bytes
+  std::optional<Overflow> overflow;                  // x-overflow
+  std::optional<std::string> dead_letter_exchange;   // x-dead-letter-exchange
+  std::optional<std::string> dead_letter_routing_key;  // x-dead-letter-routing-key
+  std::optional<int64_t> max_priority;               // x-max-priority (classic)
+  std::optional<int64_t> delivery_limit;             // x-delivery-limit (quorum)
+  bool single_active_consumer = false;               // x-single-active-consumer
+};
+
 struct QueueDeclareOptions {
   bool passive = false;
   bool durable = false;
   bool exclusive = false;    // owned by this connection
   bool auto_delete = false;  // deleted when its last consumer goes
-  // x-message-ttl, x-expires, x-max-length, x-max-length-bytes, x-overflow,
-  // x-dead-letter-exchange, x-dead-letter-routing-key, x-max-priority,
-  // x-single-active-consumer, x-queue-type (classic|quorum),
-  // x-delivery-limit, ... validated with RabbitMQ's 406 texts.
+  // Typed settings; each one given adds its x-argument to `arguments`
+  // (naming one both ways is INVALID_ARGUMENT; a duration that is not a
+  // whole number of milliseconds too).
+  QueueSettings settings;
+  // Raw x-arguments, as a client sends them: x-message-ttl, x-expires,
+  // x-max-length, x-max-length-bytes, x-overflow, x-dead-letter-exchange,
+  // x-dead-letter-routing-key, x-max-priority, x-single-active-consumer,
+  // x-queue-type (classic|quorum), x-delivery-limit, ... validated with
+  // RabbitMQ's 406 texts (so a test can provoke each).
   FieldTable arguments;
 };
 

@@ -1,6 +1,7 @@
 #include "warren/channel.h"
 
 #include "sim/amqp/limits.h"
+#include "sim/broker/queue_settings.h"
 #include "sim/broker/broker.h"
 #include "sim/amqp/methods.h"
 #include "sim/core/status_macros.h"
@@ -48,6 +49,15 @@ absl::StatusOr<QueueDeclareOk> Channel::QueueDeclare(std::string_view name,
                                                      const QueueDeclareOptions& o) {
   WARREN_RETURN_IF_ERROR(CheckShortString("the queue name", name));
   WARREN_RETURN_IF_ERROR(CheckFieldTable("the arguments table", o.arguments));
+  if (internal::AnySettingGiven(o.settings)) [[unlikely]] {
+    absl::StatusOr<FieldTable> arguments =
+        internal::MergeSettingsIntoArguments(o.settings, o.arguments);
+    if (!arguments.ok()) return arguments.status();
+    QueueDeclareOptions merged = o;
+    merged.settings = {};
+    merged.arguments = *std::move(arguments);
+    return broker_->QueueDeclare(id_, name, merged);
+  }
   return broker_->QueueDeclare(id_, name, o);
 }
 absl::Status Channel::QueueBind(std::string_view queue, std::string_view exchange,

@@ -41,8 +41,8 @@ void Broker::ArmTtlTimer(Queue& q) {
 void Broker::TouchExpires(Queue& q) {
   scheduler_.Cancel(q.expires_timer);
   q.expires_timer = {};
-  if (!q.config.expires_ms || !q.consumers.empty()) return;
-  absl::Duration expires = absl::Milliseconds(*q.config.expires_ms);
+  if (!q.config.expires || !q.consumers.empty()) return;
+  const absl::Duration expires = *q.config.expires;
   absl::Time when = Now() + expires;
   if (q.is_quorum()) {
     // Quorum queues evaluate expiry only on their periodic tick.
@@ -61,8 +61,8 @@ void Broker::ExpiresFired(uint64_t id) {
   Queue* q = FindQueueById(id);
   if (q == nullptr) return;
   q->expires_timer = {};
-  if (!q->consumers.empty() || !q->config.expires_ms) return;
-  if (q->is_quorum() && Now() < q->last_active + absl::Milliseconds(*q->config.expires_ms)) {
+  if (!q->consumers.empty() || !q->config.expires) return;
+  if (q->is_quorum() && Now() < q->last_active + *q->config.expires) {
     TouchExpires(*q);
     return;
   }

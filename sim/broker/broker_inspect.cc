@@ -8,24 +8,17 @@ namespace {
 QueueInfo Describe(const Queue& q) {
   QueueInfo i;
   i.name = q.name;
-  i.type = q.is_quorum() ? "quorum" : "classic";
   i.durable = q.durable;
   i.exclusive = q.exclusive;
   i.auto_delete = q.auto_delete;
   i.arguments = q.arguments;
+  i.settings = q.config;  // the QueueSettings part
   i.policy = q.config.policy;
+  i.operator_policy = q.config.operator_policy;
   i.ready = q.ready.size();
   i.unacked = q.unacked;
   i.consumers = q.consumers.size();
   i.ready_bytes = q.ready.bytes();
-  i.message_ttl_ms = q.config.message_ttl_ms;
-  i.expires_ms = q.config.expires_ms;
-  i.max_length = q.config.max_length;
-  i.max_length_bytes = q.config.max_length_bytes;
-  i.delivery_limit = q.config.delivery_limit;
-  i.dead_letter_exchange = q.config.dead_letter_exchange;
-  i.dead_letter_routing_key = q.config.dead_letter_routing_key;
-  i.overflow = std::string(OverflowName(q.config.overflow));
   return i;
 }
 

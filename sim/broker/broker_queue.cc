@@ -167,12 +167,12 @@ bool Broker::RefreshQueuePolicy(Queue& q) {
 }
 
 void Broker::ApplyQueuePolicy(Queue& q) {
-  std::optional<int64_t> old_expires = q.config.expires_ms;
+  std::optional<absl::Duration> old_expires = q.config.expires;
   q.config = EffectiveQueueConfig(q.args, q.applied_policy ? &*q.applied_policy : nullptr,
                                   q.applied_operator_policy ? &*q.applied_operator_policy
                                                             : nullptr);
   if (q.is_quorum()) {
-    if (q.config.expires_ms != old_expires) TouchExpires(q);
+    if (q.config.expires != old_expires) TouchExpires(q);
   } else {
     TouchExpires(q);
   }

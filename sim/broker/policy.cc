@@ -85,7 +85,8 @@ std::optional<std::string> StringKey(const PolicySpec* p, std::string_view key) 
   return v->as_string();
 }
 
-std::optional<int64_t> Min(std::optional<int64_t> a, std::optional<int64_t> b) {
+template <typename T>
+std::optional<T> Min(std::optional<T> a, std::optional<T> b) {
   if (!a) return b;
   if (!b) return a;
   return std::min(*a, *b);
@@ -186,11 +187,14 @@ QueueConfig EffectiveQueueConfig(const QueueArgs& args, const PolicySpec* user,
   c.operator_policy = op ? op->name : "";
   // Operator and user policy values of one key combine as their minimum.
   auto policy_int = [&](std::string_view key) { return Min(IntKey(user, key), IntKey(op, key)); };
-  c.message_ttl_ms = Min(args.message_ttl_ms, policy_int("message-ttl"));
+  auto millis = [](std::optional<int64_t> ms) {
+    return ms ? std::optional<absl::Duration>(absl::Milliseconds(*ms)) : std::nullopt;
+  };
+  c.message_ttl = Min(args.message_ttl, millis(policy_int("message-ttl")));
   c.max_length = Min(args.max_length, policy_int("max-length"));
   c.max_length_bytes = Min(args.max_length_bytes, policy_int("max-length-bytes"));
-  std::optional<int64_t> policy_expires = policy_int("expires");
-  c.expires_ms = quorum && policy_expires ? policy_expires : Min(args.expires_ms, policy_expires);
+  std::optional<absl::Duration> policy_expires = millis(policy_int("expires"));
+  c.expires = quorum && policy_expires ? policy_expires : Min(args.expires, policy_expires);
   if (quorum) c.delivery_limit = Min(args.delivery_limit, policy_int("delivery-limit"));
   std::optional<Overflow> policy_overflow;
   if (auto o = StringKey(user, "overflow")) policy_overflow = ParseOverflow(*o);
@@ -205,7 +209,7 @@ QueueConfig EffectiveQueueConfig(const QueueArgs& args, const PolicySpec* user,
   c.dead_letter_routing_key = args.dead_letter_routing_key
                                   ? args.dead_letter_routing_key
                                   : StringKey(user, "dead-letter-routing-key");
-  c.max_priority = static_cast<int>(args.max_priority.value_or(0));
+  c.max_priority = args.max_priority;
   c.single_active_consumer = args.single_active_consumer;
   return c;
 }

@@ -20,18 +20,9 @@
 namespace warren::internal {
 
 // A queue's effective settings after combining arguments and policies.
-struct QueueConfig {
-  QueueType type = QueueType::kClassic;
-  std::optional<int64_t> message_ttl_ms;
-  std::optional<int64_t> expires_ms;
-  std::optional<int64_t> max_length;
-  std::optional<int64_t> max_length_bytes;
-  std::optional<int64_t> delivery_limit;
-  Overflow overflow = Overflow::kDropHead;
-  std::optional<std::string> dead_letter_exchange;
-  std::optional<std::string> dead_letter_routing_key;
-  int max_priority = 0;  // 0: one FIFO level
-  bool single_active_consumer = false;
+// A queue's effective settings (arguments and policies merged; `overflow`
+// always set) and the policies that applied: what QueueInfo reports.
+struct QueueConfig : QueueSettings {
   std::string policy;           // applied user policy, "" if none
   std::string operator_policy;  // applied operator policy, "" if none
 };

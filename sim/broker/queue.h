@@ -112,16 +112,11 @@ class Queue {
     e.message = m;
     e.copy = copy;
     e.position = next_position_++;
-    std::optional<int64_t> ttl = config.message_ttl_ms;
-    if (std::optional<int64_t> exp = m->expiration_ms()) ttl = ttl ? std::min(*ttl, *exp) : *exp;
-    if (ttl) {
-      const int64_t ms = (is_quorum() && *ttl == 0) ? 1 : *ttl;
-      e.set_deadline(now + absl::Milliseconds(ms));
+    const std::optional<int64_t> expiration_ms = m->expiration_ms();
+    if (config.message_ttl.has_value() || expiration_ms.has_value()) [[unlikely]] {
+      e.set_deadline(TtlDeadline(expiration_ms, now));
     }
-    if (config.max_priority > 0) {
-      const int p = m->priority().value_or(0);
-      e.priority = static_cast<uint8_t>(std::clamp(p, 0, config.max_priority));
-    }
+    if (config.max_priority.value_or(0) > 0) [[unlikely]] e.priority = PriorityLevel(*m);
     return e;
   }
   // Appends an admitted copy; a quorum reject-publish queue now over a
@@ -219,10 +214,13 @@ class Queue {
                                                              bool via_get) const;
 
  private:
+  // Stamp's rare halves, out of line (queue.cc).
+  absl::Time TtlDeadline(std::optional<int64_t> expiration_ms, absl::Time now) const;
+  uint8_t PriorityLevel(const Message& m) const;
   // Quorum queues accept reject-publish-dlx but behave as drop-head.
   Overflow EffectiveOverflow() const {
     if (is_quorum() && config.overflow == Overflow::kRejectPublishDlx) return Overflow::kDropHead;
-    return config.overflow;
+    return config.overflow.value_or(Overflow::kDropHead);
   }
   bool OverLimit(uint64_t count, uint64_t bytes) const {
     return (config.max_length && count > static_cast<uint64_t>(*config.max_length)) ||

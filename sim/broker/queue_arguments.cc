@@ -143,8 +143,11 @@ std::optional<std::string> StringArg(const FieldTable& args, std::string_view ke
 QueueArgs ParseValidated(const FieldTable& args, QueueType type) {
   QueueArgs out;
   out.type = type;
-  out.message_ttl_ms = IntArg(args, "x-message-ttl");
-  out.expires_ms = IntArg(args, "x-expires");
+  auto millis = [](std::optional<int64_t> ms) {
+    return ms ? std::optional<absl::Duration>(absl::Milliseconds(*ms)) : std::nullopt;
+  };
+  out.message_ttl = millis(IntArg(args, "x-message-ttl"));
+  out.expires = millis(IntArg(args, "x-expires"));
   out.max_length = IntArg(args, "x-max-length");
   out.max_length_bytes = IntArg(args, "x-max-length-bytes");
   out.max_priority = IntArg(args, "x-max-priority");
@@ -159,15 +162,6 @@ QueueArgs ParseValidated(const FieldTable& args, QueueType type) {
 }
 
 }  // namespace
-
-std::string_view OverflowName(Overflow o) {
-  switch (o) {
-    case Overflow::kDropHead: return "drop-head";
-    case Overflow::kRejectPublish: return "reject-publish";
-    case Overflow::kRejectPublishDlx: return "reject-publish-dlx";
-  }
-  return "drop-head";
-}
 
 std::optional<Overflow> ParseOverflow(std::string_view s) {
   if (s == "drop-head") return Overflow::kDropHead;
@@ -273,3 +267,20 @@ std::optional<std::string> CheckQueueEquivalence(std::string_view name, QueueTyp
 }
 
 }  // namespace warren::internal
+
+namespace warren {
+
+std::string_view QueueTypeName(QueueType type) {
+  return type == QueueType::kQuorum ? "quorum" : "classic";
+}
+
+std::string_view OverflowName(Overflow o) {
+  switch (o) {
+    case Overflow::kDropHead: return "drop-head";
+    case Overflow::kRejectPublish: return "reject-publish";
+    case Overflow::kRejectPublishDlx: return "reject-publish-dlx";
+  }
+  return "drop-head";
+}
+
+}  // namespace warren

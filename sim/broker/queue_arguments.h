@@ -11,29 +11,15 @@
 #include <variant>
 
 #include "warren/field_value.h"
+#include "warren/options.h"
 
 namespace warren::internal {
 
-enum class QueueType { kClassic, kQuorum };
-enum class Overflow { kDropHead, kRejectPublish, kRejectPublishDlx };
+// The validated declare arguments: QueueSettings (warren/options.h) with
+// only what the arguments gave set (overflow unset when not given).
+using QueueArgs = QueueSettings;
 
-std::string_view OverflowName(Overflow o);
 std::optional<Overflow> ParseOverflow(std::string_view s);
-
-// The x-arguments a queue was declared with, typed. Unset = not given.
-struct QueueArgs {
-  QueueType type = QueueType::kClassic;
-  std::optional<int64_t> message_ttl_ms;
-  std::optional<int64_t> expires_ms;
-  std::optional<int64_t> max_length;
-  std::optional<int64_t> max_length_bytes;
-  std::optional<int64_t> max_priority;
-  std::optional<int64_t> delivery_limit;
-  std::optional<Overflow> overflow;
-  std::optional<std::string> dead_letter_exchange;
-  std::optional<std::string> dead_letter_routing_key;
-  bool single_active_consumer = false;
-};
 
 // "queue 'q' in vhost '/'"
 std::string QueueResource(std::string_view name);

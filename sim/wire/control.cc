@@ -77,7 +77,7 @@ Json QueueJson(const QueueInfo& q) {
   Json args = TableToJson(q.arguments);
   Json j{{"name", q.name},
          {"vhost", "/"},
-         {"type", q.type},
+         {"type", std::string(QueueTypeName(q.settings.type))},
          {"durable", q.durable},
          {"auto_delete", q.auto_delete},
          {"exclusive", q.exclusive},

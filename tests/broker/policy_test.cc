@@ -14,7 +14,7 @@ TEST(Policy, PatternIsMatchedUnanchored) {
   BrokerHarness h;
   h.DeclareQueue("my-jobs-queue");
   ASSERT_THAT(h.sim.SetPolicy(Policy("p", "jobs", {{"max-length", I(1)}})), IsOk());
-  EXPECT_EQ(h.sim.Queue("my-jobs-queue")->max_length, 1);
+  EXPECT_EQ(h.sim.Queue("my-jobs-queue")->settings.max_length, 1);
 }
 
 TEST(Policy, OnlyTheHighestPriorityPolicyAppliesAndDefinitionsAreNotMerged) {
@@ -24,8 +24,8 @@ TEST(Policy, OnlyTheHighestPriorityPolicyAppliesAndDefinitionsAreNotMerged) {
   ASSERT_THAT(h.sim.SetPolicy(Policy("high", "^q$", {{"message-ttl", I(1000)}}, 5)), IsOk());
   auto q = h.sim.Queue("q");
   EXPECT_EQ(q->policy, "high");
-  EXPECT_EQ(q->message_ttl_ms, 1000);
-  EXPECT_EQ(q->max_length, std::nullopt);
+  EXPECT_EQ(q->settings.message_ttl, absl::Milliseconds(1000));
+  EXPECT_EQ(q->settings.max_length, std::nullopt);
 }
 
 TEST(Policy, ClearingThePolicyFallsBackToTheNextMatch) {
@@ -35,7 +35,7 @@ TEST(Policy, ClearingThePolicyFallsBackToTheNextMatch) {
   ASSERT_THAT(h.sim.SetPolicy(Policy("high", "^q$", {{"message-ttl", I(1000)}}, 5)), IsOk());
   ASSERT_THAT(h.sim.ClearPolicy("high"), IsOk());
   EXPECT_EQ(h.sim.Queue("q")->policy, "low");
-  EXPECT_EQ(h.sim.Queue("q")->max_length, 1);
+  EXPECT_EQ(h.sim.Queue("q")->settings.max_length, 1);
 }
 
 TEST(Policy, ApplyToExchangesDoesNotTouchQueues) {
@@ -53,8 +53,8 @@ TEST(Policy, NumericLimitsTakeTheMinimumOfPolicyAndArgument) {
   ASSERT_THAT(h.sim.SetPolicy(Policy("p", ".*", {{"max-length", I(3)},
                                                   {"message-ttl", I(9000)}})),
               IsOk());
-  EXPECT_EQ(h.sim.Queue("a")->max_length, 3);
-  EXPECT_EQ(h.sim.Queue("a")->message_ttl_ms, 500);
+  EXPECT_EQ(h.sim.Queue("a")->settings.max_length, 3);
+  EXPECT_EQ(h.sim.Queue("a")->settings.message_ttl, absl::Milliseconds(500));
 }
 
 TEST(Policy, ClassicOverflowArgumentWinsButQuorumOverflowPolicyWins) {
@@ -63,8 +63,8 @@ TEST(Policy, ClassicOverflowArgumentWinsButQuorumOverflowPolicyWins) {
   h.DeclareQueue("qq", {{"x-queue-type", S("quorum")}, {"x-overflow", S("reject-publish")}},
                  true);
   ASSERT_THAT(h.sim.SetPolicy(Policy("p", ".*", {{"overflow", S("drop-head")}})), IsOk());
-  EXPECT_EQ(h.sim.Queue("c")->overflow, "reject-publish");
-  EXPECT_EQ(h.sim.Queue("qq")->overflow, "drop-head");
+  EXPECT_EQ(h.sim.Queue("c")->settings.overflow, Overflow::kRejectPublish);
+  EXPECT_EQ(h.sim.Queue("qq")->settings.overflow, Overflow::kDropHead);
 }
 
 TEST(Policy, ClassicExpiresTakesTheMinimumButQuorumExpiresPolicyWins) {
@@ -72,8 +72,8 @@ TEST(Policy, ClassicExpiresTakesTheMinimumButQuorumExpiresPolicyWins) {
   h.DeclareQueue("c", {{"x-expires", I(1000)}});
   h.DeclareQueue("qq", {{"x-queue-type", S("quorum")}, {"x-expires", I(1000)}}, true);
   ASSERT_THAT(h.sim.SetPolicy(Policy("p", ".*", {{"expires", I(60000)}})), IsOk());
-  EXPECT_EQ(h.sim.Queue("c")->expires_ms, 1000);
-  EXPECT_EQ(h.sim.Queue("qq")->expires_ms, 60000);
+  EXPECT_EQ(h.sim.Queue("c")->settings.expires, absl::Milliseconds(1000));
+  EXPECT_EQ(h.sim.Queue("qq")->settings.expires, absl::Milliseconds(60000));
 }
 
 TEST(Policy, DeadLetterExchangeArgumentWinsPerKeySoAPolicyRoutingKeyStillApplies) {
@@ -82,8 +82,8 @@ TEST(Policy, DeadLetterExchangeArgumentWinsPerKeySoAPolicyRoutingKeyStillApplies
   ASSERT_THAT(h.sim.SetPolicy(Policy("p", ".*", {{"dead-letter-exchange", S("pol-dlx")},
                                                   {"dead-letter-routing-key", S("pol-key")}})),
               IsOk());
-  EXPECT_EQ(h.sim.Queue("q")->dead_letter_exchange, "arg-dlx");
-  EXPECT_EQ(h.sim.Queue("q")->dead_letter_routing_key, "pol-key");
+  EXPECT_EQ(h.sim.Queue("q")->settings.dead_letter_exchange, "arg-dlx");
+  EXPECT_EQ(h.sim.Queue("q")->settings.dead_letter_routing_key, "pol-key");
 }
 
 TEST(Policy, InvalidDefinitionsFailValidationLikeRabbitmqctl) {
@@ -116,7 +116,7 @@ TEST(OperatorPolicy, AcceptsOnlyLimitsAndCombinesWithTheUserPolicyAsTheMinimum) 
             absl::StatusCode::kInvalidArgument);
   ASSERT_THAT(h.sim.SetPolicy(Policy("user", ".*", {{"max-length", I(100)}})), IsOk());
   ASSERT_THAT(h.sim.SetOperatorPolicy(Policy("op", ".*", {{"max-length", I(10)}})), IsOk());
-  EXPECT_EQ(h.sim.Queue("q")->max_length, 10);
+  EXPECT_EQ(h.sim.Queue("q")->settings.max_length, 10);
 }
 
 TEST(Policy, AnUnrelatedPolicyChangeDoesNotRestartAQueuesExpiryTimer) {

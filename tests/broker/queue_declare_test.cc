@@ -288,5 +288,62 @@ TEST(QueueDelete, DeletingAMissingQueueIsNotAnError) {
   EXPECT_EQ(*r, 0u);
 }
 
+TEST(QueueDeclare, TypedSettingsAreTheXArgumentsTheyName) {
+  BrokerHarness h;
+  QueueDeclareOptions o{.durable = true};
+  o.settings = {.type = QueueType::kQuorum,
+                .message_ttl = absl::Seconds(2),
+                .max_length = 5,
+                .overflow = Overflow::kRejectPublish,
+                .dead_letter_exchange = "dlx",
+                .delivery_limit = 3};
+  ASSERT_THAT(h.ch.QueueDeclare("typed", o), IsOk());
+  auto q = h.sim.Queue("typed");
+  ASSERT_TRUE(q.has_value());
+  EXPECT_EQ(q->settings.type, QueueType::kQuorum);
+  EXPECT_EQ(q->settings.message_ttl, absl::Milliseconds(2000));
+  EXPECT_EQ(q->settings.max_length, 5);
+  EXPECT_EQ(q->settings.overflow, Overflow::kRejectPublish);
+  EXPECT_EQ(q->settings.dead_letter_exchange, "dlx");
+  EXPECT_EQ(q->settings.delivery_limit, 3);
+  EXPECT_EQ(q->settings.expires, std::nullopt);
+  // What a client would have sent: the declared arguments, as RabbitMQ lists them.
+  ASSERT_NE(q->arguments.Find("x-message-ttl"), nullptr);
+  EXPECT_EQ(q->arguments.Find("x-message-ttl")->as_int(), 2000);
+  EXPECT_EQ(q->arguments.Find("x-queue-type")->as_string(), "quorum");
+  EXPECT_EQ(q->arguments.Find("x-max-priority"), nullptr);
+  // Redeclaring with the same arguments spelled raw is equivalent.
+  EXPECT_THAT(h.ch.QueueDeclare("typed", {.durable = true, .arguments = q->arguments}), IsOk());
+}
+
+TEST(QueueDeclare, ATypedSettingThatRabbitMQRefusesGetsItsPreconditionFailed) {
+  BrokerHarness h;
+  QueueDeclareOptions o;
+  o.settings.message_ttl = absl::Milliseconds(-1);
+  EXPECT_THAT(h.ch.QueueDeclare("q", o), ReplyIs(ReplyCode::kPreconditionFailed));
+  EXPECT_EQ(CloseText(h.ch),
+            "PRECONDITION_FAILED - invalid arg 'x-message-ttl' for queue 'q' in vhost '/': "
+            "{value_negative,-1}");
+}
+
+TEST(QueueDeclare, ASettingGivenBothTypedAndRawIsInvalidArgumentAndChangesNothing) {
+  BrokerHarness h;
+  QueueDeclareOptions o{.arguments = {{"x-max-length", L(1)}}};
+  o.settings.max_length = 2;
+  EXPECT_THAT(h.ch.QueueDeclare("q", o), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_TRUE(h.ch.is_open());
+  EXPECT_FALSE(h.sim.Queue("q").has_value());
+}
+
+TEST(QueueDeclare, ATypedDurationMustBeWholeMilliseconds) {
+  BrokerHarness h;
+  QueueDeclareOptions o;
+  o.settings.expires = absl::Microseconds(1500);
+  EXPECT_THAT(h.ch.QueueDeclare("q", o), StatusIs(absl::StatusCode::kInvalidArgument));
+  o.settings.expires = absl::InfiniteDuration();
+  EXPECT_THAT(h.ch.QueueDeclare("q", o), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_FALSE(h.sim.Queue("q").has_value());
+}
+
 }  // namespace
 }  // namespace warren::testing

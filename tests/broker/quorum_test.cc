@@ -77,7 +77,7 @@ TEST(QuorumDeliveryLimit, PolicyAndArgumentCombineAsTheMinimum) {
   ASSERT_THAT(h.sim.SetPolicy({.name = "dl", .pattern = "^qq$",
                                .definition = {{"delivery-limit", I(1)}}}),
               IsOk());
-  EXPECT_EQ(h.sim.Queue("qq")->delivery_limit, 1);
+  EXPECT_EQ(h.sim.Queue("qq")->settings.delivery_limit, 1);
 }
 
 TEST(QuorumRequeue, WithoutDeliveryLimitANackGoesToTheTail) {
