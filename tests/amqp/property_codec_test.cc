@@ -320,7 +320,7 @@ TEST(FieldCodec, ClientBytesAreCheckedBeforeAnythingTrustsThem) {
   };
   EXPECT_EQ(CheckTableBytes(table(std::string("\x01kZ", 3))),
             "unknown field type tag 'Z' (byte 90)");
-  EXPECT_EQ(CheckTableBytes(table(std::string("\x01kS\x00\x00\x00\x09ab", 9))),
+  EXPECT_EQ(CheckTableBytes(table(std::string("\x01kS\x00\x00\x00\x09" "ab", 9))),
             "a string runs past the end of its table");
   EXPECT_EQ(CheckTableBytes(table(std::string("\x05k", 2))),
             "a table key runs past the end of its table");
