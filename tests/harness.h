@@ -5,6 +5,7 @@
 #define WARREN_TESTS_HARNESS_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,15 @@ class BrokerHarness {
   void DeclareQueue(std::string_view name, FieldTable args = {}, bool durable = false) {
     ASSERT_THAT(ch.QueueDeclare(name, {.durable = durable, .arguments = std::move(args)}),
                 IsOk());
+  }
+  // The smallest dead-letter setup: `queue` (with `args`) dead-letters
+  // through the default exchange straight to `dlq`; both are declared.
+  void DeclareQueueDeadLetteringTo(std::string_view queue, std::string_view dlq,
+                                   FieldTable args = {}) {
+    DeclareQueue(dlq);
+    args.Set("x-dead-letter-exchange", S(""));
+    args.Set("x-dead-letter-routing-key", S(dlq));
+    DeclareQueue(queue, std::move(args));
   }
   void Bind(std::string_view queue, std::string_view exchange, std::string_view key = "",
             FieldTable args = {}) {
@@ -123,6 +133,13 @@ class BrokerHarness {
     return out;
   }
   Channel NewChannel() { return *conn.OpenChannel(); }
+  // basic.get on the harness channel: the next ready message of `queue`, or
+  // nullopt when it is empty (a failed get fails the test).
+  std::optional<Delivery> Get(std::string_view queue, bool no_ack = true) {
+    absl::StatusOr<std::optional<Delivery>> got = ch.BasicGet(queue, no_ack);
+    EXPECT_THAT(got, IsOk());
+    return got.ok() ? *std::move(got) : std::nullopt;
+  }
 
   Simulation sim;
   Connection conn;

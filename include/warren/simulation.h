@@ -2,8 +2,8 @@
 // a virtual clock.
 //
 // A Simulation is the root object: it owns the scheduler (virtual time), the
-// seeded PRNG, the broker state (exchanges, queues, bindings, policies,
-// connections, channels), the accounting ledger and the trace. Nothing reads
+// seeded PRNG and the trace, and the broker that uses them (exchanges, queues,
+// bindings, policies, connections, channels, the accounting ledger). Nothing reads
 // real time; the same program with the same seed produces the same trace.
 // Simulations share nothing, so tests may create many.
 //
@@ -42,6 +42,7 @@ namespace warren {
 
 namespace internal {
 class Broker;
+struct Environment;
 }
 
 class Simulation {
@@ -137,6 +138,9 @@ class Simulation {
   [[nodiscard]] absl::Status CheckInvariants() const;
 
  private:
+  // Time, randomness and the trace, shared by every model of this run; the
+  // broker uses it, so it is declared (built) first and destroyed last.
+  std::unique_ptr<internal::Environment> env_;
   std::unique_ptr<internal::Broker> broker_;
   absl::Status options_status_;  // SimulationOptions checked once
 };

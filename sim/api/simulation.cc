@@ -28,14 +28,15 @@ absl::Status CheckOptions(const SimulationOptions& o) {
 }  // namespace
 
 Simulation::Simulation(SimulationOptions options)
-    : broker_(std::make_unique<internal::Broker>(options)),
+    : env_(std::make_unique<internal::Environment>(options)),
+      broker_(std::make_unique<internal::Broker>(options, *env_)),
       options_status_(CheckOptions(options)) {}
 Simulation::~Simulation() = default;
 
 const SimulationOptions& Simulation::options() const { return broker_->options(); }
-absl::Time Simulation::Now() const { return broker_->Now(); }
+absl::Time Simulation::Now() const { return env_->scheduler.Now(); }
 absl::Status Simulation::RunFor(absl::Duration d, int64_t max_events) {
-  if (d < absl::ZeroDuration() && !broker_->scheduler().running()) {
+  if (d < absl::ZeroDuration() && !env_->scheduler.running()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "RunFor: the duration ", absl::FormatDuration(d),
         " is negative; virtual time never moves backwards"));
@@ -44,20 +45,20 @@ absl::Status Simulation::RunFor(absl::Duration d, int64_t max_events) {
 }
 absl::Status Simulation::RunUntil(absl::Time deadline, int64_t max_events) {
   if (!options_status_.ok()) return options_status_;
-  return broker_->scheduler().RunUntil(deadline, max_events);
+  return env_->scheduler.RunUntil(deadline, max_events);
 }
 absl::Status Simulation::RunUntilIdle(int64_t max_events) {
   if (!options_status_.ok()) return options_status_;
-  return broker_->scheduler().RunUntilIdle(max_events);
+  return env_->scheduler.RunUntilIdle(max_events);
 }
-int64_t Simulation::work_done() const { return broker_->scheduler().work(); }
+int64_t Simulation::work_done() const { return env_->scheduler.work(); }
 std::optional<absl::Time> Simulation::NextEventTime(bool housekeeping) const {
-  return broker_->scheduler().NextEventTime(housekeeping);
+  return env_->scheduler.NextEventTime(housekeeping);
 }
 
 void Simulation::ScheduleAfter(absl::Duration delay, absl::AnyInvocable<void()> fn) {
   if (!fn) return;  // the scheduler reads an empty closure as a cancelled event
-  broker_->scheduler().ScheduleAfter(delay, std::move(fn), "user timer");
+  env_->scheduler.ScheduleAfter(delay, std::move(fn), "user timer");
 }
 
 void Simulation::AnnotateTrace(TraceKind kind, std::string_view source, std::string detail,
@@ -93,9 +94,9 @@ MessageFate Simulation::Fate(MessageId id) const { return broker_->Fate(id); }
 Counters Simulation::counters() const { return broker_->counters(); }
 const TraceEvents& Simulation::trace() const { return broker_->trace(); }
 uint64_t Simulation::TraceCount(TraceKind kind, std::string_view queue) const {
-  return broker_->tracer().CountOf(kind, queue);
+  return env_->tracer.CountOf(kind, queue);
 }
-uint64_t Simulation::trace_events_total() const { return broker_->tracer().total(); }
+uint64_t Simulation::trace_events_total() const { return env_->tracer.total(); }
 std::vector<TraceEvent> Simulation::TakeTrace() { return broker_->TakeTrace(); }
 absl::Status Simulation::CheckInvariants() const { return broker_->CheckInvariants(); }
 

@@ -53,6 +53,7 @@
 #include "sim/broker/topic_trie.h"
 #include "sim/broker/consumer.h"
 #include "sim/broker/dead_letter.h"
+#include "sim/broker/environment.h"
 #include "sim/broker/ledger.h"
 #include "sim/broker/policy.h"
 #include "sim/broker/queue.h"
@@ -110,7 +111,8 @@ struct Exchange {
 
 class Broker {
  public:
-  explicit Broker(SimulationOptions options);
+  // Uses `env` (time, randomness, trace), which must outlive the broker.
+  Broker(SimulationOptions options, Environment& env);
   ~Broker();
 
   const SimulationOptions& options() const { return options_; }
@@ -347,9 +349,9 @@ class Broker {
   }
 
   SimulationOptions options_;
-  Scheduler scheduler_;
-  Random random_;
-  Tracer tracer_;
+  Scheduler& scheduler_;  // these three: the Simulation's Environment
+  Random& random_;
+  Tracer& tracer_;
   Ledger ledger_;
   PolicyStore policies_;
   uint64_t next_id_ = 1;          // connections, channels, queues

@@ -19,11 +19,11 @@ bool HoldsUnackedOf(const UnackedMap<Unacked>& unacked, uint64_t queue_id) {
 
 }  // namespace
 
-Broker::Broker(SimulationOptions options)
+Broker::Broker(SimulationOptions options, Environment& env)
     : options_(options),
-      scheduler_(options.start),
-      random_(options.seed),
-      tracer_(options.trace, options.trace_kept_events, options.trace_sink),
+      scheduler_(env.scheduler),
+      random_(env.random),
+      tracer_(env.tracer),
       ledger_(options.record_fates) {
   DeclareDefaultExchanges();
 }

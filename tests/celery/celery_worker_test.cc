@@ -4,6 +4,7 @@
 #include <regex>
 #include <set>
 
+#include "celery/celery_rig.h"
 #include "harness.h"
 #include "warren/celery.h"
 
@@ -141,11 +142,9 @@ TEST_F(SeedTopology, RetryInsideOnFailureWithoutAcksLateLosesTheMessage) {
 }
 
 TEST(CeleryEta, AnEtaMessageStaysDeliveredUnackedDuringTheCountdown) {
-  BrokerHarness h;
-  h.DeclareQueue("q");
-  CeleryApp app(h.sim);
-  ASSERT_THAT(app.DefineTask({.name = "t"}), IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .pool = Pool::kSolo, .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "t"}, {.pool = Pool::kSolo});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   auto id = app.ApplyAsync("t", {.queue = "q", .countdown = absl::Seconds(30)});
   h.RunFor(absl::Seconds(29));
   EXPECT_EQ(h.Unacked("q"), 1u);
@@ -156,11 +155,9 @@ TEST(CeleryEta, AnEtaMessageStaysDeliveredUnackedDuringTheCountdown) {
 }
 
 TEST(CeleryEta, PreforkRunsAnEtaTaskOnlyAtThePoolsNextFiveSecondTick) {
-  BrokerHarness h;
-  h.DeclareQueue("q");
-  CeleryApp app(h.sim);
-  ASSERT_THAT(app.DefineTask({.name = "t"}), IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "t"});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   auto id = app.ApplyAsync("t", {.queue = "q", .countdown = absl::Seconds(1)});
   h.RunFor(absl::Seconds(5) - absl::Milliseconds(1));
   EXPECT_EQ(app.Task(*id)->executions, 0);
@@ -197,14 +194,13 @@ TEST(CeleryExpires, WithoutAConsumerAPastExpiryIsExpiredByTheBrokerAndStaysPendi
 }
 
 TEST(CeleryRetry, RetryingATaskPublishedWithExpiresHitsThe526BugAndIsRejected) {
-  BrokerHarness h;
-  h.DeclareQueue("dlq");
-  h.DeclareQueue("q", {{"x-dead-letter-exchange", S("")}, {"x-dead-letter-routing-key", S("dlq")}});
-  CeleryApp app(h.sim, {.task_acks_late = true});
-  ASSERT_THAT(app.DefineTask({.name = "t", .autoretry_for = {"RuntimeError"},
-                              .retry_countdown = absl::Seconds(1), .attempts = {Raise()}}),
-              IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "t",
+                 .autoretry_for = {"RuntimeError"},
+                 .retry_countdown = absl::Seconds(1),
+                 .attempts = {Raise()}},
+                {.app = {.task_acks_late = true}, .dlq = true});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   auto id = app.ApplyAsync("t", {.queue = "q", .expires = absl::Hours(1)});
   h.RunFor(absl::Seconds(30));
   EXPECT_EQ(app.Task(*id)->executions, 1);
@@ -213,13 +209,14 @@ TEST(CeleryRetry, RetryingATaskPublishedWithExpiresHitsThe526BugAndIsRejected) {
 }
 
 TEST(CeleryRetry, BackoffWithoutJitterDoublesFromTheFactor) {
-  BrokerHarness h;
-  h.DeclareQueue("q");
-  CeleryApp app(h.sim);
-  ASSERT_THAT(app.DefineTask({.name = "t", .autoretry_for = {"RuntimeError"}, .retry_backoff = 1,
-                              .retry_jitter = false, .attempts = {Raise()}}),
-              IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .pool = Pool::kSolo, .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "t",
+                 .autoretry_for = {"RuntimeError"},
+                 .retry_backoff = 1,
+                 .retry_jitter = false,
+                 .attempts = {Raise()}},
+                {.pool = Pool::kSolo});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   app.ApplyAsync("t", {.queue = "q"}).IgnoreError();
   h.RunFor(absl::Minutes(1));
   std::vector<int64_t> starts;
@@ -250,14 +247,10 @@ TEST(CeleryRetry, JitterIsDrawnFromTheSeedSoRunsRepeat) {
 }
 
 TEST(CeleryPools, SoloSwallowsTheSecondOnFailureErrorOfAnEtaRunAndNeverSettles) {
-  BrokerHarness h;
-  h.DeclareQueue("dlq");
-  h.DeclareQueue("q", {{"x-dead-letter-exchange", S("")}, {"x-dead-letter-routing-key", S("dlq")}});
-  CeleryApp app(h.sim, {.task_acks_late = true});
-  ASSERT_THAT(app.DefineTask({.name = "t", .on_failure = OnFailure::kRaiseReject,
-                              .attempts = {Raise()}}),
-              IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .pool = Pool::kSolo, .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "t", .on_failure = OnFailure::kRaiseReject, .attempts = {Raise()}},
+                {.app = {.task_acks_late = true}, .pool = Pool::kSolo, .dlq = true});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   app.ApplyAsync("t", {.queue = "q", .countdown = absl::Seconds(1)}).IgnoreError();
   h.RunFor(absl::Minutes(5));
   EXPECT_EQ(h.Unacked("q"), 1u);  // "Error in timer": neither ack nor reject
@@ -265,13 +258,10 @@ TEST(CeleryPools, SoloSwallowsTheSecondOnFailureErrorOfAnEtaRunAndNeverSettles) 
 }
 
 TEST(CeleryPools, SoloWorkerCrashesWhenTheErrorEscapesADirectRunAndEverythingRequeues) {
-  BrokerHarness h;
-  h.DeclareQueue("q");
-  CeleryApp app(h.sim, {.task_acks_late = true});
-  ASSERT_THAT(app.DefineTask({.name = "t", .on_failure = OnFailure::kRaiseReject,
-                              .attempts = {Raise()}}),
-              IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .pool = Pool::kSolo, .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "t", .on_failure = OnFailure::kRaiseReject, .attempts = {Raise()}},
+                {.app = {.task_acks_late = true}, .pool = Pool::kSolo});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   app.ApplyAsync("t", {.queue = "q"}).IgnoreError();
   h.RunFor(absl::Seconds(1));
   EXPECT_EQ(h.Ready("q"), 1u);
@@ -280,27 +270,21 @@ TEST(CeleryPools, SoloWorkerCrashesWhenTheErrorEscapesADirectRunAndEverythingReq
 }
 
 TEST(CeleryPools, PreforkDeadLettersTheSameTaskThatSoloLeavesUnacked) {
-  BrokerHarness h;
-  h.DeclareQueue("dlq");
-  h.DeclareQueue("q", {{"x-dead-letter-exchange", S("")}, {"x-dead-letter-routing-key", S("dlq")}});
-  CeleryApp app(h.sim, {.task_acks_late = true});
-  ASSERT_THAT(app.DefineTask({.name = "t", .on_failure = OnFailure::kRaiseReject,
-                              .attempts = {Raise()}}),
-              IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "t", .on_failure = OnFailure::kRaiseReject, .attempts = {Raise()}},
+                {.app = {.task_acks_late = true}, .dlq = true});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   app.ApplyAsync("t", {.queue = "q", .countdown = absl::Seconds(1)}).IgnoreError();
   h.RunFor(absl::Minutes(1));
   EXPECT_EQ(h.Ready("dlq"), 1u);
 }
 
 TEST(CeleryWorkerLost, RejectOnWorkerLostRequeuesWithoutAFailureRow) {
-  BrokerHarness h;
-  h.DeclareQueue("q");
-  CeleryApp app(h.sim, {.task_acks_late = true});
-  ASSERT_THAT(app.DefineTask({.name = "t", .reject_on_worker_lost = true,
-                              .attempts = {{.duration = absl::Seconds(60)}}}),
-              IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  CeleryRig rig(
+      {.name = "t", .reject_on_worker_lost = true, .attempts = {{.duration = absl::Seconds(60)}}},
+      {.app = {.task_acks_late = true}});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   auto id = app.ApplyAsync("t", {.queue = "q"});
   h.RunFor(absl::Seconds(10));
   ASSERT_THAT(app.KillChild("w"), IsOk());
@@ -310,11 +294,10 @@ TEST(CeleryWorkerLost, RejectOnWorkerLostRequeuesWithoutAFailureRow) {
 }
 
 TEST(CeleryWorkerLost, WithoutRejectOnWorkerLostTheTaskFailsAndIsAcked) {
-  BrokerHarness h;
-  h.DeclareQueue("q");
-  CeleryApp app(h.sim, {.task_acks_late = true});
-  ASSERT_THAT(app.DefineTask({.name = "t", .attempts = {{.duration = absl::Seconds(60)}}}), IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "t", .attempts = {{.duration = absl::Seconds(60)}}},
+                {.app = {.task_acks_late = true}});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   auto id = app.ApplyAsync("t", {.queue = "q"});
   h.RunFor(absl::Seconds(10));
   ASSERT_THAT(app.KillChild("w"), IsOk());
@@ -325,11 +308,10 @@ TEST(CeleryWorkerLost, WithoutRejectOnWorkerLostTheTaskFailsAndIsAcked) {
 }
 
 TEST(CeleryWorker, KillingTheWholeWorkerRequeuesItsUnackedMessages) {
-  BrokerHarness h;
-  h.DeclareQueue("q");
-  CeleryApp app(h.sim, {.task_acks_late = true});
-  ASSERT_THAT(app.DefineTask({.name = "t", .attempts = {{.duration = absl::Seconds(60)}}}), IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "t", .attempts = {{.duration = absl::Seconds(60)}}},
+                {.app = {.task_acks_late = true}});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   for (int i = 0; i < 3; ++i) app.ApplyAsync("t", {.queue = "q"}).IgnoreError();
   h.RunFor(absl::Seconds(1));
   EXPECT_EQ(h.Unacked("q"), 3u);  // prefetch 4: all three delivered
@@ -338,11 +320,9 @@ TEST(CeleryWorker, KillingTheWholeWorkerRequeuesItsUnackedMessages) {
 }
 
 TEST(CeleryWorker, ARevokedEtaTaskIsAckedWhenItsTimerFiresWithoutRunning) {
-  BrokerHarness h;
-  h.DeclareQueue("q");
-  CeleryApp app(h.sim);
-  ASSERT_THAT(app.DefineTask({.name = "t"}), IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "t"});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   auto id = app.ApplyAsync("t", {.queue = "q", .countdown = absl::Seconds(10)});
   h.RunFor(absl::Seconds(5));
   app.Revoke(*id);
@@ -398,14 +378,13 @@ TEST(CeleryTimeLimits, AHardTimeLimitKillsTheChildThenTheFailureDispositionAppli
 }
 
 TEST(CeleryTimeLimits, ASoftTimeLimitRaisesInsideTheBodyAndCanBeAutoretried) {
-  BrokerHarness h;
-  h.DeclareQueue("q");
-  CeleryApp app(h.sim);
-  ASSERT_THAT(app.DefineTask({.name = "slow", .autoretry_for = {"SoftTimeLimitExceeded"},
-                              .retry_countdown = absl::Seconds(1), .soft_time_limit = absl::Seconds(10),
-                              .attempts = {{.duration = absl::Minutes(1)}, {}}}),
-              IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "slow",
+                 .autoretry_for = {"SoftTimeLimitExceeded"},
+                 .retry_countdown = absl::Seconds(1),
+                 .soft_time_limit = absl::Seconds(10),
+                 .attempts = {{.duration = absl::Minutes(1)}, {}}});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   auto id = app.ApplyAsync("slow", {.queue = "q"});
   h.RunFor(absl::Minutes(1));
   EXPECT_EQ(app.Task(*id)->state, "SUCCESS");
@@ -413,24 +392,22 @@ TEST(CeleryTimeLimits, ASoftTimeLimitRaisesInsideTheBodyAndCanBeAutoretried) {
 }
 
 TEST(CeleryTimeLimits, TheSoloPoolHasNone) {
-  BrokerHarness h;
-  h.DeclareQueue("q");
-  CeleryApp app(h.sim);
-  ASSERT_THAT(app.DefineTask({.name = "slow", .time_limit = absl::Seconds(1),
-                              .attempts = {{.duration = absl::Seconds(5)}}}),
-              IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .pool = Pool::kSolo, .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "slow",
+                 .time_limit = absl::Seconds(1),
+                 .attempts = {{.duration = absl::Seconds(5)}}},
+                {.pool = Pool::kSolo});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   auto id = app.ApplyAsync("slow", {.queue = "q"});
   h.RunFor(absl::Seconds(10));
   EXPECT_EQ(app.Task(*id)->state, "SUCCESS");
 }
 
 TEST(CeleryRevoke, TerminateKillsTheRunningJobAndMarksItRevoked) {
-  BrokerHarness h;
-  h.DeclareQueue("q");
-  CeleryApp app(h.sim, {.task_acks_late = true});
-  ASSERT_THAT(app.DefineTask({.name = "slow", .attempts = {{.duration = absl::Minutes(5)}}}), IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "slow", .attempts = {{.duration = absl::Minutes(5)}}},
+                {.app = {.task_acks_late = true}});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   auto id = app.ApplyAsync("slow", {.queue = "q"});
   h.RunFor(absl::Seconds(10));
   app.Revoke(*id, /*terminate=*/true);
@@ -441,11 +418,10 @@ TEST(CeleryRevoke, TerminateKillsTheRunningJobAndMarksItRevoked) {
 }
 
 TEST(CeleryWorker, ARestartedWorkerPicksUpWhatTheKilledOneLeftUnacked) {
-  BrokerHarness h;
-  h.DeclareQueue("q");
-  CeleryApp app(h.sim, {.task_acks_late = true});
-  ASSERT_THAT(app.DefineTask({.name = "t", .attempts = {{.duration = absl::Seconds(30)}}}), IsOk());
-  ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
+  CeleryRig rig({.name = "t", .attempts = {{.duration = absl::Seconds(30)}}},
+                {.app = {.task_acks_late = true}});
+  BrokerHarness& h = rig.h;
+  CeleryApp& app = rig.app;
   auto id = app.ApplyAsync("t", {.queue = "q"});
   h.RunFor(absl::Seconds(10));
   ASSERT_THAT(app.KillWorker("w"), IsOk());

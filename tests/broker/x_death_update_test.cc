@@ -1,3 +1,7 @@
+// UpdateXDeath (dead_letter.h) on its own: the x-death headers one dead-lettering
+// writes. The broker-level rules (who dead-letters when, the ladder, cycles)
+// are in dead_lettering_test.cc; a random-input check against a model in
+// x_death_update_model_test.cc.
 #include "sim/amqp/message_store.h"
 #include "sim/broker/dead_letter.h"
 
