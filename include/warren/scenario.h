@@ -295,6 +295,12 @@ struct RunOptions {
   // trace_sink): how `warren run` streams a long run's timeline and trace
   // file without holding them in memory.
   std::function<void(const TraceEvent&)> on_trace_event;
+  // How many messages the observation may hold: deliveries and drained
+  // messages when `observe`, returns always (each a copy of a body and its
+  // properties). Past it they are counted out, the run goes on, and it ends
+  // with a step error saying so (exit 1; `warren observe` prints the partial
+  // observation).
+  uint64_t max_observed_messages = 25'000;
 };
 ScenarioResult RunScenario(const ScenarioSpec& spec, const RunOptions& options = {});
 

@@ -65,7 +65,7 @@ const ClientRule* ScriptedClient::Choose(const Delivery& d, int attempt) const {
 }
 
 void ScriptedClient::OnDelivery(const Delivery& d) {
-  if (record_deliveries_) seen_.deliveries[spec_.name].push_back(Observe(d));
+  if (record_deliveries_ && budget_.Take()) seen_.deliveries[spec_.name].push_back(Observe(d));
   int attempt = ++attempts_[d.message_id().value];
   static const ClientRule kDefault;  // ack
   const ClientRule* rule = Choose(d, attempt);

@@ -3,6 +3,7 @@
 #ifndef WARREN_SIM_SCENARIO_CLIENT_H_
 #define WARREN_SIM_SCENARIO_CLIENT_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,13 +15,40 @@
 
 namespace warren::internal {
 
+// How many messages (deliveries, returns, drained messages) a run may still
+// copy into its Observation; each copy holds a body and decoded properties,
+// so an exploding run (copies doubling through a dead-letter fan-out) is
+// bounded here, not by the allocator. RunOptions::max_observed_messages.
+class ObservationBudget {
+ public:
+  explicit ObservationBudget(uint64_t limit) : left_(limit) {}
+  // True when one more message may be recorded (and counts it).
+  bool Take() {
+    if (left_ == 0) {
+      exhausted_ = true;
+      return false;
+    }
+    --left_;
+    return true;
+  }
+  bool exhausted() const { return exhausted_; }
+
+ private:
+  uint64_t left_;
+  bool exhausted_ = false;
+};
+
 class ScriptedClient {
  public:
   // Broker-initiated cancels/closes are recorded in `seen`, and deliveries
-  // too when `record_deliveries`.
+  // too, while `budget` allows, when `record_deliveries`.
   ScriptedClient(Simulation& sim, const ScenarioClient& spec, Observation& seen,
-                 bool record_deliveries)
-      : sim_(sim), spec_(spec), seen_(seen), record_deliveries_(record_deliveries) {}
+                 bool record_deliveries, ObservationBudget& budget)
+      : sim_(sim),
+        spec_(spec),
+        seen_(seen),
+        record_deliveries_(record_deliveries),
+        budget_(budget) {}
   const std::string& name() const { return spec_.name; }
   // Connects, sets prefetch and consumes. Effective at the current instant.
   absl::Status Start();
@@ -39,6 +67,7 @@ class ScriptedClient {
   ScenarioClient spec_;  // a copy: the runner resolves its queue name
   Observation& seen_;
   bool record_deliveries_;
+  ObservationBudget& budget_;
   std::optional<Connection> conn_;
   std::optional<Channel> ch_;
   std::map<uint64_t, int> attempts_;  // message id -> deliveries seen

@@ -116,6 +116,7 @@ class ScenarioRun {
       pub_ = *pub_conn_->OpenChannel();
       confirmed_seq_ = 0;
       pub_->OnReturn([this](const Return& r) {
+        if (!budget_.Take()) return;
         result_.observation.returns.push_back(
             {.reply_code = r.reply_code,
              .reply_text = r.reply_text,
@@ -158,7 +159,7 @@ class ScenarioRun {
     ScenarioClient c = spec;
     c.queue = Q(c.queue);
     clients_.push_back(std::make_unique<ScriptedClient>(sim_, c, result_.observation,
-                                                        run_options_.observe));
+                                                        run_options_.observe, budget_));
     absl::Status s = clients_.back()->Start();
     std::string pointer = Cat("client \"", c.name, "\"");
     if (!c.expect_error) {
@@ -310,7 +311,7 @@ class ScenarioRun {
         absl::StatusOr<std::optional<Delivery>> got = Admin().BasicGet(q.name, /*no_ack=*/true);
         if (!got.ok()) refused = true;
         if (!got.ok() || !got->has_value()) break;
-        out.ready.push_back(Observe(**got));
+        if (budget_.Take()) out.ready.push_back(Observe(**got));
       }
       // A queue basic.get cannot read (quorum + single active consumer,
       // another connection's exclusive queue) is left out, as the
@@ -336,11 +337,19 @@ class ScenarioRun {
     result_.trace = sim_.TakeTrace();
     result_.queue_table = QueueTable(sim_);
     if (run_options_.observe) ObserveEnd();
+    if (budget_.exhausted()) {
+      result_.step_errors.push_back(Cat(
+          "the observation bound (RunOptions::max_observed_messages = ",
+          run_options_.max_observed_messages,
+          ") was reached: deliveries, returns and drained messages past it are not in the "
+          "observation (the run itself went on)"));
+    }
     return std::move(result_);
   }
 
   const ScenarioSpec& spec_;
   RunOptions run_options_;
+  ObservationBudget budget_{run_options_.max_observed_messages};
   Simulation sim_;  // declared before celery_: the app must die first
   std::optional<Connection> admin_conn_;
   std::optional<Channel> admin_;

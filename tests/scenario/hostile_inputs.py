@@ -70,6 +70,23 @@ def cases(tmp):
         run_for_ms=315360000000)
     duplicate_expect = ('{"version": 1, "queues": [{"name": "q"}], "expect": [{"queue": "q", '
                         '"ready": 7}], "expect": []}')
+    # Found by the scenario fuzzer: every reject is dead-lettered into two
+    # TTL queues that both return to the work queue, so the copies double
+    # each second (16 384 in the 15th); `observe` copied every delivery (the
+    # fuzzer's variant: 1.3 million copies, 7.7 GB).
+    doubling = scenario(
+        exchanges=[{"name": "work", "type": "direct"}, {"name": "retry", "type": "direct"}],
+        queues=[{"name": "q", "arguments": {"x-dead-letter-exchange": "retry"}},
+                {"name": "r1", "arguments": {"x-message-ttl": 1000,
+                                             "x-dead-letter-exchange": "work"}},
+                {"name": "r1b", "arguments": {"x-message-ttl": 1000,
+                                              "x-dead-letter-exchange": "work"}}],
+        bindings=[{"exchange": "work", "queue": "q", "routing_key": "t"},
+                  {"exchange": "retry", "queue": "r1", "routing_key": "t"},
+                  {"exchange": "retry", "queue": "r1b", "routing_key": "t"}],
+        clients=[{"name": "w", "queue": "q", "rules": [{"do": "reject"}]}],
+        timeline=[{"at_ms": 0, "publish": {"exchange": "work", "routing_key": "t"}}],
+        run_for_ms=14500)
     ok = scenario(queues=[{"name": "q"}],
                   timeline=[{"at_ms": 0, "publish": {"routing_key": "q", "count": 1000}}],
                   expect=[{"queue": "q", "ready": 1000}])
@@ -124,6 +141,8 @@ def cases(tmp):
          2, "cannot write the trace"),
         ("--trace naming the scenario", ["run", "--trace", copy, copy], 2, "refusing to write"),
         ("observe of a failing run", ["observe", write("failing.json", failing)], 1, "partial"),
+        ("observe of copies doubling through a dead-letter fan-out",
+         ["observe", write("doubling.json", doubling)], 1, "observation bound"),
         ("a repeated option", ["run", "--seed", "1", "--seed", "2", write("ok2.json", ok)],
          2, "--seed given twice"),
         ("a seed beyond the file's range",

@@ -111,5 +111,28 @@ TEST(Observation, APlainRunRecordsStepRepliesButCopiesNoDeliveriesAndDrainsNothi
   EXPECT_EQ(observed.observation.queues[0].ready.size(), 1u);
 }
 
+TEST(Observation, PastItsBoundMessagesAreCountedOutAndTheRunSaysSo) {
+  absl::StatusOr<ScenarioSpec> spec = ParseScenario(R"({"version": 1,
+    "queues": [{"name": "q"}, {"name": "left"}],
+    "clients": [{"name": "c", "queue": "q"}],
+    "timeline": [{"at_ms": 0, "publish": {"routing_key": "q", "count": 3}},
+                 {"at_ms": 0, "publish": {"routing_key": "left", "count": 2}}],
+    "expect": [{"queue": "q", "ready": 0}],
+    "run_for_ms": 10})", "inline.json");
+  ASSERT_THAT(spec, testing::IsOk());
+  ScenarioResult r = RunScenario(*spec, {.observe = true, .max_observed_messages = 4});
+  // 3 deliveries, then 1 of the 2 drained from "left"; the run itself is whole.
+  EXPECT_EQ(r.observation.deliveries["c"].size(), 3u);
+  ASSERT_EQ(r.observation.queues.size(), 2u);
+  EXPECT_EQ(r.observation.queues[0].name, "left");
+  EXPECT_EQ(r.observation.queues[0].ready.size(), 1u);
+  EXPECT_THAT(r.failures, IsEmpty());
+  ASSERT_EQ(r.step_errors.size(), 1u);
+  EXPECT_THAT(r.step_errors[0], ::testing::HasSubstr("max_observed_messages = 4"));
+  ScenarioResult whole = RunScenario(*spec, {.observe = true, .max_observed_messages = 5});
+  EXPECT_THAT(whole.step_errors, IsEmpty());
+  EXPECT_EQ(whole.observation.queues[0].ready.size(), 2u);
+}
+
 }  // namespace
 }  // namespace warren
