@@ -204,37 +204,57 @@ struct ExpectedMessage {
   std::vector<std::string> absent_headers;
 };
 
-enum class ExpectationKind {
-  kQueue,       // depth and/or messages of a queue
-  kQueueGone,   // the queue does not exist
-  kFate,        // where a labelled message ended
-  kEventCount,  // how many trace events of a kind (optionally for a queue)
-  kCounter,     // a ledger counter
-  kTask,        // a Celery task's backend row (by apply_async label)
-  kTasksInState,  // how many backend rows are in a state
-  kCeleryEvent,   // how many Celery events of a type
-};
-
-struct Expectation {
-  std::optional<absl::Duration> at;  // unset: at the end
-  std::string pointer;
-  ExpectationKind kind = ExpectationKind::kQueue;
+// One struct per kind of expectation; the JSON key that selects each is
+// named once, in the parser's table (ExpectationKeys()).
+struct QueueExpectation {  // "queue": depth and/or messages of a queue
   std::string queue;
   std::optional<uint64_t> ready;
   std::optional<uint64_t> unacked;
   std::optional<uint64_t> enqueued;  // copies that ever entered the queue
   std::optional<std::vector<ExpectedMessage>> messages;  // ready messages, head first
-  std::string label;                 // kFate
-  std::vector<std::string> fate_states;  // kFate: "queue:state" per copy, in order
-  std::vector<std::string> fate_drops;   // kFate: message-level drops
-  std::string event;                 // kEventCount: trace kind name
-  std::string counter;               // kCounter: "published", "unroutable", ...
-  std::optional<std::string> state;  // kTask, kTasksInState
-  std::optional<std::string> result; // kTask
-  std::optional<int> executions;     // kTask
-  std::optional<int> retries;        // kTask
-  std::optional<int> published;      // kTask: messages published for the id
-  uint64_t equals = 0;               // kEventCount, kCounter
+};
+struct QueueGoneExpectation {  // "queue_gone": the queue does not exist
+  std::string queue;
+};
+struct FateExpectation {  // "fate": where a labelled message ended
+  std::string label;
+  std::vector<std::string> copies;  // "queue:state" per copy, in order
+  std::vector<std::string> drops;   // message-level drops
+};
+struct EventCountExpectation {  // "event": trace events of a kind
+  std::string event;  // trace kind name
+  std::string queue;  // only those about this queue; empty: all
+  uint64_t equals = 0;
+};
+struct CounterExpectation {  // "counter": a ledger counter
+  std::string counter;  // "published", "unroutable", ...
+  uint64_t equals = 0;
+};
+struct TaskExpectation {  // "task": a Celery task's backend row (by apply_async label)
+  std::string label;
+  std::optional<std::string> state;
+  std::optional<std::string> result;
+  std::optional<int> executions;
+  std::optional<int> retries;
+  std::optional<int> published;  // messages published for the id
+};
+struct TasksInStateExpectation {  // "tasks_in_state": backend rows in a state
+  std::string state;
+  uint64_t equals = 0;
+};
+struct CeleryEventExpectation {  // "celery_event": Celery events of a type
+  std::string event;
+  uint64_t equals = 0;
+};
+using ExpectationCheck =
+    std::variant<QueueExpectation, QueueGoneExpectation, FateExpectation, EventCountExpectation,
+                 CounterExpectation, TaskExpectation, TasksInStateExpectation,
+                 CeleryEventExpectation>;
+
+struct Expectation {
+  std::optional<absl::Duration> at;  // unset: at the end
+  std::string pointer;
+  ExpectationCheck check;
 };
 
 struct ScenarioSpec {

@@ -2,6 +2,12 @@
 // counts, Celery task rows.
 #include "sim/scenario/expect_parser.h"
 
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
 #include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
 
@@ -45,7 +51,117 @@ absl::StatusOr<std::vector<std::string>> StringList(const JsonCursor& c, std::st
   return out;
 }
 
+absl::StatusOr<uint64_t> Equals(const JsonCursor& c) {
+  WARREN_ASSIGN_OR_RETURN(int64_t n, c.Int("equals", -1, 0, INT64_MAX));
+  if (n < 0) return c.Error("\"equals\" with the expected count");
+  return static_cast<uint64_t>(n);
+}
+
+absl::StatusOr<ExpectationCheck> ParseQueue(const JsonCursor& c) {
+  QueueExpectation e;
+  WARREN_ASSIGN_OR_RETURN(e.queue, c.RequiredString("queue"));
+  auto count = [&](std::string_view key, std::optional<uint64_t>& out) -> absl::Status {
+    WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> n, c.OptionalInt(key, 0, INT64_MAX));
+    if (n) out = static_cast<uint64_t>(*n);
+    return absl::OkStatus();
+  };
+  WARREN_RETURN_IF_ERROR(count("ready", e.ready));
+  WARREN_RETURN_IF_ERROR(count("unacked", e.unacked));
+  WARREN_RETURN_IF_ERROR(count("enqueued", e.enqueued));
+  if (c.Has("messages")) {
+    WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> msgs, c.Array("messages"));
+    e.messages.emplace();
+    for (const JsonCursor& m : msgs) {
+      WARREN_ASSIGN_OR_RETURN(ExpectedMessage em, ParseExpectedMessage(m));
+      e.messages->push_back(std::move(em));
+    }
+  }
+  return e;
+}
+
+absl::StatusOr<ExpectationCheck> ParseQueueGone(const JsonCursor& c) {
+  QueueGoneExpectation e;
+  WARREN_ASSIGN_OR_RETURN(e.queue, c.RequiredString("queue_gone"));
+  return e;
+}
+
+absl::StatusOr<ExpectationCheck> ParseFate(const JsonCursor& c) {
+  FateExpectation e;
+  WARREN_ASSIGN_OR_RETURN(e.label, c.RequiredString("fate"));
+  WARREN_ASSIGN_OR_RETURN(e.copies, StringList(c, "copies"));
+  WARREN_ASSIGN_OR_RETURN(e.drops, StringList(c, "drops"));
+  return e;
+}
+
+absl::StatusOr<ExpectationCheck> ParseEventCount(const JsonCursor& c) {
+  EventCountExpectation e;
+  WARREN_ASSIGN_OR_RETURN(e.event, c.RequiredString("event"));
+  WARREN_ASSIGN_OR_RETURN(e.queue, c.String("queue", ""));
+  WARREN_ASSIGN_OR_RETURN(e.equals, Equals(c));
+  return e;
+}
+
+absl::StatusOr<ExpectationCheck> ParseCounter(const JsonCursor& c) {
+  CounterExpectation e;
+  WARREN_ASSIGN_OR_RETURN(e.counter, c.RequiredString("counter"));
+  WARREN_ASSIGN_OR_RETURN(e.equals, Equals(c));
+  return e;
+}
+
+absl::StatusOr<ExpectationCheck> ParseTask(const JsonCursor& c) {
+  TaskExpectation e;
+  WARREN_ASSIGN_OR_RETURN(e.label, c.RequiredString("task"));
+  WARREN_ASSIGN_OR_RETURN(e.state, c.OptionalString("state"));
+  WARREN_ASSIGN_OR_RETURN(e.result, c.OptionalString("result"));
+  for (auto [key, field] : {std::pair{"executions", &e.executions}, {"retries", &e.retries},
+                            {"published", &e.published}}) {
+    WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> v, c.OptionalInt(key, 0, 1000000000));
+    if (v) *field = static_cast<int>(*v);
+  }
+  return e;
+}
+
+absl::StatusOr<ExpectationCheck> ParseTasksInState(const JsonCursor& c) {
+  TasksInStateExpectation e;
+  WARREN_ASSIGN_OR_RETURN(e.state, c.RequiredString("tasks_in_state"));
+  WARREN_ASSIGN_OR_RETURN(e.equals, Equals(c));
+  return e;
+}
+
+absl::StatusOr<ExpectationCheck> ParseCeleryEvent(const JsonCursor& c) {
+  CeleryEventExpectation e;
+  WARREN_ASSIGN_OR_RETURN(e.event, c.RequiredString("celery_event"));
+  WARREN_ASSIGN_OR_RETURN(e.equals, Equals(c));
+  return e;
+}
+
+// The JSON key that selects each kind, and its parser: one entry per
+// ExpectationCheck alternative. "queue" next to "event" is the event
+// count's filter, not a queue expectation.
+struct ExpectationParser {
+  std::string_view key;
+  absl::StatusOr<ExpectationCheck> (*parse)(const JsonCursor&);
+};
+constexpr ExpectationParser kExpectationParsers[] = {
+    {"queue", ParseQueue},
+    {"queue_gone", ParseQueueGone},
+    {"fate", ParseFate},
+    {"event", ParseEventCount},
+    {"counter", ParseCounter},
+    {"task", ParseTask},
+    {"tasks_in_state", ParseTasksInState},
+    {"celery_event", ParseCeleryEvent},
+};
+static_assert(std::size(kExpectationParsers) == std::variant_size_v<ExpectationCheck>,
+              "every ExpectationCheck alternative needs its JSON key in kExpectationParsers");
+
 }  // namespace
+
+std::vector<std::string_view> ExpectationKeys() {
+  std::vector<std::string_view> keys;
+  for (const ExpectationParser& p : kExpectationParsers) keys.push_back(p.key);
+  return keys;
+}
 
 absl::StatusOr<Expectation> ParseExpectation(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(c.AllowOnly({"at_ms", "queue", "ready", "unacked", "enqueued",
@@ -56,84 +172,23 @@ absl::StatusOr<Expectation> ParseExpectation(const JsonCursor& c) {
   Expectation e;
   e.pointer = c.pointer();
   WARREN_ASSIGN_OR_RETURN(e.at, c.OptionalMillis("at_ms"));
-  int kinds = c.Has("queue") + c.Has("queue_gone") + c.Has("fate") + c.Has("counter") +
-              (c.Has("event") && !c.Has("queue") ? 1 : 0) + c.Has("task") +
-              c.Has("tasks_in_state") + c.Has("celery_event");
-  if (kinds != 1) {
-    return c.Error("one of \"queue\", \"queue_gone\", \"fate\", \"event\", \"counter\", "
-                   "\"task\", \"tasks_in_state\" or \"celery_event\"");
+  const bool event_filter = c.Has("event");
+  const ExpectationParser* found = nullptr;
+  int count = 0;
+  for (const ExpectationParser& p : kExpectationParsers) {
+    if (!c.Has(p.key) || (p.key == "queue" && event_filter)) continue;
+    found = &p;
+    ++count;
   }
-  auto equals = [&](Expectation& out) -> absl::Status {
-    WARREN_ASSIGN_OR_RETURN(int64_t n, c.Int("equals", -1, 0, INT64_MAX));
-    if (n < 0) return c.Error("\"equals\" with the expected count");
-    out.equals = static_cast<uint64_t>(n);
-    return absl::OkStatus();
-  };
-  if (c.Has("task")) {
-    e.kind = ExpectationKind::kTask;
-    WARREN_ASSIGN_OR_RETURN(e.label, c.RequiredString("task"));
-    WARREN_ASSIGN_OR_RETURN(e.state, c.OptionalString("state"));
-    WARREN_ASSIGN_OR_RETURN(e.result, c.OptionalString("result"));
-    for (auto [key, field] : {std::pair{"executions", &e.executions}, {"retries", &e.retries},
-                              {"published", &e.published}}) {
-      WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> v, c.OptionalInt(key, 0, 1000000000));
-      if (v) *field = static_cast<int>(*v);
+  if (count != 1) {
+    std::string kinds;
+    for (size_t i = 0; i < std::size(kExpectationParsers); ++i) {
+      const char* sep = i == 0 ? "" : i + 1 == std::size(kExpectationParsers) ? " or " : ", ";
+      Append(&kinds, sep, Cat("\"", kExpectationParsers[i].key, "\""));
     }
-    return e;
+    return c.Error(Cat("one of ", kinds));
   }
-  if (c.Has("tasks_in_state")) {
-    e.kind = ExpectationKind::kTasksInState;
-    WARREN_ASSIGN_OR_RETURN(e.state, c.OptionalString("tasks_in_state"));
-    WARREN_RETURN_IF_ERROR(equals(e));
-    return e;
-  }
-  if (c.Has("celery_event")) {
-    e.kind = ExpectationKind::kCeleryEvent;
-    WARREN_ASSIGN_OR_RETURN(e.event, c.RequiredString("celery_event"));
-    WARREN_RETURN_IF_ERROR(equals(e));
-    return e;
-  }
-  if (c.Has("event")) {
-    e.kind = ExpectationKind::kEventCount;
-    WARREN_ASSIGN_OR_RETURN(e.event, c.RequiredString("event"));
-    WARREN_ASSIGN_OR_RETURN(e.queue, c.String("queue", ""));
-    WARREN_ASSIGN_OR_RETURN(int64_t n, c.Int("equals", -1, 0, INT64_MAX));
-    if (n < 0) return c.Error("\"equals\" with the expected count");
-    e.equals = static_cast<uint64_t>(n);
-  } else if (c.Has("counter")) {
-    e.kind = ExpectationKind::kCounter;
-    WARREN_ASSIGN_OR_RETURN(e.counter, c.RequiredString("counter"));
-    WARREN_ASSIGN_OR_RETURN(int64_t n, c.Int("equals", -1, 0, INT64_MAX));
-    if (n < 0) return c.Error("\"equals\" with the expected count");
-    e.equals = static_cast<uint64_t>(n);
-  } else if (c.Has("queue_gone")) {
-    e.kind = ExpectationKind::kQueueGone;
-    WARREN_ASSIGN_OR_RETURN(e.queue, c.RequiredString("queue_gone"));
-  } else if (c.Has("fate")) {
-    e.kind = ExpectationKind::kFate;
-    WARREN_ASSIGN_OR_RETURN(e.label, c.RequiredString("fate"));
-    WARREN_ASSIGN_OR_RETURN(e.fate_states, StringList(c, "copies"));
-    WARREN_ASSIGN_OR_RETURN(e.fate_drops, StringList(c, "drops"));
-  } else {
-    e.kind = ExpectationKind::kQueue;
-    WARREN_ASSIGN_OR_RETURN(e.queue, c.RequiredString("queue"));
-    auto count = [&](std::string_view key, std::optional<uint64_t>& out) -> absl::Status {
-      WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> n, c.OptionalInt(key, 0, INT64_MAX));
-      if (n) out = static_cast<uint64_t>(*n);
-      return absl::OkStatus();
-    };
-    WARREN_RETURN_IF_ERROR(count("ready", e.ready));
-    WARREN_RETURN_IF_ERROR(count("unacked", e.unacked));
-    WARREN_RETURN_IF_ERROR(count("enqueued", e.enqueued));
-    if (c.Has("messages")) {
-      WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> msgs, c.Array("messages"));
-      e.messages.emplace();
-      for (const JsonCursor& m : msgs) {
-        WARREN_ASSIGN_OR_RETURN(ExpectedMessage em, ParseExpectedMessage(m));
-        e.messages->push_back(std::move(em));
-      }
-    }
-  }
+  WARREN_ASSIGN_OR_RETURN(e.check, found->parse(c));
   return e;
 }
 

@@ -1,8 +1,10 @@
 #include "sim/scenario/expectations.h"
 
 #include <cstdio>
+#include <variant>
 
 #include "absl/strings/str_join.h"
+#include "sim/core/overloaded.h"
 #include "sim/core/strings.h"
 #include "sim/core/utf8.h"
 #include "sim/scenario/client.h"
@@ -76,7 +78,7 @@ void CheckMessage(const QueuedMessage& got, const ExpectedMessage& want, const s
   }
 }
 
-void CheckQueue(const Simulation& sim, const Expectation& e, std::vector<std::string>& out) {
+void CheckQueue(const Simulation& sim, const QueueExpectation& e, std::vector<std::string>& out) {
   std::optional<QueueInfo> q = sim.Queue(e.queue);
   if (!q) {
     out.push_back(Cat("queue '", e.queue, "': expected it to exist, it does not"));
@@ -103,7 +105,7 @@ void CheckQueue(const Simulation& sim, const Expectation& e, std::vector<std::st
   }
 }
 
-void CheckFate(const Simulation& sim, const Expectation& e,
+void CheckFate(const Simulation& sim, const FateExpectation& e,
                const std::map<std::string, std::vector<MessageId>>& labels,
                std::vector<std::string>& out) {
   auto it = labels.find(e.label);
@@ -115,18 +117,19 @@ void CheckFate(const Simulation& sim, const Expectation& e,
     MessageFate fate = sim.Fate(id);
     std::vector<std::string> copies;
     for (const CopyFate& c : fate.copies) copies.push_back(Cat(c.queue, ":", CopyStateName(c.state)));
-    if (copies != e.fate_states) {
+    if (copies != e.copies) {
       out.push_back(Cat("fate of \"", e.label, "\" (#", id.value, ") copies: expected [",
-                        JoinForMessage(e.fate_states), "], got [", JoinForMessage(copies), "]"));
+                        JoinForMessage(e.copies), "], got [", JoinForMessage(copies), "]"));
     }
-    if (fate.drops != e.fate_drops) {
+    if (fate.drops != e.drops) {
       out.push_back(Cat("fate of \"", e.label, "\" (#", id.value, ") drops: expected [",
-                        JoinForMessage(e.fate_drops), "], got [", JoinForMessage(fate.drops), "]"));
+                        JoinForMessage(e.drops), "], got [", JoinForMessage(fate.drops), "]"));
     }
   }
 }
 
-void CheckTask(const Expectation& e, const RunContext& context, std::vector<std::string>& out) {
+void CheckTask(const TaskExpectation& e, const RunContext& context,
+               std::vector<std::string>& out) {
   auto id = context.task_ids.find(e.label);
   if (id == context.task_ids.end() || context.celery == nullptr) {
     out.push_back(Cat("task \"", e.label, "\" was never applied"));
@@ -152,56 +155,50 @@ void CheckTask(const Expectation& e, const RunContext& context, std::vector<std:
 
 std::vector<std::string> CheckExpectation(const Simulation& sim, const Expectation& e,
                                           const RunContext& context) {
-  const auto& labels = context.labels;
   std::vector<std::string> out;
-  switch (e.kind) {
-    case ExpectationKind::kTask:
-      CheckTask(e, context, out);
-      break;
-    case ExpectationKind::kTasksInState: {
-      uint64_t n = context.celery ? context.celery->TasksInState(*e.state).size() : 0;
-      if (n != e.equals) {
-        out.push_back(Cat("tasks in state ", *e.state, ": expected ", e.equals, ", got ", n));
-      }
-      break;
-    }
-    case ExpectationKind::kCeleryEvent: {
-      uint64_t n = 0;
-      if (context.celery) {
-        for (const celery::CeleryEvent& ev : context.celery->events()) n += ev.type == e.event;
-      }
-      if (n != e.equals) {
-        out.push_back(Cat("celery events '", e.event, "': expected ", e.equals, ", got ", n));
-      }
-      break;
-    }
-    case ExpectationKind::kQueue:
-      CheckQueue(sim, e, out);
-      break;
-    case ExpectationKind::kQueueGone:
-      if (sim.Queue(e.queue)) out.push_back(Cat("queue '", e.queue, "': expected it gone, it exists"));
-      break;
-    case ExpectationKind::kFate:
-      CheckFate(sim, e, labels, out);
-      break;
-    case ExpectationKind::kEventCount: {
-      std::optional<TraceKind> kind = TraceKindFromName(e.event);  // checked at load
-      uint64_t n = kind ? sim.TraceCount(*kind, e.queue) : 0;
-      if (n != e.equals) {
-        out.push_back(Cat("events '", e.event, "'", e.queue.empty() ? "" : Cat(" in '", e.queue, "'"),
-                          ": expected ", e.equals, ", got ", n));
-      }
-      break;
-    }
-    case ExpectationKind::kCounter: {
-      uint64_t v = 0;
-      CounterByName(sim.counters(), e.counter, &v);
-      if (v != e.equals) {
-        out.push_back(Cat("counter ", e.counter, ": expected ", e.equals, ", got ", v));
-      }
-      break;
-    }
-  }
+  std::visit(
+      Overloaded{
+          [&](const QueueExpectation& q) { CheckQueue(sim, q, out); },
+          [&](const QueueGoneExpectation& q) {
+            if (sim.Queue(q.queue)) {
+              out.push_back(Cat("queue '", q.queue, "': expected it gone, it exists"));
+            }
+          },
+          [&](const FateExpectation& f) { CheckFate(sim, f, context.labels, out); },
+          [&](const EventCountExpectation& x) {
+            std::optional<TraceKind> kind = TraceKindFromName(x.event);  // checked at load
+            uint64_t n = kind ? sim.TraceCount(*kind, x.queue) : 0;
+            if (n != x.equals) {
+              out.push_back(Cat("events '", x.event, "'",
+                                x.queue.empty() ? "" : Cat(" in '", x.queue, "'"),
+                                ": expected ", x.equals, ", got ", n));
+            }
+          },
+          [&](const CounterExpectation& x) {
+            uint64_t v = 0;
+            CounterByName(sim.counters(), x.counter, &v);
+            if (v != x.equals) {
+              out.push_back(Cat("counter ", x.counter, ": expected ", x.equals, ", got ", v));
+            }
+          },
+          [&](const TaskExpectation& t) { CheckTask(t, context, out); },
+          [&](const TasksInStateExpectation& x) {
+            uint64_t n = context.celery ? context.celery->TasksInState(x.state).size() : 0;
+            if (n != x.equals) {
+              out.push_back(Cat("tasks in state ", x.state, ": expected ", x.equals, ", got ", n));
+            }
+          },
+          [&](const CeleryEventExpectation& x) {
+            uint64_t n = 0;
+            if (context.celery) {
+              for (const celery::CeleryEvent& ev : context.celery->events()) n += ev.type == x.event;
+            }
+            if (n != x.equals) {
+              out.push_back(Cat("celery events '", x.event, "': expected ", x.equals, ", got ", n));
+            }
+          },
+      },
+      e.check);
   return out;
 }
 

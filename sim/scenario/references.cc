@@ -27,6 +27,11 @@ absl::Status MissingLabel(std::string_view pointer, std::string_view what,
 // needs only its name there (the enum is dense from 0).
 bool IsTraceKind(std::string_view name) { return TraceKindFromName(name).has_value(); }
 
+absl::Status NeedsCelery(const ScenarioSpec& spec, std::string_view pointer) {
+  return spec.celery ? absl::OkStatus()
+                     : absl::InvalidArgumentError(Cat(pointer, ": expected a \"celery\" section"));
+}
+
 }  // namespace
 
 bool CounterByName(const Counters& c, std::string_view name, uint64_t* value) {
@@ -196,49 +201,44 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
         s.action));
   }
   for (const Expectation& e : spec.expectations) {
-    switch (e.kind) {
-      case ExpectationKind::kQueue:
-        WARREN_RETURN_IF_ERROR(QueueRef(queues, Cat(e.pointer, "/queue"), e.queue));
-        break;
-      case ExpectationKind::kQueueGone:
-        WARREN_RETURN_IF_ERROR(QueueRef(queues, Cat(e.pointer, "/queue_gone"), e.queue));
-        break;
-      case ExpectationKind::kFate:
-        if (!labels.contains(e.label)) {
-          return MissingLabel(Cat(e.pointer, "/fate"), "published message", e.label);
-        }
-        break;
-      case ExpectationKind::kEventCount:
-        if (!IsTraceKind(e.event)) {
-          return absl::InvalidArgumentError(Cat(e.pointer, "/event: expected a trace event kind "
-                                                "(published, routed, enqueued, delivered, acked, "
-                                                "rejected, requeued, expired, dead-lettered, "
-                                                "dropped, returned, confirmed, ...), got \"",
-                                                e.event, "\""));
-        }
-        break;
-      case ExpectationKind::kTask:
-        if (!task_labels.contains(e.label)) {
-          return MissingLabel(Cat(e.pointer, "/task"), "apply_async", e.label);
-        }
-        break;
-      case ExpectationKind::kTasksInState:
-      case ExpectationKind::kCeleryEvent:
-        if (!spec.celery) {
-          return absl::InvalidArgumentError(Cat(e.pointer, ": expected a \"celery\" section"));
-        }
-        break;
-      case ExpectationKind::kCounter: {
-        uint64_t unused;
-        if (!CounterByName(Counters(), e.counter, &unused)) {
-          return absl::InvalidArgumentError(
-              Cat(e.pointer, "/counter: expected one of published, unroutable, returned, "
-                             "copies_enqueued, ready, unacked, acked, dead_lettered, dropped, "
-                             "confirms_acked, confirms_nacked, got \"", e.counter, "\""));
-        }
-        break;
-      }
-    }
+    WARREN_RETURN_IF_ERROR(std::visit(
+        Overloaded{
+            [&](const QueueExpectation& q) {
+              return QueueRef(queues, Cat(e.pointer, "/queue"), q.queue);
+            },
+            [&](const QueueGoneExpectation& q) {
+              return QueueRef(queues, Cat(e.pointer, "/queue_gone"), q.queue);
+            },
+            [&](const FateExpectation& f) {
+              return labels.contains(f.label)
+                         ? absl::OkStatus()
+                         : MissingLabel(Cat(e.pointer, "/fate"), "published message", f.label);
+            },
+            [&](const EventCountExpectation& x) {
+              if (IsTraceKind(x.event)) return absl::OkStatus();
+              return absl::InvalidArgumentError(Cat(e.pointer, "/event: expected a trace event kind "
+                                                    "(published, routed, enqueued, delivered, acked, "
+                                                    "rejected, requeued, expired, dead-lettered, "
+                                                    "dropped, returned, confirmed, ...), got \"",
+                                                    x.event, "\""));
+            },
+            [&](const TaskExpectation& t) {
+              return task_labels.contains(t.label)
+                         ? absl::OkStatus()
+                         : MissingLabel(Cat(e.pointer, "/task"), "apply_async", t.label);
+            },
+            [&](const TasksInStateExpectation&) { return NeedsCelery(spec, e.pointer); },
+            [&](const CeleryEventExpectation&) { return NeedsCelery(spec, e.pointer); },
+            [&](const CounterExpectation& x) {
+              uint64_t unused;
+              if (CounterByName(Counters(), x.counter, &unused)) return absl::OkStatus();
+              return absl::InvalidArgumentError(
+                  Cat(e.pointer, "/counter: expected one of published, unroutable, returned, "
+                                 "copies_enqueued, ready, unacked, acked, dead_lettered, dropped, "
+                                 "confirms_acked, confirms_nacked, got \"", x.counter, "\""));
+            },
+        },
+        e.check));
   }
   (void)root;
   return absl::OkStatus();

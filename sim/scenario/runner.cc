@@ -325,8 +325,12 @@ class ScenarioRun {
   }
 
   void Check(const Expectation& e) {
-    Expectation resolved = e;
-    resolved.queue = Q(e.queue);
+    Expectation resolved = e;  // server-named queues by their alias
+    std::visit(Overloaded{[&](QueueExpectation& x) { x.queue = Q(x.queue); },
+                          [&](QueueGoneExpectation& x) { x.queue = Q(x.queue); },
+                          [&](EventCountExpectation& x) { x.queue = Q(x.queue); },
+                          [](auto&) {}},
+               resolved.check);
     for (std::string& what : CheckExpectation(sim_, resolved, context_)) {
       result_.failures.push_back({e.pointer, std::move(what)});
     }

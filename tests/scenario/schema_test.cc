@@ -1,6 +1,6 @@
 // The published JSON Schema and the README name exactly the timeline
-// actions the parser knows (its table is the one place an action's key is
-// written; these two documents are the places that can drift from it).
+// actions and expectation kinds the parser knows (its tables are the one
+// place each key is written; these two documents can drift from them).
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "sim/scenario/expect_parser.h"
 #include "sim/scenario/parser.h"
 
 namespace warren {
@@ -38,6 +39,26 @@ TEST(ScenarioSchema, TheReadmeListsEveryTimelineAction) {
   text << in.rdbuf();
   for (const std::string& key : ParserActions()) {
     EXPECT_THAT(text.str(), ::testing::HasSubstr("`" + key + "`")) << key;
+  }
+}
+
+TEST(ScenarioSchema, AllowsEveryExpectationKindTheParserKnows) {
+  std::ifstream in(std::string(WARREN_SCENARIO_DIR) + "/schema.json");
+  ASSERT_TRUE(in) << "scenarios/schema.json";
+  nlohmann::json schema = nlohmann::json::parse(in);
+  const nlohmann::json& allowed = schema["properties"]["expect"]["items"]["properties"];
+  for (std::string_view key : internal::ExpectationKeys()) {
+    EXPECT_TRUE(allowed.contains(std::string(key))) << key;
+  }
+}
+
+TEST(ScenarioSchema, TheReadmeListsEveryExpectationKind) {
+  std::ifstream in(std::string(WARREN_SOURCE_DIR) + "/README.md");
+  ASSERT_TRUE(in) << "README.md";
+  std::stringstream text;
+  text << in.rdbuf();
+  for (std::string_view key : internal::ExpectationKeys()) {
+    EXPECT_THAT(text.str(), ::testing::HasSubstr("`" + std::string(key) + "`")) << key;
   }
 }
 
