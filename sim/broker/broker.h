@@ -4,11 +4,14 @@
 //
 // The Broker orchestrates; the pieces decide. A Queue (queue.h) owns its
 // ready messages and rules (admission, TTL deadlines, drop-head, expiry,
-// consumer rotation); ChannelState and Consumer (consumer.h) hold the client
-// side (prefetch, unacked, the outbox); the Ledger accounts for every copy,
-// the Tracer records, the Scheduler orders. Files, by concern:
+// consumer rotation); an Exchange (exchange.h) owns its bindings and which
+// of them a message matches; ChannelState and Consumer (consumer.h) hold the
+// client side (prefetch, unacked, the outbox); the Ledger accounts for every
+// copy, the Tracer records, the Scheduler orders (those two and the Random
+// come from the Simulation's Environment). Files, by concern:
 //   broker_channel.cc   connections and channels: open, close, consumer timeout
-//   broker_exchange.cc  exchanges and bindings; broker_route.cc  routing
+//   broker_exchange.cc  exchange declare/delete, bindings between exchanges
+//   broker_route.cc     routing: the walk over exchanges, alternate exchanges
 //   broker_queue.cc     queue declare, bind, purge, delete; policy application
 //   broker_policy.cc    policies (set, clear, re-apply to live queues)
 //   broker_publish.cc   basic.publish, confirms; broker_tx.cc  transactions
@@ -54,6 +57,7 @@
 #include "sim/broker/consumer.h"
 #include "sim/broker/dead_letter.h"
 #include "sim/broker/environment.h"
+#include "sim/broker/exchange.h"
 #include "sim/broker/ledger.h"
 #include "sim/broker/policy.h"
 #include "sim/broker/queue.h"
@@ -70,44 +74,6 @@
 #include "warren/options.h"
 
 namespace warren::internal {
-
-class Queue;
-struct Exchange;
-
-struct Binding {
-  uint64_t seq = 0;  // creation order
-  std::string source;
-  std::string destination;
-  Queue* queue = nullptr;        // destination queue, or
-  Exchange* exchange = nullptr;  // destination exchange
-  std::string routing_key;
-  FieldTable arguments;
-};
-
-struct Exchange {
-  std::string name;
-  ExchangeType type = ExchangeType::kDirect;
-  std::string type_name;
-  bool durable = false;
-  bool auto_delete = false;
-  bool internal = false;
-  FieldTable arguments;
-  std::optional<std::string> alternate_exchange;  // effective (arg, else policy)
-  std::string policy;
-  std::vector<std::unique_ptr<Binding>> bindings;  // as source, creation order
-  uint64_t route_mark = 0;  // Broker::route_epoch_ when last visited by Route
-  uint32_t e2e_bindings = 0;  // bindings to exchanges (Route's fast path needs none)
-  // Direct exchanges: the last key routed and its bindings, valid while
-  // binding_generation is unchanged (a bind or unbind may rehash the index).
-  uint64_t binding_generation = 0;
-  uint64_t cached_generation = UINT64_MAX;
-  std::string cached_key;
-  const std::vector<Binding*>* cached_bindings = nullptr;
-  // Direct exchanges: routing key -> bindings, in creation order.
-  absl::flat_hash_map<std::string, std::vector<Binding*>> direct_index;
-  // Topic exchanges: bindings by binding-key words.
-  TopicTrie<Binding*> topic_index;
-};
 
 class Broker {
  public:
@@ -229,8 +195,6 @@ class Broker {
   Exchange& CreateExchange(std::string name, ExchangeType type, std::string type_name,
                            const ExchangeDeclareOptions& o);
   void DeleteExchange(const std::string& name);
-  void RemoveBinding(Exchange& source, Binding* binding);
-  void AddBinding(Exchange& source, Binding binding);
   // Removes every binding to `queue` or `exchange` (one of them non-null);
   // returns the names of the source exchanges that lost one (to check
   // auto-delete once the caller is done).
@@ -243,8 +207,6 @@ class Broker {
   QueueList Route(std::string_view exchange, const Message& m);
   // The same from an exchange already looked up (nullptr: the default).
   QueueList RouteFrom(Exchange* start, const Message& m);
-  using BindingList = absl::InlinedVector<Binding*, 8>;
-  void MatchBindings(const Exchange& x, const Message& m, BindingList& out);
 
   // -- queues (broker_queue.cc; ReapplyPolicies in broker_policy.cc) --
   Queue& CreateQueue(std::string name, const QueueDeclareOptions& o, const QueueArgs& args,

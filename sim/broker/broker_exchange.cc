@@ -159,7 +159,7 @@ absl::Status Broker::ExchangeDelete(uint64_t id, std::string_view raw_name, bool
   }
   Exchange* x = FindExchange(name);
   if (x == nullptr) return absl::OkStatus();
-  if (if_unused && !x->bindings.empty()) {
+  if (if_unused && !x->bindings().empty()) {
     return Fail(*ch, ReplyCode::kPreconditionFailed,
                 Cat(ExchangeResource(name), " in use"), m);
   }
@@ -181,44 +181,16 @@ void Broker::DeleteExchange(const std::string& name) {
   for (const std::string& s : sources) MaybeAutoDeleteExchange(s);
 }
 
-void Broker::RemoveBinding(Exchange& source, Binding* binding) {
-  if (source.type == ExchangeType::kDirect) {
-    auto it = source.direct_index.find(binding->routing_key);
-    if (it != source.direct_index.end()) {
-      auto& v = it->second;
-      v.erase(std::remove(v.begin(), v.end(), binding), v.end());
-      if (v.empty()) source.direct_index.erase(it);
-    }
-  }
-  if (source.type == ExchangeType::kTopic) source.topic_index.Remove(binding->routing_key, binding);
-  if (binding->exchange != nullptr) --source.e2e_bindings;
-  ++source.binding_generation;
-  auto& all = source.bindings;
-  all.erase(std::remove_if(all.begin(), all.end(),
-                           [&](const std::unique_ptr<Binding>& b) { return b.get() == binding; }),
-            all.end());
-}
-
-void Broker::AddBinding(Exchange& source, Binding binding) {
-  auto b = std::make_unique<Binding>(std::move(binding));
-  b->seq = next_binding_seq_++;
-  if (source.type == ExchangeType::kDirect) source.direct_index[b->routing_key].push_back(b.get());
-  if (source.type == ExchangeType::kTopic) source.topic_index.Add(b->routing_key, b.get());
-  if (b->exchange != nullptr) ++source.e2e_bindings;
-  ++source.binding_generation;
-  source.bindings.push_back(std::move(b));
-}
-
 std::vector<std::string> Broker::RemoveBindingsTo(const Queue* queue, const Exchange* exchange) {
   std::vector<std::string> sources;
   for (auto& [src_name, src] : exchanges_) {
     std::vector<Binding*> doomed;
-    for (auto& b : src->bindings) {
+    for (auto& b : src->bindings()) {
       if ((queue && b->queue == queue) || (exchange && b->exchange == exchange)) {
         doomed.push_back(b.get());
       }
     }
-    for (Binding* b : doomed) RemoveBinding(*src, b);
+    for (Binding* b : doomed) src->RemoveBinding(b);
     if (!doomed.empty()) sources.push_back(src_name);
   }
   return sources;
@@ -226,7 +198,7 @@ std::vector<std::string> Broker::RemoveBindingsTo(const Queue* queue, const Exch
 
 void Broker::MaybeAutoDeleteExchange(const std::string& name) {
   Exchange* x = FindExchange(name);
-  if (x && x->auto_delete && x->bindings.empty()) DeleteExchange(name);
+  if (x && x->auto_delete && x->bindings().empty()) DeleteExchange(name);
 }
 
 absl::Status Broker::ExchangeBind(uint64_t id, std::string_view raw_dest,
@@ -254,10 +226,10 @@ absl::Status Broker::ExchangeBind(uint64_t id, std::string_view raw_dest,
   auto same = [&](const std::unique_ptr<Binding>& b) {
     return b->exchange == dst && b->routing_key == key && b->arguments == args;
   };
-  auto it = std::find_if(src->bindings.begin(), src->bindings.end(), same);
+  auto it = std::find_if(src->bindings().begin(), src->bindings().end(), same);
   if (!bind) {
-    if (it != src->bindings.end()) {
-      RemoveBinding(*src, it->get());
+    if (it != src->bindings().end()) {
+      src->RemoveBinding(it->get());
       MaybeAutoDeleteExchange(source);
     }
     return absl::OkStatus();
@@ -267,8 +239,9 @@ absl::Status Broker::ExchangeBind(uint64_t id, std::string_view raw_dest,
       return Fail(*ch, ReplyCode::kPreconditionFailed, *err, m);
     }
   }
-  if (it != src->bindings.end()) return absl::OkStatus();
-  AddBinding(*src, std::move(proto));
+  if (it != src->bindings().end()) return absl::OkStatus();
+  proto.seq = next_binding_seq_++;
+  src->AddBinding(std::move(proto));
   return absl::OkStatus();
 }
 

@@ -63,7 +63,7 @@ std::vector<ExchangeInfo> Broker::ExchangeInfos() const {
 std::vector<BindingInfo> Broker::BindingInfos() const {
   std::vector<const Binding*> all;
   for (const auto& [name, x] : exchanges_) {
-    for (const auto& b : x->bindings) all.push_back(b.get());
+    for (const auto& b : x->bindings()) all.push_back(b.get());
   }
   std::sort(all.begin(), all.end(),
             [](const Binding* a, const Binding* b) { return a->seq < b->seq; });

@@ -227,14 +227,14 @@ absl::Status Broker::QueueBind(uint64_t id, std::string_view raw_queue,
   Queue* q = FindQueue(queue);
   if (!bind) {
     if (x == nullptr || q == nullptr) return absl::OkStatus();
-    auto it = std::find_if(x->bindings.begin(), x->bindings.end(), [&](const auto& b) {
+    auto it = std::find_if(x->bindings().begin(), x->bindings().end(), [&](const auto& b) {
       return b->queue == q && b->routing_key == routing_key && b->arguments == args;
     });
-    if (it != x->bindings.end()) {
+    if (it != x->bindings().end()) {
       if (q->owner != 0 && q->owner != ch->connection) {
         return Fail(*ch, ReplyCode::kResourceLocked, Locked(queue), m);
       }
-      RemoveBinding(*x, it->get());
+      x->RemoveBinding(it->get());
       MaybeAutoDeleteExchange(exchange);
     }
     return absl::OkStatus();
@@ -249,12 +249,13 @@ absl::Status Broker::QueueBind(uint64_t id, std::string_view raw_queue,
       return Fail(*ch, ReplyCode::kPreconditionFailed, *err, m);
     }
   }
-  bool exists = std::any_of(x->bindings.begin(), x->bindings.end(), [&](const auto& b) {
+  bool exists = std::any_of(x->bindings().begin(), x->bindings().end(), [&](const auto& b) {
     return b->queue == q && b->routing_key == routing_key && b->arguments == args;
   });
   if (exists) return absl::OkStatus();
-  AddBinding(*x, {.source = exchange, .destination = queue, .queue = q,
-                  .routing_key = routing_key, .arguments = args});
+  x->AddBinding({.seq = next_binding_seq_++, .source = std::string(exchange),
+                 .destination = std::string(queue), .queue = q,
+                 .routing_key = std::string(routing_key), .arguments = args});
   return absl::OkStatus();
 }
 

@@ -32,7 +32,7 @@
 namespace warren::internal {
 
 class Queue;
-struct Exchange;
+class Exchange;
 
 struct ChannelState;
 
