@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "warren/channel.h"
@@ -76,6 +77,14 @@ class Simulation {
   // Same, up to `deadline` (INVALID_ARGUMENT if it is before Now()).
   [[nodiscard]] absl::Status RunUntil(absl::Time deadline,
                                       int64_t max_events = kDefaultMaxEvents);
+  // Runs until `done()` holds or virtual time reaches `deadline`, checking
+  // it first and then after each virtual instant's events: OK when it
+  // holds, DEADLINE_EXCEEDED when it still does not at `deadline` (Now() is
+  // then `deadline`). `max_events` bounds the whole call. Same errors.
+  //   ASSERT_THAT(sim.RunUntil([&] { return sim.Queue("dlq")->ready == 1; },
+  //                            sim.Now() + absl::Minutes(1)), IsOk());
+  [[nodiscard]] absl::Status RunUntil(absl::FunctionRef<bool()> done, absl::Time deadline,
+                                      int64_t max_events = kDefaultMaxEvents);
   // Runs events until none is pending but periodic housekeeping (channel
   // ticks). Same errors.
   [[nodiscard]] absl::Status RunUntilIdle(int64_t max_events = kDefaultMaxEvents);
@@ -121,6 +130,11 @@ class Simulation {
   std::vector<PolicySpec> Policies() const;          // sorted by name
   std::vector<PolicySpec> OperatorPolicies() const;  // sorted by name
   MessageFate Fate(MessageId id) const;
+  // The fates of every publish whose message_id property was `message_id`
+  // (the application's own id; a Celery retry republishes the same task id,
+  // so there may be several), in publish order. Empty: no such publish, or
+  // SimulationOptions::record_fates is off.
+  std::vector<MessageFate> FatesOf(std::string_view message_id) const;
   Counters counters() const;
   // The latest trace events, oldest first: all of them unless the run
   // emitted more than SimulationOptions::trace_kept_events (then the older

@@ -47,6 +47,26 @@ absl::Status Simulation::RunUntil(absl::Time deadline, int64_t max_events) {
   if (!options_status_.ok()) return options_status_;
   return env_->scheduler.RunUntil(deadline, max_events);
 }
+absl::Status Simulation::RunUntil(absl::FunctionRef<bool()> done, absl::Time deadline,
+                                  int64_t max_events) {
+  if (!options_status_.ok()) return options_status_;
+  if (deadline < Now()) return RunUntil(deadline, max_events);  // its INVALID_ARGUMENT
+  const int64_t start = work_done();
+  while (!done()) {
+    std::optional<absl::Time> next = NextEventTime(/*housekeeping=*/true);
+    const absl::Time until = next && *next < deadline ? *next : deadline;
+    absl::Status s = RunUntil(until, max_events - (work_done() - start));
+    if (!s.ok()) return s;
+    if (until == deadline) {
+      if (done()) return absl::OkStatus();
+      return absl::DeadlineExceededError(absl::StrCat(
+          "RunUntil: the condition still does not hold at the virtual deadline ",
+          absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", deadline, absl::UTCTimeZone()),
+          "; run longer, or check what the run did (trace, Queues(), Fate())"));
+    }
+  }
+  return absl::OkStatus();
+}
 absl::Status Simulation::RunUntilIdle(int64_t max_events) {
   if (!options_status_.ok()) return options_status_;
   return env_->scheduler.RunUntilIdle(max_events);
@@ -91,6 +111,11 @@ std::vector<BindingInfo> Simulation::Bindings() const { return broker_->BindingI
 std::vector<PolicySpec> Simulation::Policies() const { return broker_->Policies(); }
 std::vector<PolicySpec> Simulation::OperatorPolicies() const { return broker_->Policies(true); }
 MessageFate Simulation::Fate(MessageId id) const { return broker_->Fate(id); }
+std::vector<MessageFate> Simulation::FatesOf(std::string_view message_id) const {
+  std::vector<MessageFate> out;
+  for (MessageId id : broker_->ledger().ByApplicationId(message_id)) out.push_back(Fate(id));
+  return out;
+}
 Counters Simulation::counters() const { return broker_->counters(); }
 const TraceEvents& Simulation::trace() const { return broker_->trace(); }
 uint64_t Simulation::TraceCount(TraceKind kind, std::string_view queue) const {

@@ -151,6 +151,7 @@ class Broker {
   std::vector<ExchangeInfo> ExchangeInfos() const;
   std::vector<BindingInfo> BindingInfos() const;
   MessageFate Fate(MessageId id) const { return ledger_.Fate(id); }
+  const Ledger& ledger() const { return ledger_; }
   const Counters& counters() const { return ledger_.counters(); }
   const TraceEvents& trace() const { return tracer_.events(); }
   const Tracer& tracer() const { return tracer_; }

@@ -108,6 +108,9 @@ absl::StatusOr<PublishReceipt> Broker::Publish(uint64_t id, const Publishing& p)
   WARREN_ASSIGN_OR_RETURN(MessageRef ref, CreateMessage(p, expiration_ms, extra_keys));
 
   ledger_.Published();
+  if (p.properties.message_id.has_value()) [[unlikely]] {
+    ledger_.NamedByApplication(*p.properties.message_id, ref->id());
+  }
   PublishReceipt receipt{ref->id(), ch->confirm_mode ? ch->next_publish_seq++ : 0};
   if (tracer_.enabled()) {
     tracer_.Emit(Now(), TraceKind::kPublished, ref->id(), "", ref->exchange(), ref->routing_key(),

@@ -22,6 +22,16 @@ class Ledger {
 
   // A publish was accepted by a channel.
   void Published() { ++counters_.published; }
+  // The publish carried the application's message_id property (kept only
+  // when recording, for FatesOf).
+  void NamedByApplication(std::string_view message_id, MessageId message) {
+    if (record_) by_application_id_[std::string(message_id)].push_back(message);
+  }
+  // Every publish that carried `message_id`, in publish order.
+  std::vector<MessageId> ByApplicationId(std::string_view message_id) const {
+    auto it = by_application_id_.find(absl::string_view(message_id.data(), message_id.size()));
+    return it == by_application_id_.end() ? std::vector<MessageId>{} : it->second;
+  }
   // A new copy entered `queue` as ready. Returns its copy id (0 if not
   // recording).
   uint64_t NewCopy(MessageId message, uint32_t queue_index, absl::Time now);
@@ -73,6 +83,9 @@ class Ledger {
   Names reasons_;                   // index 0 = ""
   // Whole-message drops (reason index) by message id: rare, so a hash map.
   absl::flat_hash_map<uint64_t, std::vector<uint32_t>> message_drops_;
+  // The application's message_id property -> Warren's ids (a retry
+  // republishes the same id: several entries).
+  absl::flat_hash_map<std::string, std::vector<MessageId>> by_application_id_;
 };
 
 }  // namespace warren::internal

@@ -6,10 +6,20 @@
 //   EXPECT_THAT(sim.Messages("dlq"), ElementsAre(AllOf(
 //       HasBody("job-1"), HasXDeath({{"task_queue", "rejected", 1}}))));
 //
+//   EXPECT_THAT(sim.Queue("dlq"), HasDepth(1, 0));
+//   EXPECT_THAT(sim.Fate(id), FateIs({"task_queue:dead-lettered", "dlq:ready"}));
+//   EXPECT_THAT(sim, HasTraceCount(TraceKind::kExpired, 3));
+//   EXPECT_THAT(dlq[0], HasXDeathCount("task_queue", "rejected", 4));
+//
+// Failures print in domain words: PrintTo below gives GoogleTest a printer
+// for messages, deliveries, field values, x-death entries, queue info,
+// fates and task rows.
+//
 // Header-only; link GTest::gmock. Not part of the library proper.
 #ifndef WARREN_INCLUDE_WARREN_TESTING_MATCHERS_H_
 #define WARREN_INCLUDE_WARREN_TESTING_MATCHERS_H_
 
+#include <algorithm>
 #include <ostream>
 #include <string>
 #include <tuple>
@@ -18,10 +28,90 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "gmock/gmock.h"
+#include "warren/celery.h"
 #include "warren/channel.h"
 #include "warren/inspect.h"
 #include "warren/message.h"
 #include "warren/reply_code.h"
+#include "warren/simulation.h"
+
+namespace warren {
+
+// ---- GoogleTest printers (found by argument-dependent lookup) ----
+inline void PrintTo(const FieldValue& v, std::ostream* os) {
+  *os << FieldTypeName(v.type()) << " " << ToJson(v);
+}
+namespace testing_internal {
+inline void PrintMessage(std::string_view body, bool redelivered, const BasicProperties& p,
+                         std::ostream* os) {
+  *os << "{body=\"" << body << "\"";
+  if (redelivered) *os << " redelivered";
+  if (p.headers) {
+    for (const auto& [key, value] : p.headers->entries()) {
+      *os << " " << key << "=";
+      if (key == "x-death" && value.type() == FieldType::kArray) {
+        *os << "[";
+        bool first = true;
+        for (const FieldValue& d : value.as_array()) {
+          if (d.type() != FieldType::kTable) continue;
+          const FieldTable& t = d.as_table();
+          auto str = [&](const char* k) {
+            const FieldValue* f = t.Find(k);
+            return f && f->is_string() ? f->as_string() : std::string("?");
+          };
+          const FieldValue* c = t.Find("count");
+          *os << (first ? "" : ", ") << "{queue=" << str("queue") << " reason=" << str("reason")
+              << " count=" << (c && c->is_integer() ? c->as_int() : -1) << "}";
+          first = false;
+        }
+        *os << "]";
+      } else {
+        *os << ToJson(value);
+      }
+    }
+  }
+  *os << "}";
+}
+}  // namespace testing_internal
+inline void PrintTo(const QueuedMessage& m, std::ostream* os) {
+  testing_internal::PrintMessage(m.body(), m.redelivered, m.properties(), os);
+}
+inline void PrintTo(const Delivery& d, std::ostream* os) {
+  testing_internal::PrintMessage(d.body(), d.redelivered, d.properties(), os);
+}
+inline void PrintTo(const Message& m, std::ostream* os) {
+  testing_internal::PrintMessage(m.body(), false, m.properties(), os);
+}
+inline void PrintTo(const QueueInfo& q, std::ostream* os) {
+  *os << "{queue=" << q.name << " type=" << QueueTypeName(q.settings.type) << " ready=" << q.ready
+      << " unacked=" << q.unacked << " consumers=" << q.consumers;
+  if (!q.policy.empty()) *os << " policy=" << q.policy;
+  *os << "}";
+}
+inline void PrintTo(const MessageFate& f, std::ostream* os) {
+  *os << "{message=#" << f.id.value << " copies=[";
+  for (size_t i = 0; i < f.copies.size(); ++i) {
+    const CopyFate& c = f.copies[i];
+    *os << (i ? ", " : "") << c.queue << ":" << CopyStateName(c.state);
+    if (!c.reason.empty()) *os << "(" << c.reason << ")";
+  }
+  *os << "]";
+  for (const std::string& d : f.drops) *os << " dropped:" << d;
+  *os << "}";
+}
+inline void PrintTo(const Simulation& sim, std::ostream* os) {
+  *os << "{simulation at " << absl::FormatTime(sim.Now()) << ", " << sim.trace_events_total()
+      << " trace events}";
+}
+namespace celery {
+inline void PrintTo(const TaskState& t, std::ostream* os) {
+  *os << "{task=" << t.name << " id=" << t.id << " state=" << t.state;
+  if (!t.result.empty()) *os << " result=" << t.result;
+  *os << " retries=" << t.retries << " executions=" << t.executions << "}";
+}
+}  // namespace celery
+
+}  // namespace warren
 
 namespace warren::testing {
 
@@ -92,8 +182,15 @@ MATCHER_P2(HasHeader, key, value, "has header " + std::string(key)) {
     *result_listener << "header absent";
     return false;
   }
-  *result_listener << "header is " << ToJson(*v);
-  return *v == value;
+  const FieldValue& want = value;
+  if (*v == want) return true;
+  if (v->type() != want.type() && ToJson(*v) == ToJson(want)) {
+    *result_listener << "type differs: " << FieldTypeName(v->type()) << " " << ToJson(*v)
+                     << " vs " << FieldTypeName(want.type()) << " " << ToJson(want);
+  } else {
+    *result_listener << "header is " << FieldTypeName(v->type()) << " " << ToJson(*v);
+  }
+  return false;
 }
 
 struct DeathEntry {
@@ -102,7 +199,16 @@ struct DeathEntry {
   int64_t count;
 };
 
-// The x-death history, newest first, as (queue, reason, count) triples.
+inline void PrintTo(const DeathEntry& e, std::ostream* os) {
+  *os << "{queue=" << e.queue << " reason=" << e.reason << " count=" << e.count << "}";
+}
+
+// The x-death history as (queue, reason, count) triples, in the array's
+// order: element 0 is the latest death; the rest follow RabbitMQ 3.10's
+// order, which reverses an array of two or more entries at every death
+// before moving the match to the front (so a ladder ends as
+// [task_queue/4, retry_2s/1, retry_4s/1, retry_8s/1]). HasXDeathUnordered
+// and HasXDeathCount do not depend on that order.
 inline std::vector<DeathEntry> XDeathOf(const BasicProperties& p) {
   std::vector<DeathEntry> out;
   const FieldValue* x = p.headers ? p.headers->Find("x-death") : nullptr;
@@ -143,6 +249,98 @@ MATCHER_P(HasXDeathMatcher, expected, "has x-death history") {
 
 inline auto HasXDeath(std::vector<DeathEntry> expected) {
   return HasXDeathMatcher(std::move(expected));
+}
+
+namespace internal {
+inline bool SameDeath(const DeathEntry& a, const DeathEntry& b) {
+  return a.queue == b.queue && a.reason == b.reason && a.count == b.count;
+}
+inline std::string ListDeaths(const std::vector<DeathEntry>& got) {
+  std::string out = "x-death is [";
+  for (size_t i = 0; i < got.size(); ++i) {
+    out += (i ? ", " : "") + ::testing::PrintToString(got[i]);
+  }
+  return out + "]";
+}
+}  // namespace internal
+
+// The same x-death entries in any order (each (queue, reason) once, as
+// RabbitMQ keeps them).
+MATCHER_P(HasXDeathUnorderedMatcher, expected, "has these x-death entries in any order") {
+  std::vector<DeathEntry> got = XDeathOf(internal::PropertiesOf(arg));
+  *result_listener << internal::ListDeaths(got);
+  if (got.size() != expected.size()) return false;
+  for (const DeathEntry& w : expected) {
+    if (std::none_of(got.begin(), got.end(),
+                     [&](const DeathEntry& g) { return internal::SameDeath(g, w); })) {
+      return false;
+    }
+  }
+  return true;
+}
+inline auto HasXDeathUnordered(std::vector<DeathEntry> expected) {
+  return HasXDeathUnorderedMatcher(std::move(expected));
+}
+
+// The x-death entry for (queue, reason) has this count (0: no such entry).
+MATCHER_P3(HasXDeathCount, queue, reason, count,
+           "has x-death count " + std::to_string(count) + " for " + std::string(queue) + "/" +
+               std::string(reason)) {
+  std::vector<DeathEntry> got = XDeathOf(internal::PropertiesOf(arg));
+  *result_listener << internal::ListDeaths(got);
+  int64_t n = 0;
+  for (const DeathEntry& g : got) {
+    if (g.queue == queue && g.reason == reason) n = g.count;
+  }
+  return n == static_cast<int64_t>(count);
+}
+
+namespace internal {
+inline const QueueInfo* InfoOf(const QueueInfo& q) { return &q; }
+inline const QueueInfo* InfoOf(const std::optional<QueueInfo>& q) { return q ? &*q : nullptr; }
+}  // namespace internal
+
+// A queue (Simulation::Queue's result) exists with these depths.
+MATCHER_P2(HasDepth, ready, unacked,
+           "is a queue with " + std::to_string(ready) + " ready and " + std::to_string(unacked) +
+               " unacked") {
+  const QueueInfo* q = internal::InfoOf(arg);
+  if (q == nullptr) {
+    *result_listener << "the queue does not exist";
+    return false;
+  }
+  *result_listener << "it has " << q->ready << " ready and " << q->unacked << " unacked";
+  return q->ready == static_cast<uint64_t>(ready) && q->unacked == static_cast<uint64_t>(unacked);
+}
+
+// A MessageFate's copies, as "queue:state" in creation order (the scenario
+// files' "copies"): FateIs({"task_queue:dead-lettered", "dlq:ready"}).
+MATCHER_P(FateIsMatcher, expected, "has fate [" + ::testing::PrintToString(expected) + "]") {
+  std::vector<std::string> got;
+  for (const CopyFate& c : arg.copies) {
+    got.push_back(c.queue + ":" + std::string(CopyStateName(c.state)));
+  }
+  *result_listener << "copies are " << ::testing::PrintToString(got);
+  if (!arg.drops.empty()) *result_listener << ", drops " << ::testing::PrintToString(arg.drops);
+  return got == expected;
+}
+inline auto FateIs(std::vector<std::string> copies) { return FateIsMatcher(std::move(copies)); }
+
+// The Simulation emitted `count` trace events of `kind` (about `queue`,
+// when given), counted over the whole run.
+MATCHER_P2(HasTraceCount, kind, count,
+           "emitted " + std::to_string(count) + " '" + std::string(TraceKindName(kind)) +
+               "' events") {
+  uint64_t n = arg.TraceCount(kind);
+  *result_listener << "it emitted " << n;
+  return n == static_cast<uint64_t>(count);
+}
+MATCHER_P3(HasTraceCountIn, kind, queue, count,
+           "emitted " + std::to_string(count) + " '" + std::string(TraceKindName(kind)) +
+               "' events about queue " + std::string(queue)) {
+  uint64_t n = arg.TraceCount(kind, queue);
+  *result_listener << "it emitted " << n;
+  return n == static_cast<uint64_t>(count);
 }
 
 }  // namespace warren::testing
