@@ -118,18 +118,23 @@ class BrokerHarness {
   // Runs only what is due at the current instant (deliveries, callbacks).
   void Flush() { RunFor(absl::ZeroDuration()); }
 
+  // 0 for a queue that does not exist (rules about deleted queues read so).
   uint64_t Ready(std::string_view q) const {
     auto info = sim.Queue(q);
-    return info ? info->ready : 0;
+    return info.ok() ? info->ready : 0;
   }
   uint64_t Unacked(std::string_view q) const {
     auto info = sim.Queue(q);
-    return info ? info->unacked : 0;
+    return info.ok() ? info->unacked : 0;
   }
-  bool Exists(std::string_view q) const { return sim.Queue(q).has_value(); }
+  bool Exists(std::string_view q) const { return sim.Queue(q).ok(); }
+  // The ready bodies, head first; a queue that does not exist fails the test.
   std::vector<std::string> Bodies(std::string_view q) const {
     std::vector<std::string> out;
-    for (const QueuedMessage& m : sim.Messages(q)) out.emplace_back(m.body());
+    absl::StatusOr<std::vector<QueuedMessage>> messages = sim.Messages(q);
+    EXPECT_THAT(messages, IsOk());
+    if (!messages.ok()) return out;
+    for (const QueuedMessage& m : *messages) out.emplace_back(m.body());
     return out;
   }
   Channel NewChannel() { return *conn.OpenChannel(); }

@@ -32,6 +32,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "warren/channel.h"
 #include "warren/connection.h"
@@ -122,9 +123,12 @@ class Simulation {
 
   // ---- Observation ----
   std::vector<QueueInfo> Queues() const;  // sorted by name
-  std::optional<QueueInfo> Queue(std::string_view name) const;
-  // Ready messages of a queue in delivery order (head first).
-  std::vector<QueuedMessage> Messages(std::string_view queue) const;
+  // A queue by name; NOT_FOUND (naming the queues there are) when it does
+  // not exist, so a typo fails the test instead of reading as "empty".
+  absl::StatusOr<QueueInfo> Queue(std::string_view name) const;
+  // Ready messages of a queue in delivery order (head first); NOT_FOUND as
+  // Queue(). In tests: EXPECT_THAT(sim.Messages("dlq"), IsOkAndHolds(...)).
+  absl::StatusOr<std::vector<QueuedMessage>> Messages(std::string_view queue) const;
   std::vector<ExchangeInfo> Exchanges() const;  // sorted by name
   std::vector<BindingInfo> Bindings() const;    // in creation order
   std::vector<PolicySpec> Policies() const;          // sorted by name

@@ -100,10 +100,25 @@ absl::Status Simulation::ClearOperatorPolicy(std::string_view n) {
 }
 
 std::vector<QueueInfo> Simulation::Queues() const { return broker_->QueueInfos(); }
-std::optional<QueueInfo> Simulation::Queue(std::string_view name) const {
-  return broker_->QueueInfoOf(name);
+absl::StatusOr<QueueInfo> Simulation::Queue(std::string_view name) const {
+  std::optional<QueueInfo> info = broker_->QueueInfoOf(name);
+  if (info.has_value()) return *std::move(info);
+  // Name what is there: a typo is then obvious in the failure.
+  std::string known;
+  size_t listed = 0;
+  const std::vector<QueueInfo> all = broker_->QueueInfos();
+  for (const QueueInfo& q : all) {
+    if (listed == 8) {
+      absl::StrAppend(&known, ", ... (", all.size() - listed, " more)");
+      break;
+    }
+    absl::StrAppend(&known, listed++ ? ", " : "", "'", q.name, "'");
+  }
+  return absl::NotFoundError(absl::StrCat("no queue '", std::string(name), "' (the queues are: ",
+                                          known.empty() ? "none" : known, ")"));
 }
-std::vector<QueuedMessage> Simulation::Messages(std::string_view queue) const {
+absl::StatusOr<std::vector<QueuedMessage>> Simulation::Messages(std::string_view queue) const {
+  if (absl::StatusOr<QueueInfo> q = Queue(queue); !q.ok()) return q.status();
   return broker_->MessagesOf(queue);
 }
 std::vector<ExchangeInfo> Simulation::Exchanges() const { return broker_->ExchangeInfos(); }

@@ -88,7 +88,7 @@ int RunLadderDemo() {
     std::printf("%s\n", FormatTimelineLine(e, sim.options().start).c_str());
   }
   PrintQueues(sim);
-  for (const QueuedMessage& m : sim.Messages("dlq")) {
+  for (const QueuedMessage& m : sim.Messages("dlq").value_or(std::vector<QueuedMessage>{})) {
     std::printf("\ndlq holds \"%.*s\" with %s\n", static_cast<int>(m.body().size()), m.body().data(),
                 History(m.properties()).c_str());
   }

@@ -79,8 +79,8 @@ void CheckMessage(const QueuedMessage& got, const ExpectedMessage& want, const s
 }
 
 void CheckQueue(const Simulation& sim, const QueueExpectation& e, std::vector<std::string>& out) {
-  std::optional<QueueInfo> q = sim.Queue(e.queue);
-  if (!q) {
+  absl::StatusOr<QueueInfo> q = sim.Queue(e.queue);
+  if (!q.ok()) {
     out.push_back(Cat("queue '", e.queue, "': expected it to exist, it does not"));
     return;
   }
@@ -95,7 +95,7 @@ void CheckQueue(const Simulation& sim, const QueueExpectation& e, std::vector<st
     count("enqueued", e.enqueued, sim.TraceCount(TraceKind::kEnqueued, e.queue));
   }
   if (!e.messages) return;
-  std::vector<QueuedMessage> got = sim.Messages(e.queue);
+  std::vector<QueuedMessage> got = sim.Messages(e.queue).value_or(std::vector<QueuedMessage>{});
   if (got.size() != e.messages->size()) {
     out.push_back(Cat("queue '", e.queue, "' messages: expected ", e.messages->size(), ", got ",
                       got.size()));
@@ -160,7 +160,7 @@ std::vector<std::string> CheckExpectation(const Simulation& sim, const Expectati
       Overloaded{
           [&](const QueueExpectation& q) { CheckQueue(sim, q, out); },
           [&](const QueueGoneExpectation& q) {
-            if (sim.Queue(q.queue)) {
+            if (sim.Queue(q.queue).ok()) {
               out.push_back(Cat("queue '", q.queue, "': expected it gone, it exists"));
             }
           },

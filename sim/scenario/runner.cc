@@ -320,7 +320,7 @@ class ScenarioRun {
     }
     // Unacked counts after the drain, like rabbitmqctl after the recorder's.
     for (ObservedQueue& out : o.queues) {
-      if (std::optional<QueueInfo> q = sim_.Queue(out.name)) out.unacked = q->unacked;
+      if (absl::StatusOr<QueueInfo> q = sim_.Queue(out.name); q.ok()) out.unacked = q->unacked;
     }
   }
 

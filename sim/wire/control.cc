@@ -391,9 +391,9 @@ void Server::Route(const HttpRequest& req, const Json& body, HttpResponder respo
       return respond(JsonReply(200, {{"message", id}, {"drops", f.drops}, {"copies", copies}}));
     }
     if (is({"warren", "v1", "queues", "*", "messages"}) && req.method == "GET") {
-      if (!sim.Queue(p[3])) return respond(NotFound());
+      if (!sim.Queue(p[3]).ok()) return respond(NotFound());
       Json out = Json::array();
-      for (const QueuedMessage& m : sim.Messages(p[3])) out.push_back(MessageJson(m));
+      for (const QueuedMessage& m : *sim.Messages(p[3])) out.push_back(MessageJson(m));
       return respond(JsonReply(200, out));
     }
     if (is({"warren", "v1", "await"}) && req.method == "POST") {
@@ -409,17 +409,17 @@ void Server::Route(const HttpRequest& req, const Json& body, HttpResponder respo
                                     unacked_eq = want("unacked"),
                                     consumers_min = want("consumers_at_least");
       auto ready = [=, this]() {
-        std::optional<QueueInfo> q = engine_.sim().Queue(queue);
-        if (exists) return q.has_value() == *exists;
-        if (!q) return false;
+        absl::StatusOr<QueueInfo> q = engine_.sim().Queue(queue);
+        if (exists) return q.ok() == *exists;
+        if (!q.ok()) return false;
         return (!ready_eq || q->ready == *ready_eq) && (!ready_min || q->ready >= *ready_min) &&
                (!unacked_eq || q->unacked == *unacked_eq) &&
                (!consumers_min || q->consumers >= *consumers_min);
       };
       return PollUntil(*this, deadline, ready, [this, respond, queue](bool met) {
-        std::optional<QueueInfo> q = engine_.sim().Queue(queue);
+        absl::StatusOr<QueueInfo> q = engine_.sim().Queue(queue);
         respond(JsonReply(met ? 200 : 408, {{"met", met},
-                                            {"queue", q ? QueueJson(*q) : Json(nullptr)}}));
+                                            {"queue", q.ok() ? QueueJson(*q) : Json(nullptr)}}));
       });
     }
     if (is({"warren", "v1", "faults"}) && req.method == "POST") {
@@ -508,11 +508,11 @@ void Server::Route(const HttpRequest& req, const Json& body, HttpResponder respo
   if (p[1] == "queues" && p.size() >= 4 && vhost_ok(2)) {
     const std::string& name = p[3];
     if (p.size() == 4 && req.method == "GET") {
-      std::optional<QueueInfo> q = sim.Queue(name);
-      return respond(q ? JsonReply(200, QueueJson(*q)) : NotFound());
+      absl::StatusOr<QueueInfo> q = sim.Queue(name);
+      return respond(q.ok() ? JsonReply(200, QueueJson(*q)) : NotFound());
     }
     if (p.size() == 4 && req.method == "DELETE") {
-      if (!sim.Queue(name)) return respond(NotFound());
+      if (!sim.Queue(name).ok()) return respond(NotFound());
       ManageReply r = engine_.Manage({{"op", "delete_queue"}, {"name", name},
                                       {"if_unused", t.query.contains("if-unused")},
                                       {"if_empty", t.query.contains("if-empty")}});
@@ -520,7 +520,7 @@ void Server::Route(const HttpRequest& req, const Json& body, HttpResponder respo
       return respond(JsonReply(r.status, r.body));
     }
     if (p.size() == 5 && p[4] == "contents" && req.method == "DELETE") {
-      if (!sim.Queue(name)) return respond(NotFound());
+      if (!sim.Queue(name).ok()) return respond(NotFound());
       ManageReply r = engine_.Manage({{"op", "purge_queue"}, {"name", name}});
       Pump();
       return respond(JsonReply(r.status, r.body));

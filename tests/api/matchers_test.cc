@@ -32,7 +32,7 @@ struct Rejected : BrokerHarness {
 
 TEST(Printers, AMessageShowsItsBodyHeadersAndXDeathInDomainWords) {
   Rejected h;
-  auto dlq = h.sim.Messages("dlq");
+  WARREN_ASSERT_OK_AND_ASSIGN(auto dlq, h.sim.Messages("dlq"));
   ASSERT_EQ(dlq.size(), 1u);
   const std::string text = PrintToString(dlq[0]);
   EXPECT_THAT(text, ::testing::StartsWith("{body=\"job\""));
@@ -59,7 +59,7 @@ TEST(Printers, DeathEntriesFieldValuesQueuesFatesAndTaskRowsPrintAsWords) {
 
 TEST(Matchers, HasHeaderSaysWhenOnlyTheFieldTypeDiffers) {
   Rejected h;
-  auto dlq = h.sim.Messages("dlq");
+  WARREN_ASSERT_OK_AND_ASSIGN(auto dlq, h.sim.Messages("dlq"));
   ASSERT_EQ(dlq.size(), 1u);
   EXPECT_THAT(dlq[0], HasHeader("retries", I(3)));
   EXPECT_THAT(dlq[0], Not(HasHeader("retries", L(3))));
@@ -77,7 +77,7 @@ TEST(Matchers, XDeathCanBeCheckedInAnyOrderAndPerQueueAndReason) {
   h.Send("a", "m");
   h.Consume("a", OnDelivery::kReject);
   h.RunFor(absl::Seconds(1));
-  auto dlq = h.sim.Messages("dlq");
+  WARREN_ASSERT_OK_AND_ASSIGN(auto dlq, h.sim.Messages("dlq"));
   ASSERT_EQ(dlq.size(), 1u);
   EXPECT_THAT(dlq[0], HasXDeath({{"b", "expired", 1}, {"a", "rejected", 1}}));
   EXPECT_THAT(dlq[0], HasXDeathUnordered({{"a", "rejected", 1}, {"b", "expired", 1}}));
@@ -142,6 +142,17 @@ TEST(RunUntilCondition, AConsumerThatAlwaysRequeuesIsABoundNotAHang) {
   h.Consume("q", OnDelivery::kRequeue);
   EXPECT_THAT(h.sim.RunUntil([] { return false; }, h.sim.Now() + absl::Seconds(1), 1000),
               StatusIs(absl::StatusCode::kResourceExhausted));
+}
+
+TEST(Typos, AQueueThatDoesNotExistIsNotFoundNamingTheQueuesThatDo) {
+  Rejected h;
+  EXPECT_THAT(h.sim.Messages("dql"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(h.sim.Queue("dql").status().message(),
+            "no queue 'dql' (the queues are: 'dlq', 'task_queue')");
+  EXPECT_THAT(h.sim.Messages("dql"), Not(IsOkAndHolds(::testing::IsEmpty())));
+  EXPECT_THAT(Explain(IsOkAndHolds(::testing::IsEmpty()), h.sim.Messages("dql")),
+              ::testing::StartsWith("status is NOT_FOUND: no queue 'dql'"));
+  EXPECT_THAT(h.sim.Messages("task_queue"), IsOkAndHolds(::testing::IsEmpty()));
 }
 
 }  // namespace

@@ -23,7 +23,8 @@ warren::Channel ch = *conn.OpenChannel();
                                                 .dead_letter_routing_key = "dlq"}});
 (void)ch.BasicPublish({.routing_key = "invoices", .body = "inv-1"});
 (void)sim.RunFor(absl::Seconds(30));            // virtual: returns at once
-EXPECT_THAT(sim.Messages("dlq"), ElementsAre(HasXDeath({{"invoices", "expired", 1}})));
+EXPECT_THAT(sim.Messages("dlq"),                // NOT_FOUND for a typo such as "dql"
+            IsOkAndHolds(ElementsAre(HasXDeath({{"invoices", "expired", 1}}))));
 EXPECT_EQ(sim.Queue("invoices")->settings.message_ttl, absl::Seconds(30));
   // README-END
   EXPECT_THAT(sim.CheckInvariants(), IsOk());

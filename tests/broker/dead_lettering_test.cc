@@ -37,7 +37,7 @@ TEST_F(DelayLadder, EachHopRewritesXDeathExactlyAsRabbitMq310Does) {
   Recorder& worker = h.Consume("task_queue", OnDelivery::kReject);
   h.Publish("task_exchange", "task", "job");
   h.Flush();
-  EXPECT_THAT(h.sim.Messages("retry_2s"), ElementsAre(HasXDeath({{"task_queue", "rejected", 1}})));
+  EXPECT_THAT(h.sim.Messages("retry_2s"), IsOkAndHolds(ElementsAre(HasXDeath({{"task_queue", "rejected", 1}}))));
 
   Route("retry_2s", "retry_4s");
   h.RunFor(absl::Seconds(2) - absl::Milliseconds(1));
@@ -48,7 +48,7 @@ TEST_F(DelayLadder, EachHopRewritesXDeathExactlyAsRabbitMq310Does) {
   EXPECT_THAT(worker.deliveries[1],
               HasXDeath({{"retry_2s", "expired", 1}, {"task_queue", "rejected", 1}}));
   EXPECT_THAT(h.sim.Messages("retry_4s"),
-              ElementsAre(HasXDeath({{"task_queue", "rejected", 2}, {"retry_2s", "expired", 1}})));
+              IsOkAndHolds(ElementsAre(HasXDeath({{"task_queue", "rejected", 2}, {"retry_2s", "expired", 1}}))));
 
   Route("retry_4s", "retry_8s");
   h.RunFor(absl::Seconds(4));
@@ -66,10 +66,10 @@ TEST_F(DelayLadder, EachHopRewritesXDeathExactlyAsRabbitMq310Does) {
                                                {"retry_4s", "expired", 1},
                                                {"retry_2s", "expired", 1},
                                                {"task_queue", "rejected", 3}}));
-  EXPECT_THAT(h.sim.Messages("dlq"), ElementsAre(HasXDeath({{"task_queue", "rejected", 4},
+  EXPECT_THAT(h.sim.Messages("dlq"), IsOkAndHolds(ElementsAre(HasXDeath({{"task_queue", "rejected", 4},
                                                              {"retry_2s", "expired", 1},
                                                              {"retry_4s", "expired", 1},
-                                                             {"retry_8s", "expired", 1}})));
+                                                             {"retry_8s", "expired", 1}}))));
   EXPECT_EQ(h.Ready("task_queue") + h.Ready("retry_2s") + h.Ready("retry_4s") +
                 h.Ready("retry_8s"),
             0u);
@@ -83,7 +83,7 @@ TEST_F(DelayLadder, FirstDeathHeadersNameTheFirstRejectAndNeverChange) {
   Route("retry_2s", "dlq");
   h.RunFor(absl::Seconds(2));
   h.Flush();
-  auto dlq = h.sim.Messages("dlq");
+  WARREN_ASSERT_OK_AND_ASSIGN(auto dlq, h.sim.Messages("dlq"));
   ASSERT_EQ(dlq.size(), 1u);
   EXPECT_THAT(dlq[0], HasHeader("x-first-death-queue", S("task_queue")));
   EXPECT_THAT(dlq[0], HasHeader("x-first-death-reason", S("rejected")));
@@ -146,7 +146,7 @@ TEST(DeadLettering, WithoutRoutingKeyTheCopyIsRoutedByPublishCcAndBccKeys) {
   EXPECT_EQ(h.Ready("by-key"), 1u);
   EXPECT_EQ(h.Ready("by-cc"), 1u);
   EXPECT_EQ(h.Ready("by-bcc"), 1u);
-  auto copy = h.sim.Messages("by-key");
+  WARREN_ASSERT_OK_AND_ASSIGN(auto copy, h.sim.Messages("by-key"));
   EXPECT_TRUE(copy[0].properties().headers->Contains("CC"));
   EXPECT_FALSE(copy[0].properties().headers->Contains("BCC"));
   // x-death routing-keys: the publish key then CC keys, never BCC.
@@ -168,7 +168,7 @@ TEST(DeadLettering, WithRoutingKeyOnlyThatKeyRoutesAndCcHeaderIsRemoved) {
   h.Settle();
   EXPECT_EQ(h.Ready("dead"), 1u);
   EXPECT_EQ(h.Ready("by-cc"), 0u);
-  EXPECT_FALSE(h.sim.Messages("dead")[0].properties().headers->Contains("CC"));
+  EXPECT_FALSE((*h.sim.Messages("dead"))[0].properties().headers->Contains("CC"));
 }
 
 TEST(DeadLetterCycles, ExpiryBackIntoTheSameQueueIsDroppedAfterTheFirstExpiry) {
@@ -218,7 +218,7 @@ TEST(DeadLetterCycles, RejectLoopsNeverDropAndTheCountKeepsGrowing) {
     ASSERT_THAT(got, IsOk());
     ASSERT_TRUE(got->has_value());
     ASSERT_THAT(h.ch.BasicReject((*got)->delivery_tag, false), IsOk());
-    EXPECT_THAT(h.sim.Messages("q"), ElementsAre(HasXDeath({{"q", "rejected", i}})));
+    EXPECT_THAT(h.sim.Messages("q"), IsOkAndHolds(ElementsAre(HasXDeath({{"q", "rejected", i}}))));
   }
 }
 

@@ -48,7 +48,7 @@ TEST(DirectReplyTo, AReplyReachesTheRequesterWithoutAQueueAndIsAccountedAsAcked)
   EXPECT_EQ(d.exchange(), "");
   EXPECT_EQ(d.routing_key(), rpc.reply_to);
   EXPECT_FALSE(d.redelivered);
-  EXPECT_FALSE(rpc.h.sim.Queue(rpc.reply_to).has_value());  // no queue exists
+  EXPECT_FALSE(rpc.h.sim.Queue(rpc.reply_to).ok());  // no queue exists
   Counters c = rpc.h.sim.counters();
   EXPECT_EQ(c.published, 2u);
   EXPECT_EQ(c.acked, 2u);  // the request by the server, the reply by no-ack

@@ -141,7 +141,7 @@ TEST(Routing, CcAndBccAddRoutingKeysAndBccIsStrippedOnDelivery) {
   h.Send("main", "m", WithHeaders({{"CC", FieldValue::Array({S("cc"), I(7)})},
                                    {"BCC", FieldValue::Array({S("bcc")})}}));
   EXPECT_EQ(h.Ready("main") + h.Ready("cc") + h.Ready("bcc"), 3u);
-  auto copy = h.sim.Messages("bcc");
+  WARREN_ASSERT_OK_AND_ASSIGN(auto copy, h.sim.Messages("bcc"));
   ASSERT_EQ(copy.size(), 1u);
   EXPECT_EQ(copy[0].message->routing_key(), "main");  // the publish key
   EXPECT_TRUE(copy[0].properties().headers->Contains("CC"));
@@ -177,7 +177,7 @@ TEST(AlternateExchange, DeliveryKeepsTheOriginalExchangeAndRoutingKey) {
   h.Bind("unrouted", "ae");
   h.DeclareExchange("x", "direct", {{"alternate-exchange", S("ae")}});
   h.Publish("x", "k", "m");
-  auto got = h.sim.Messages("unrouted");
+  WARREN_ASSERT_OK_AND_ASSIGN(auto got, h.sim.Messages("unrouted"));
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].message->exchange(), "x");
   EXPECT_EQ(got[0].message->routing_key(), "k");

@@ -37,8 +37,8 @@ TEST(MaxLength, DropHeadDeadLettersWithReasonMaxlen) {
                        {"x-dead-letter-routing-key", S("dead")}});
   h.Send("q", "1");
   h.Send("q", "2");
-  EXPECT_THAT(h.sim.Messages("dead"), ElementsAre(AllOf(HasBody("1"),
-                                                         HasXDeath({{"q", "maxlen", 1}}))));
+  EXPECT_THAT(h.sim.Messages("dead"), IsOkAndHolds(ElementsAre(AllOf(HasBody("1"),
+                                                         HasXDeath({{"q", "maxlen", 1}})))));
 }
 
 TEST(MaxLength, ZeroWithDropHeadStillFeedsAWaitingConsumer) {
@@ -92,8 +92,8 @@ TEST(MaxLength, RejectPublishDlxDeadLettersTheRejectedNewMessage) {
   h.Send("q", "1");
   h.Send("q", "2");
   EXPECT_EQ(h.Bodies("q"), (std::vector<std::string>{"1"}));
-  EXPECT_THAT(h.sim.Messages("dead"), ElementsAre(AllOf(HasBody("2"),
-                                                         HasXDeath({{"q", "maxlen", 1}}))));
+  EXPECT_THAT(h.sim.Messages("dead"), IsOkAndHolds(ElementsAre(AllOf(HasBody("2"),
+                                                         HasXDeath({{"q", "maxlen", 1}})))));
 }
 
 TEST(MaxLength, ARequeuedMessageAtTheHeadIsTheFirstDropped) {

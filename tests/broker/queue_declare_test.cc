@@ -299,7 +299,7 @@ TEST(QueueDeclare, TypedSettingsAreTheXArgumentsTheyName) {
                 .delivery_limit = 3};
   ASSERT_THAT(h.ch.QueueDeclare("typed", o), IsOk());
   auto q = h.sim.Queue("typed");
-  ASSERT_TRUE(q.has_value());
+  ASSERT_THAT(q, IsOk());
   EXPECT_EQ(q->settings.type, QueueType::kQuorum);
   EXPECT_EQ(q->settings.message_ttl, absl::Milliseconds(2000));
   EXPECT_EQ(q->settings.max_length, 5);
@@ -332,7 +332,7 @@ TEST(QueueDeclare, ASettingGivenBothTypedAndRawIsInvalidArgumentAndChangesNothin
   o.settings.max_length = 2;
   EXPECT_THAT(h.ch.QueueDeclare("q", o), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_TRUE(h.ch.is_open());
-  EXPECT_FALSE(h.sim.Queue("q").has_value());
+  EXPECT_FALSE(h.sim.Queue("q").ok());
 }
 
 TEST(QueueDeclare, ATypedDurationMustBeWholeMilliseconds) {
@@ -342,7 +342,7 @@ TEST(QueueDeclare, ATypedDurationMustBeWholeMilliseconds) {
   EXPECT_THAT(h.ch.QueueDeclare("q", o), StatusIs(absl::StatusCode::kInvalidArgument));
   o.settings.expires = absl::InfiniteDuration();
   EXPECT_THAT(h.ch.QueueDeclare("q", o), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_FALSE(h.sim.Queue("q").has_value());
+  EXPECT_FALSE(h.sim.Queue("q").ok());
 }
 
 }  // namespace

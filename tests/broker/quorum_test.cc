@@ -56,7 +56,7 @@ TEST(QuorumDeliveryLimit, AllowsLimitPlusOneDeliveriesThenDeadLetters) {
   h.Send("qq", "m");
   h.Settle();
   EXPECT_EQ(r.deliveries.size(), 3u);
-  auto dead = h.sim.Messages("dead");
+  WARREN_ASSERT_OK_AND_ASSIGN(auto dead, h.sim.Messages("dead"));
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_THAT(dead[0], HasXDeath({{"qq", "delivery_limit", 1}}));
   EXPECT_FALSE(dead[0].properties().headers->Contains("x-delivery-count"));
@@ -109,7 +109,7 @@ TEST(QuorumRequeue, ChannelCloseReturnsToTheFrontAndCounts) {
   ASSERT_THAT(c.BasicGet("qq"), IsOk());
   ASSERT_THAT(c.Close(), IsOk());
   EXPECT_EQ(h.Bodies("qq"), (std::vector<std::string>{"1", "2", "3"}));
-  EXPECT_EQ(h.sim.Messages("qq")[0].delivery_count, 1u);
+  EXPECT_EQ((*h.sim.Messages("qq"))[0].delivery_count, 1u);
 }
 
 TEST(QuorumMaxLength, RejectPublishLetsMaxLengthPlusOneIn) {

@@ -82,7 +82,7 @@ TEST(MessageTtl, RequeueKeepsTheOriginalDeadlineAndAPassedOneExpiresAtOnce) {
   h.RunFor(absl::Seconds(3));
   ASSERT_THAT(h.ch.BasicReject((*got)->delivery_tag, true), IsOk());
   EXPECT_EQ(h.Ready("q"), 0u);
-  EXPECT_THAT(h.sim.Messages("dead"), ElementsAre(HasXDeath({{"q", "expired", 1}})));
+  EXPECT_THAT(h.sim.Messages("dead"), IsOkAndHolds(ElementsAre(HasXDeath({{"q", "expired", 1}}))));
 }
 
 TEST(MessageTtl, RequeueBeforeTheDeadlineDoesNotResetIt) {
@@ -163,7 +163,7 @@ TEST(MessageTtl, DeadLetteredCopyLosesExpirationAndRecordsOriginalExpiration) {
   h.DeclareQueue("q", {{"x-message-ttl", I(1000)}, {"x-dead-letter-exchange", S("dlx")}});
   h.Send("q", "m", Expiring("5000"));  // the queue TTL fires first
   h.RunFor(absl::Seconds(1));
-  auto dead = h.sim.Messages("dead");
+  WARREN_ASSERT_OK_AND_ASSIGN(auto dead, h.sim.Messages("dead"));
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_FALSE(dead[0].properties().expiration.has_value());
   const FieldTable& entry =

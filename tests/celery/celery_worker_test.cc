@@ -70,7 +70,7 @@ TEST_F(SeedTopology, WithAcksLateTheFinalRejectDeadLettersOnce) {
   auto id = app.ApplyAsync("flaky_work", {.queue = "task_queue"});
   h.RunFor(absl::Minutes(2));
   EXPECT_EQ(app.Task(*id)->executions, 4);
-  auto dlq = h.sim.Messages("dlq");
+  WARREN_ASSERT_OK_AND_ASSIGN(auto dlq, h.sim.Messages("dlq"));
   ASSERT_EQ(dlq.size(), 1u);
   EXPECT_THAT(dlq[0], HasXDeath({{"task_queue", "rejected", 1}}));
   const FieldTable& entry = dlq[0].properties().headers->Find("x-death")->as_array()[0].as_table();
@@ -265,7 +265,7 @@ TEST(CeleryPools, SoloWorkerCrashesWhenTheErrorEscapesADirectRunAndEverythingReq
   app.ApplyAsync("t", {.queue = "q"}).IgnoreError();
   h.RunFor(absl::Seconds(1));
   EXPECT_EQ(h.Ready("q"), 1u);
-  EXPECT_TRUE(h.sim.Messages("q")[0].redelivered);
+  EXPECT_TRUE((*h.sim.Messages("q"))[0].redelivered);
   EXPECT_EQ(app.events().back().type, "worker-offline");
 }
 

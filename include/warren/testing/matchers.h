@@ -136,6 +136,16 @@ MATCHER(IsOk, "is OK") {
   return s.ok();
 }
 
+// A StatusOr is OK and its value matches `inner`:
+//   EXPECT_THAT(sim.Messages("dlq"), IsOkAndHolds(ElementsAre(HasBody("job"))));
+MATCHER_P(IsOkAndHolds, inner, "is OK and holds a matching value") {
+  if (!arg.ok()) {
+    *result_listener << "status is " << arg.status();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(inner, *arg, result_listener);
+}
+
 // A Status or StatusOr failed with this absl::StatusCode.
 MATCHER_P(StatusIs, code, "has status code " + absl::StatusCodeToString(code)) {
   const absl::Status& s = internal::GetStatus(arg);
@@ -298,6 +308,7 @@ MATCHER_P3(HasXDeathCount, queue, reason, count,
 namespace internal {
 inline const QueueInfo* InfoOf(const QueueInfo& q) { return &q; }
 inline const QueueInfo* InfoOf(const std::optional<QueueInfo>& q) { return q ? &*q : nullptr; }
+inline const QueueInfo* InfoOf(const absl::StatusOr<QueueInfo>& q) { return q.ok() ? &*q : nullptr; }
 }  // namespace internal
 
 // A queue (Simulation::Queue's result) exists with these depths.

@@ -18,7 +18,8 @@ int main() {
   if (!ch->BasicPublish({.routing_key = "work", .body = "hello"}).ok()) return 3;
   if (!sim.RunFor(absl::Seconds(1)).ok()) return 4;
   auto dlq = sim.Messages("dlq");
-  if (dlq.size() != 1 || !dlq[0].properties().headers->Contains("x-death")) return 5;
-  std::cout << "dead-lettered after 1s: " << dlq[0].body() << "\n";
+  if (!dlq.ok()) return 5;
+  if (dlq->size() != 1 || !(*dlq)[0].properties().headers->Contains("x-death")) return 5;
+  std::cout << "dead-lettered after 1s: " << (*dlq)[0].body() << "\n";
   return 0;
 }
