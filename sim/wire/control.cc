@@ -391,9 +391,10 @@ void Server::Route(const HttpRequest& req, const Json& body, HttpResponder respo
       return respond(JsonReply(200, {{"message", id}, {"drops", f.drops}, {"copies", copies}}));
     }
     if (is({"warren", "v1", "queues", "*", "messages"}) && req.method == "GET") {
-      if (!sim.Queue(p[3]).ok()) return respond(NotFound());
+      absl::StatusOr<std::vector<QueuedMessage>> messages = sim.Messages(p[3]);
+      if (!messages.ok()) return respond(NotFound());
       Json out = Json::array();
-      for (const QueuedMessage& m : *sim.Messages(p[3])) out.push_back(MessageJson(m));
+      for (const QueuedMessage& m : *messages) out.push_back(MessageJson(m));
       return respond(JsonReply(200, out));
     }
     if (is({"warren", "v1", "await"}) && req.method == "POST") {

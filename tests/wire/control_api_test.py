@@ -114,6 +114,13 @@ def main():
         conn.process_data_events(time_limit=0.2)
         check(events == [("blocked", "low on memory"), ("unblocked",)],
               "connection.unblocked followed (got %s)" % events)
+        # The ready messages as the control API lists them (a dangling view of
+        # a temporary once closed this connection: the regression check).
+        status, listed = http(port, "GET", "/warren/v1/queues/alarm_q/messages")
+        check(status == 200 and [m.get("payload") for m in listed] == ["first", "second"],
+              "GET queues/alarm_q/messages lists both, head first (got %s %s)" % (status, listed))
+        status, _ = http(port, "GET", "/warren/v1/queues/alarm_qq/messages")
+        check(status == 404, "a queue that does not exist is a 404 (got %s)" % status)
         got = [confirmed.basic_get("alarm_q", auto_ack=True)[2] for _ in range(2)]
         check(got == [b"first", b"second"], "both publishes, in order (got %s)" % got)
         conn.close()
