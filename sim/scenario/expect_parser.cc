@@ -57,11 +57,11 @@ absl::StatusOr<uint64_t> Equals(const JsonCursor& c) {
   return static_cast<uint64_t>(n);
 }
 
-absl::StatusOr<ExpectationCheck> ParseQueue(const JsonCursor& c) {
+absl::StatusOr<ExpectationCheck> ParseQueue(const JsonCursor& c, std::string_view key) {
   QueueExpectation e;
-  WARREN_ASSIGN_OR_RETURN(e.queue, c.RequiredString("queue"));
-  auto count = [&](std::string_view key, std::optional<uint64_t>& out) -> absl::Status {
-    WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> n, c.OptionalInt(key, 0, INT64_MAX));
+  WARREN_ASSIGN_OR_RETURN(e.queue, c.RequiredString(key));
+  auto count = [&](std::string_view field, std::optional<uint64_t>& out) -> absl::Status {
+    WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> n, c.OptionalInt(field, 0, INT64_MAX));
     if (n) out = static_cast<uint64_t>(*n);
     return absl::OkStatus();
   };
@@ -79,59 +79,48 @@ absl::StatusOr<ExpectationCheck> ParseQueue(const JsonCursor& c) {
   return e;
 }
 
-absl::StatusOr<ExpectationCheck> ParseQueueGone(const JsonCursor& c) {
+absl::StatusOr<ExpectationCheck> ParseQueueGone(const JsonCursor& c, std::string_view key) {
   QueueGoneExpectation e;
-  WARREN_ASSIGN_OR_RETURN(e.queue, c.RequiredString("queue_gone"));
+  WARREN_ASSIGN_OR_RETURN(e.queue, c.RequiredString(key));
   return e;
 }
 
-absl::StatusOr<ExpectationCheck> ParseFate(const JsonCursor& c) {
+absl::StatusOr<ExpectationCheck> ParseFate(const JsonCursor& c, std::string_view key) {
   FateExpectation e;
-  WARREN_ASSIGN_OR_RETURN(e.label, c.RequiredString("fate"));
+  WARREN_ASSIGN_OR_RETURN(e.label, c.RequiredString(key));
   WARREN_ASSIGN_OR_RETURN(e.copies, StringList(c, "copies"));
   WARREN_ASSIGN_OR_RETURN(e.drops, StringList(c, "drops"));
   return e;
 }
 
-absl::StatusOr<ExpectationCheck> ParseEventCount(const JsonCursor& c) {
+absl::StatusOr<ExpectationCheck> ParseEventCount(const JsonCursor& c, std::string_view key) {
   EventCountExpectation e;
-  WARREN_ASSIGN_OR_RETURN(e.event, c.RequiredString("event"));
+  WARREN_ASSIGN_OR_RETURN(e.event, c.RequiredString(key));
   WARREN_ASSIGN_OR_RETURN(e.queue, c.String("queue", ""));
   WARREN_ASSIGN_OR_RETURN(e.equals, Equals(c));
   return e;
 }
 
-absl::StatusOr<ExpectationCheck> ParseCounter(const JsonCursor& c) {
-  CounterExpectation e;
-  WARREN_ASSIGN_OR_RETURN(e.counter, c.RequiredString("counter"));
+// A name under the selecting key and "equals": counter, tasks_in_state,
+// celery_event.
+template <typename T, std::string T::*kName>
+absl::StatusOr<ExpectationCheck> ParseNamedCount(const JsonCursor& c, std::string_view key) {
+  T e;
+  WARREN_ASSIGN_OR_RETURN(e.*kName, c.RequiredString(key));
   WARREN_ASSIGN_OR_RETURN(e.equals, Equals(c));
   return e;
 }
 
-absl::StatusOr<ExpectationCheck> ParseTask(const JsonCursor& c) {
+absl::StatusOr<ExpectationCheck> ParseTask(const JsonCursor& c, std::string_view key) {
   TaskExpectation e;
-  WARREN_ASSIGN_OR_RETURN(e.label, c.RequiredString("task"));
+  WARREN_ASSIGN_OR_RETURN(e.label, c.RequiredString(key));
   WARREN_ASSIGN_OR_RETURN(e.state, c.OptionalString("state"));
   WARREN_ASSIGN_OR_RETURN(e.result, c.OptionalString("result"));
-  for (auto [key, field] : {std::pair{"executions", &e.executions}, {"retries", &e.retries},
-                            {"published", &e.published}}) {
-    WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> v, c.OptionalInt(key, 0, 1000000000));
+  for (auto [name, field] : {std::pair{"executions", &e.executions}, {"retries", &e.retries},
+                             {"published", &e.published}}) {
+    WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> v, c.OptionalInt(name, 0, 1000000000));
     if (v) *field = static_cast<int>(*v);
   }
-  return e;
-}
-
-absl::StatusOr<ExpectationCheck> ParseTasksInState(const JsonCursor& c) {
-  TasksInStateExpectation e;
-  WARREN_ASSIGN_OR_RETURN(e.state, c.RequiredString("tasks_in_state"));
-  WARREN_ASSIGN_OR_RETURN(e.equals, Equals(c));
-  return e;
-}
-
-absl::StatusOr<ExpectationCheck> ParseCeleryEvent(const JsonCursor& c) {
-  CeleryEventExpectation e;
-  WARREN_ASSIGN_OR_RETURN(e.event, c.RequiredString("celery_event"));
-  WARREN_ASSIGN_OR_RETURN(e.equals, Equals(c));
   return e;
 }
 
@@ -140,17 +129,17 @@ absl::StatusOr<ExpectationCheck> ParseCeleryEvent(const JsonCursor& c) {
 // count's filter, not a queue expectation.
 struct ExpectationParser {
   std::string_view key;
-  absl::StatusOr<ExpectationCheck> (*parse)(const JsonCursor&);
+  absl::StatusOr<ExpectationCheck> (*parse)(const JsonCursor&, std::string_view key);
 };
 constexpr ExpectationParser kExpectationParsers[] = {
     {"queue", ParseQueue},
     {"queue_gone", ParseQueueGone},
     {"fate", ParseFate},
     {"event", ParseEventCount},
-    {"counter", ParseCounter},
+    {"counter", ParseNamedCount<CounterExpectation, &CounterExpectation::counter>},
     {"task", ParseTask},
-    {"tasks_in_state", ParseTasksInState},
-    {"celery_event", ParseCeleryEvent},
+    {"tasks_in_state", ParseNamedCount<TasksInStateExpectation, &TasksInStateExpectation::state>},
+    {"celery_event", ParseNamedCount<CeleryEventExpectation, &CeleryEventExpectation::event>},
 };
 static_assert(std::size(kExpectationParsers) == std::variant_size_v<ExpectationCheck>,
               "every ExpectationCheck alternative needs its JSON key in kExpectationParsers");
@@ -188,7 +177,7 @@ absl::StatusOr<Expectation> ParseExpectation(const JsonCursor& c) {
     }
     return c.Error(Cat("one of ", kinds));
   }
-  WARREN_ASSIGN_OR_RETURN(e.check, found->parse(c));
+  WARREN_ASSIGN_OR_RETURN(e.check, found->parse(c, found->key));
   return e;
 }
 
