@@ -35,6 +35,57 @@
 #include "warren/reply_code.h"
 #include "warren/simulation.h"
 
+namespace warren::testing {
+
+struct DeathEntry {
+  std::string queue;
+  std::string reason;
+  int64_t count;
+};
+
+inline void PrintTo(const DeathEntry& e, std::ostream* os) {
+  *os << "{queue=" << e.queue << " reason=" << e.reason << " count=" << e.count << "}";
+}
+
+// The x-death history as (queue, reason, count) triples, in the array's
+// order: element 0 is the latest death; the rest follow RabbitMQ 3.10's
+// order, which reverses an array of two or more entries at every death
+// before moving the match to the front (so a ladder ends as
+// [task_queue/4, retry_2s/1, retry_4s/1, retry_8s/1]). HasXDeathUnordered
+// and HasXDeathCount do not depend on that order.
+inline std::vector<DeathEntry> XDeathOf(const BasicProperties& p) {
+  std::vector<DeathEntry> out;
+  const FieldValue* x = p.headers ? p.headers->Find("x-death") : nullptr;
+  if (x == nullptr || x->type() != FieldType::kArray) return out;
+  for (const FieldValue& d : x->as_array()) {
+    if (d.type() != FieldType::kTable) continue;
+    const FieldTable& t = d.as_table();
+    const FieldValue* q = t.Find("queue");
+    const FieldValue* r = t.Find("reason");
+    const FieldValue* c = t.Find("count");
+    out.push_back({q && q->is_string() ? q->as_string() : "",
+                   r && r->is_string() ? r->as_string() : "",
+                   c && c->is_integer() ? c->as_int() : -1});
+  }
+  return out;
+}
+
+namespace internal {
+// "[{queue=a reason=rejected count=1}, ...]"
+inline std::string DeathList(const std::vector<DeathEntry>& deaths) {
+  std::string out = "[";
+  for (size_t i = 0; i < deaths.size(); ++i) {
+    out += (i ? ", " : "") + ::testing::PrintToString(deaths[i]);
+  }
+  return out + "]";
+}
+inline std::string ListDeaths(const std::vector<DeathEntry>& got) {
+  return "x-death is " + DeathList(got);
+}
+}  // namespace internal
+
+}  // namespace warren::testing
+
 namespace warren {
 
 // ---- GoogleTest printers (found by argument-dependent lookup) ----
@@ -50,21 +101,7 @@ inline void PrintMessage(std::string_view body, bool redelivered, const BasicPro
     for (const auto& [key, value] : p.headers->entries()) {
       *os << " " << key << "=";
       if (key == "x-death" && value.type() == FieldType::kArray) {
-        *os << "[";
-        bool first = true;
-        for (const FieldValue& d : value.as_array()) {
-          if (d.type() != FieldType::kTable) continue;
-          const FieldTable& t = d.as_table();
-          auto str = [&](const char* k) {
-            const FieldValue* f = t.Find(k);
-            return f && f->is_string() ? f->as_string() : std::string("?");
-          };
-          const FieldValue* c = t.Find("count");
-          *os << (first ? "" : ", ") << "{queue=" << str("queue") << " reason=" << str("reason")
-              << " count=" << (c && c->is_integer() ? c->as_int() : -1) << "}";
-          first = false;
-        }
-        *os << "]";
+        *os << testing::internal::DeathList(testing::XDeathOf(p));
       } else {
         *os << ToJson(value);
       }
@@ -203,50 +240,12 @@ MATCHER_P2(HasHeader, key, value, "has header " + std::string(key)) {
   return false;
 }
 
-struct DeathEntry {
-  std::string queue;
-  std::string reason;
-  int64_t count;
-};
-
-inline void PrintTo(const DeathEntry& e, std::ostream* os) {
-  *os << "{queue=" << e.queue << " reason=" << e.reason << " count=" << e.count << "}";
-}
-
-// The x-death history as (queue, reason, count) triples, in the array's
-// order: element 0 is the latest death; the rest follow RabbitMQ 3.10's
-// order, which reverses an array of two or more entries at every death
-// before moving the match to the front (so a ladder ends as
-// [task_queue/4, retry_2s/1, retry_4s/1, retry_8s/1]). HasXDeathUnordered
-// and HasXDeathCount do not depend on that order.
-inline std::vector<DeathEntry> XDeathOf(const BasicProperties& p) {
-  std::vector<DeathEntry> out;
-  const FieldValue* x = p.headers ? p.headers->Find("x-death") : nullptr;
-  if (x == nullptr || x->type() != FieldType::kArray) return out;
-  for (const FieldValue& d : x->as_array()) {
-    if (d.type() != FieldType::kTable) continue;
-    const FieldTable& t = d.as_table();
-    const FieldValue* q = t.Find("queue");
-    const FieldValue* r = t.Find("reason");
-    const FieldValue* c = t.Find("count");
-    out.push_back({q && q->is_string() ? q->as_string() : "",
-                   r && r->is_string() ? r->as_string() : "",
-                   c && c->is_integer() ? c->as_int() : -1});
-  }
-  return out;
-}
-
 // A Delivery / QueuedMessage / Message has exactly this x-death history:
 //   HasXDeath({{"retry_2s", "expired", 1}, {"task_queue", "rejected", 1}})
 MATCHER_P(HasXDeathMatcher, expected, "has x-death history") {
   std::vector<DeathEntry> got = XDeathOf(internal::PropertiesOf(arg));
   std::vector<DeathEntry> want(expected.begin(), expected.end());
-  *result_listener << "x-death is [";
-  for (size_t i = 0; i < got.size(); ++i) {
-    *result_listener << (i ? ", " : "") << got[i].queue << "/" << got[i].reason << "/"
-                     << got[i].count;
-  }
-  *result_listener << "]";
+  *result_listener << internal::ListDeaths(got);
   if (got.size() != want.size()) return false;
   for (size_t i = 0; i < got.size(); ++i) {
     if (got[i].queue != want[i].queue || got[i].reason != want[i].reason ||
@@ -264,13 +263,6 @@ inline auto HasXDeath(std::vector<DeathEntry> expected) {
 namespace internal {
 inline bool SameDeath(const DeathEntry& a, const DeathEntry& b) {
   return a.queue == b.queue && a.reason == b.reason && a.count == b.count;
-}
-inline std::string ListDeaths(const std::vector<DeathEntry>& got) {
-  std::string out = "x-death is [";
-  for (size_t i = 0; i < got.size(); ++i) {
-    out += (i ? ", " : "") + ::testing::PrintToString(got[i]);
-  }
-  return out + "]";
 }
 }  // namespace internal
 
