@@ -156,6 +156,8 @@ class Simulation {
   [[nodiscard]] absl::Status CheckInvariants() const;
 
  private:
+  absl::Status NoSuchQueue(std::string_view name) const;
+
   // Time, randomness and the trace, shared by every model of this run; the
   // broker uses it, so it is declared (built) first and destroyed last.
   std::unique_ptr<internal::Environment> env_;

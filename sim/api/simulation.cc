@@ -100,10 +100,8 @@ absl::Status Simulation::ClearOperatorPolicy(std::string_view n) {
 }
 
 std::vector<QueueInfo> Simulation::Queues() const { return broker_->QueueInfos(); }
-absl::StatusOr<QueueInfo> Simulation::Queue(std::string_view name) const {
-  std::optional<QueueInfo> info = broker_->QueueInfoOf(name);
-  if (info.has_value()) return *std::move(info);
-  // Name what is there: a typo is then obvious in the failure.
+// NOT_FOUND for `name`, naming the queues there are: a typo is then obvious.
+absl::Status Simulation::NoSuchQueue(std::string_view name) const {
   std::string known;
   size_t listed = 0;
   const std::vector<QueueInfo> all = broker_->QueueInfos();
@@ -117,9 +115,15 @@ absl::StatusOr<QueueInfo> Simulation::Queue(std::string_view name) const {
   return absl::NotFoundError(absl::StrCat("no queue '", std::string(name), "' (the queues are: ",
                                           known.empty() ? "none" : known, ")"));
 }
+absl::StatusOr<QueueInfo> Simulation::Queue(std::string_view name) const {
+  std::optional<QueueInfo> info = broker_->QueueInfoOf(name);
+  if (!info.has_value()) return NoSuchQueue(name);
+  return *std::move(info);
+}
 absl::StatusOr<std::vector<QueuedMessage>> Simulation::Messages(std::string_view queue) const {
-  if (absl::StatusOr<QueueInfo> q = Queue(queue); !q.ok()) return q.status();
-  return broker_->MessagesOf(queue);
+  std::optional<std::vector<QueuedMessage>> messages = broker_->MessagesOf(queue);
+  if (!messages.has_value()) return NoSuchQueue(queue);
+  return *std::move(messages);
 }
 std::vector<ExchangeInfo> Simulation::Exchanges() const { return broker_->ExchangeInfos(); }
 std::vector<BindingInfo> Simulation::Bindings() const { return broker_->BindingInfos(); }

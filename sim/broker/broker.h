@@ -147,7 +147,8 @@ class Broker {
   // ---- inspection (broker_inspect.cc) ----
   std::vector<QueueInfo> QueueInfos() const;
   std::optional<QueueInfo> QueueInfoOf(std::string_view name) const;
-  std::vector<QueuedMessage> MessagesOf(std::string_view name) const;
+  // nullopt: no such queue.
+  std::optional<std::vector<QueuedMessage>> MessagesOf(std::string_view name) const;
   std::vector<ExchangeInfo> ExchangeInfos() const;
   std::vector<BindingInfo> BindingInfos() const;
   MessageFate Fate(MessageId id) const { return ledger_.Fate(id); }

@@ -36,10 +36,10 @@ std::optional<QueueInfo> Broker::QueueInfoOf(std::string_view name) const {
   return Describe(*q);
 }
 
-std::vector<QueuedMessage> Broker::MessagesOf(std::string_view name) const {
-  std::vector<QueuedMessage> out;
+std::optional<std::vector<QueuedMessage>> Broker::MessagesOf(std::string_view name) const {
   const Queue* q = FindQueue(name);
-  if (q == nullptr) return out;
+  if (q == nullptr) return std::nullopt;
+  std::vector<QueuedMessage> out;
   q->ready.ForEachInOrder([&out](const StoredEnvelope& e, int64_t deadline_ns) {
     QueuedMessage m;
     m.message = e.message;
