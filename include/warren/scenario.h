@@ -23,6 +23,7 @@
 #include "absl/time/time.h"
 #include "warren/celery.h"
 #include "warren/field_value.h"
+#include "warren/figures.h"
 #include "warren/message.h"
 #include "warren/observation.h"
 #include "warren/options.h"
@@ -295,6 +296,7 @@ struct ScenarioResult {
   std::vector<TraceEvent> trace;
   uint64_t trace_events_total = 0;
   std::vector<std::string> queue_table;  // rabbitmqctl list_queues style lines
+  RunFigures figures;  // depths, latencies, deliveries: see figures.h
   // What the clients saw, ending with every queue drained by basic.get after
   // the run (the trace and queue table are taken before that drain).
   Observation observation;

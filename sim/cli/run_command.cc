@@ -103,6 +103,8 @@ void Report(const ScenarioSpec& spec, const ScenarioResult& r, bool quiet) {
   if (!quiet) {
     std::cout << "\n";
     for (const std::string& line : r.queue_table) std::cout << line << "\n";
+    std::cout << "\n";
+    for (const std::string& line : FormatFigures(r.figures)) std::cout << line << "\n";
   }
   for (const std::string& e : r.step_errors) std::cout << "STEP FAILED " << e << "\n";
   for (const ExpectationFailure& f : r.failures) {

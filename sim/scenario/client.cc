@@ -87,13 +87,16 @@ void ScriptedClient::Act(const ClientRule& rule, const Delivery& d) {
     case ClientAction::kRequeue: (void)ch_->BasicReject(d.delivery_tag, true); break;
     case ClientAction::kNack: (void)ch_->BasicNack(d.delivery_tag, false, false); break;
     case ClientAction::kHold: break;
-    case ClientAction::kRepublish:
-      (void)ch_->BasicPublish({.exchange = rule.republish_exchange,
-                               .routing_key = rule.republish_routing_key,
-                               .properties = d.properties(),
-                               .body = std::string(d.body())});
+    case ClientAction::kRepublish: {
+      absl::StatusOr<PublishReceipt> sent =
+          ch_->BasicPublish({.exchange = rule.republish_exchange,
+                             .routing_key = rule.republish_routing_key,
+                             .properties = d.properties(),
+                             .body = std::string(d.body())});
+      if (sent.ok() && on_republish_) on_republish_(sent->message, d.message_id());
       (void)ch_->BasicAck(d.delivery_tag);
       break;
+    }
     case ClientAction::kCrash: (void)conn_->Close(); break;
   }
 }

@@ -4,9 +4,11 @@
 #define WARREN_SIM_SCENARIO_CLIENT_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "warren/observation.h"
@@ -54,6 +56,8 @@ class ScriptedClient {
   absl::Status Start();
   // The connection drops: RabbitMQ requeues everything unacked.
   absl::Status Stop();
+  // Called with each republish this client makes: (new message, original).
+  void OnRepublish(std::function<void(MessageId, MessageId)> fn) { on_republish_ = std::move(fn); }
   // Null before Start() opened them.
   const Channel* channel() const { return ch_ ? &*ch_ : nullptr; }
   const Connection* connection() const { return conn_ ? &*conn_ : nullptr; }
@@ -71,6 +75,7 @@ class ScriptedClient {
   std::optional<Connection> conn_;
   std::optional<Channel> ch_;
   std::map<uint64_t, int> attempts_;  // message id -> deliveries seen
+  std::function<void(MessageId, MessageId)> on_republish_;
 };
 
 // A delivery, get-ok or return as the client sees it on the wire.

@@ -9,6 +9,7 @@
 #include "sim/core/strings.h"
 #include "sim/scenario/client.h"
 #include "sim/scenario/expectations.h"
+#include "sim/scenario/figures_collector.h"
 #include "sim/scenario/topology.h"
 #include "warren/scenario.h"
 #include "warren/simulation.h"
@@ -20,10 +21,11 @@ namespace {
 class ScenarioRun {
  public:
   ScenarioRun(const ScenarioSpec& spec, const RunOptions& options)
-      : spec_(spec), run_options_(options), sim_(WithSink(spec.options, options)) {}
+      : spec_(spec), run_options_(options), sim_(WithSink(spec.options)) {}
 
   ScenarioResult Run() {
     result_.start = sim_.Now();
+    figures_.Start(result_.start);
     if (!Setup()) return Finish();
     struct Item {
       absl::Duration at;
@@ -73,8 +75,12 @@ class ScenarioRun {
   }
 
  private:
-  static SimulationOptions WithSink(SimulationOptions o, const RunOptions& run) {
-    if (run.on_trace_event) o.trace_sink = run.on_trace_event;
+  // Every event feeds the figures, then the caller's sink.
+  SimulationOptions WithSink(SimulationOptions o) {
+    o.trace_sink = [this](const TraceEvent& e) {
+      figures_.OnEvent(e);
+      if (run_options_.on_trace_event) run_options_.on_trace_event(e);
+    };
     return o;
   }
 
@@ -160,6 +166,8 @@ class ScenarioRun {
     c.queue = Q(c.queue);
     clients_.push_back(std::make_unique<ScriptedClient>(sim_, c, result_.observation,
                                                         run_options_.observe, budget_));
+    clients_.back()->OnRepublish(
+        [this](MessageId child, MessageId parent) { figures_.Link(child, parent); });
     absl::Status s = clients_.back()->Start();
     std::string pointer = Cat("client \"", c.name, "\"");
     if (!c.expect_error) {
@@ -188,6 +196,7 @@ class ScenarioRun {
                 absl::StatusOr<PublishReceipt> r = (*used)->BasicPublish(p.publish);
                 if (!r.ok()) return r.status();
                 if (!p.label.empty()) context_.labels[p.label].push_back(r->message);
+                figures_.AddToGroup(r->message, p.label.empty() ? s.pointer : p.label);
               }
               return absl::OkStatus();
             },
@@ -340,6 +349,7 @@ class ScenarioRun {
     result_.trace_events_total = sim_.trace_events_total();
     result_.trace = sim_.TakeTrace();
     result_.queue_table = QueueTable(sim_);
+    result_.figures = figures_.Finish(sim_.Now(), celery_.get());
     if (run_options_.observe) ObserveEnd();
     if (budget_.exhausted()) {
       result_.step_errors.push_back(Cat(
@@ -354,6 +364,7 @@ class ScenarioRun {
   const ScenarioSpec& spec_;
   RunOptions run_options_;
   ObservationBudget budget_{run_options_.max_observed_messages};
+  FiguresCollector figures_;  // fed by sim_'s trace sink: declared before it
   Simulation sim_;  // declared before celery_: the app must die first
   std::optional<Connection> admin_conn_;
   std::optional<Channel> admin_;

@@ -20,6 +20,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Bound the run: virtual time, events per advance and publish counts.
   spec->run_for = std::min(spec->run_for, absl::Seconds(120));
   spec->max_events = std::min<int64_t>(spec->max_events, 20000);
+  // Dead-letter fan-out grows copies exponentially within one event; a small
+  // live-message bound trips it in milliseconds instead of seconds (and fuzzes
+  // that bound too).
+  spec->options.max_live_messages = std::min<uint64_t>(spec->options.max_live_messages, 20000);
   for (warren::ScenarioStep& s : spec->timeline) {
     s.at = std::min(s.at, absl::Seconds(120));
     if (auto* p = std::get_if<warren::PublishStep>(&s.action)) p->count = std::min(p->count, 50);
