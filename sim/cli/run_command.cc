@@ -1,6 +1,9 @@
 #include "sim/cli/run_command.h"
 
+#include <unistd.h>
+
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +13,10 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/numbers.h"
 #include "sim/cli/flags.h"
+#include "sim/core/strings.h"
+#include "sim/report/junit.h"
+#include "sim/report/result_json.h"
+#include "warren/figures.h"
 #include "warren/scenario.h"
 #include "warren/trace.h"
 
@@ -19,6 +26,8 @@ namespace {
 struct RunFlags {
   std::vector<std::string> files;
   std::string trace_path;
+  std::string json_path;
+  std::string junit_path;
   std::optional<uint64_t> seed;
   bool quiet = false;
   bool check_determinism = false;
@@ -28,7 +37,8 @@ bool ParseRunFlags(const std::vector<std::string>& args, RunFlags& f) {
   FlagParser p("warren run", args);
   while (p.Next()) {
     if (p.Switch("--quiet", f.quiet) || p.Switch("--check-determinism", f.check_determinism) ||
-        p.Value("--trace", f.trace_path) || p.Seed(f.seed)) {
+        p.Value("--trace", f.trace_path) || p.Value("--json", f.json_path) ||
+        p.Value("--junit", f.junit_path) || p.Seed(f.seed)) {
       continue;
     }
     if (!p.Positional(f.files)) return false;
@@ -41,6 +51,45 @@ bool ParseRunFlags(const std::vector<std::string>& args, RunFlags& f) {
   return true;
 }
 
+// A progress line on stderr for runs longer than a second, when stderr is a
+// terminal: virtual time reached and events so far, rewritten in place.
+class Progress {
+ public:
+  Progress(std::string label, absl::Time start)
+      : label_(std::move(label)), start_(start), wall_start_(Clock::now()),
+        enabled_(isatty(STDERR_FILENO) == 1) {}
+  ~Progress() { Clear(); }
+
+  void Update(absl::Time now, uint64_t events) {
+    if (!enabled_) return;
+    auto wall = Clock::now();
+    if (wall - wall_start_ < std::chrono::seconds(1) || wall - last_ < std::chrono::milliseconds(200)) {
+      return;
+    }
+    last_ = wall;
+    shown_ = true;
+    std::cerr << "\r\x1b[K" << label_ << ": virtual +" << FormatSeconds(now - start_) << ", "
+              << events << " events" << std::flush;
+  }
+  void Clear() {
+    if (shown_) std::cerr << "\r\x1b[K" << std::flush;
+    shown_ = false;
+  }
+  // Wall seconds since this run started (JUnit's time).
+  double Elapsed() const {
+    return std::chrono::duration<double>(Clock::now() - wall_start_).count();
+  }
+
+ private:
+  // The CLI is the process's edge: wall time here never reaches a trace.
+  using Clock = std::chrono::steady_clock;
+  std::string label_;
+  absl::Time start_;
+  Clock::time_point wall_start_, last_;
+  bool enabled_;
+  bool shown_ = false;
+};
+
 // Streams one run's trace: the timeline to stdout (unless quiet), JSON Lines
 // to the trace file, and a hash per event for --check-determinism. Memory
 // stays flat however long the run.
@@ -49,11 +98,13 @@ class TraceStream {
   TraceStream(absl::Time start, bool timeline, std::ofstream* file, bool hash)
       : start_(start), timeline_(timeline), file_(file), hash_(hash) {}
 
+  void ShowProgress(Progress* progress) { progress_ = progress; }
   // For a second run: compare each event's hash with the first run's.
   void CompareWith(const std::vector<uint64_t>* first) { first_ = first; }
 
   void operator()(const TraceEvent& e) {
     ++events_;
+    if (progress_ != nullptr && (events_ & 0xffff) == 0) progress_->Update(e.time, events_);
     if (timeline_) std::cout << FormatTimelineLine(e, start_) << "\n";
     if (file_ == nullptr && !hash_) return;
     std::string line = ToJsonLine(e);
@@ -91,6 +142,7 @@ class TraceStream {
   bool timeline_;
   std::ofstream* file_;
   bool hash_;
+  Progress* progress_ = nullptr;
   const std::vector<uint64_t>* first_ = nullptr;
   std::vector<uint64_t> hashes_;
   uint64_t events_ = 0;
@@ -122,7 +174,7 @@ bool TracePathIsAnInput(const std::string& trace, const std::vector<std::string>
   if (!std::filesystem::exists(trace, ec)) return false;
   for (const std::string& in : inputs) {
     if (std::filesystem::equivalent(trace, in, ec)) {
-      std::cerr << "warren run: refusing to write the trace to " << trace
+      std::cerr << "warren run: refusing to write to " << trace
                 << ": it is the input scenario " << in << "\n";
       return true;
     }
@@ -137,6 +189,16 @@ bool TraceWriteFailed(std::ofstream& out, const std::string& path) {
   std::cerr << "warren run: cannot write the trace to " << path << ": " << std::strerror(errno)
             << "\n";
   return true;
+}
+
+// Writes a report file whole; false (with a message) if it cannot.
+bool WriteReport(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (out) return true;
+  std::cerr << "warren run: cannot write " << path << ": " << std::strerror(errno) << "\n";
+  return false;
 }
 
 }  // namespace
@@ -157,6 +219,9 @@ int RunCommand(const std::vector<std::string>& args) {
     spec->options.trace_kept_events = 4096;
     specs.push_back(std::move(*spec));
   }
+  for (const std::string* out : {&flags.json_path, &flags.junit_path}) {
+    if (!out->empty() && TracePathIsAnInput(*out, flags.files)) return 2;
+  }
   std::ofstream trace_out;
   if (!flags.trace_path.empty()) {
     if (TracePathIsAnInput(flags.trace_path, flags.files)) return 2;
@@ -168,11 +233,20 @@ int RunCommand(const std::vector<std::string>& args) {
     }
   }
   int exit_code = 0;
+  std::vector<ScenarioResult> results;
+  std::vector<report::ScenarioReport> reports;
+  results.reserve(specs.size());
   for (const ScenarioSpec& spec : specs) {
     std::cout << "== " << spec.file << (spec.name.empty() ? "" : ": " + spec.name) << "\n";
     TraceStream stream(spec.options.start, !flags.quiet, trace_out.is_open() ? &trace_out : nullptr,
                        flags.check_determinism);
-    ScenarioResult result = RunScenario(spec, {.on_trace_event = std::ref(stream)});
+    Progress progress(spec.file, spec.options.start);
+    stream.ShowProgress(&progress);
+    ScenarioResult& result = results.emplace_back(RunScenario(spec, {.on_trace_event = std::ref(stream)}));
+    progress.Clear();
+    report::ScenarioReport& rep =
+        reports.emplace_back(report::ScenarioReport{.spec = &spec, .result = &result});
+    rep.wall_seconds = progress.Elapsed();
     Report(spec, result, flags.quiet);
     if (!result.ok()) exit_code = 1;
     if (TraceWriteFailed(trace_out, flags.trace_path)) return 2;
@@ -180,14 +254,25 @@ int RunCommand(const std::vector<std::string>& args) {
       TraceStream second(spec.options.start, false, nullptr, true);
       second.CompareWith(&stream.hashes());
       (void)RunScenario(spec, {.on_trace_event = std::ref(second)});
-      std::string diverged = second.Divergence(result);
-      if (diverged.empty()) {
+      rep.determinism_checked = true;
+      rep.divergence = second.Divergence(result);
+      if (rep.divergence.empty()) {
         std::cout << "deterministic: a second run gave a byte-identical trace\n";
       } else {
-        std::cout << "NOT DETERMINISTIC: first divergence at " << diverged << "\n";
+        std::cout << "NOT DETERMINISTIC: first divergence at " << rep.divergence << "\n";
         exit_code = 1;
       }
     }
+    // Only the figures and the reports' texts are needed from here on.
+    result.trace.clear();
+    result.trace.shrink_to_fit();
+    result.observation = {};
+  }
+  if (!flags.json_path.empty() && !WriteReport(flags.json_path, report::ResultJson(reports))) {
+    return 2;
+  }
+  if (!flags.junit_path.empty() && !WriteReport(flags.junit_path, report::JUnitXml(reports))) {
+    return 2;
   }
   if (trace_out.is_open()) {
     trace_out.close();

@@ -8,7 +8,9 @@
 #include <string_view>
 #include <type_traits>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 
 namespace warren::internal {
 
@@ -39,6 +41,14 @@ std::string Cat(const Args&... args) {
 template <typename... Args>
 void Append(std::string* out, const Args&... args) {
   absl::StrAppend(out, ToAbsl(args)...);
+}
+
+// A message on one line, for reports that print one error per line: a
+// paragraph break becomes ": ", a line break a space ("Validation failed\n\n
+// -1 is not a valid message TTL\n" -> "Validation failed: -1 is not ...").
+inline std::string OneLine(std::string_view text) {
+  absl::string_view t = absl::StripTrailingAsciiWhitespace(ToAbsl(text));
+  return absl::StrReplaceAll(t, {{"\r\n", "\n"}, {"\n\n", ": "}, {"\n", " "}, {"\r", " "}});
 }
 
 }  // namespace warren::internal

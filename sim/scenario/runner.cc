@@ -346,6 +346,9 @@ class ScenarioRun {
   }
 
   ScenarioResult Finish() {
+    // One line each: reports print one error per line.
+    for (std::string& e : result_.step_errors) e = OneLine(e);
+    for (ExpectationFailure& f : result_.failures) f.what = OneLine(f.what);
     result_.trace_events_total = sim_.trace_events_total();
     result_.trace = sim_.TakeTrace();
     result_.queue_table = QueueTable(sim_);

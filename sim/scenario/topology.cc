@@ -70,8 +70,7 @@ absl::Status CheckTopology(const ScenarioSpec& spec) {
   if (s.ok()) return s;
   // Policy validation texts are multi-line ("Validation failed\n\n-1 is not
   // a valid message TTL\n"); a load error is one line.
-  std::string message = absl::StrReplaceAll(absl::StripTrailingAsciiWhitespace(s.message()),
-                                            {{"\n\n", ": "}, {"\n", " "}});
+  std::string message = OneLine(std::string_view(s.message().data(), s.message().size()));
   size_t colon = message.find(": ");
   if (colon == std::string::npos) return s;
   return absl::InvalidArgumentError(Cat(message.substr(0, colon),

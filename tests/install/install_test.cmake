@@ -7,6 +7,20 @@ execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_
 if(rc)
   message(FATAL_ERROR "install failed: ${rc}")
 endif()
+# The installed CLI runs an installed example scenario, and the schemas are
+# where the README says.
+foreach(f share/warren/schema.json share/warren/result.schema.json
+          share/warren/scenarios/ttl_dlx_ladder_reject_chain.json)
+  if(NOT EXISTS ${WORK_DIR}/prefix/${f})
+    message(FATAL_ERROR "not installed: ${f}")
+  endif()
+endforeach()
+execute_process(COMMAND ${WORK_DIR}/prefix/bin/warren run --quiet
+                        ${WORK_DIR}/prefix/share/warren/scenarios/ttl_dlx_ladder_reject_chain.json
+                RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "the installed warren failed on an installed scenario: ${rc}")
+endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer
                         -B ${WORK_DIR}/build -G Ninja -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix
                         # The package must not need nlohmann_json (its headers do not use it).
