@@ -2,6 +2,7 @@
 
 #include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
+#include "sim/scenario/scenario_keys.h"
 
 namespace warren::internal {
 namespace {
@@ -23,7 +24,7 @@ absl::StatusOr<std::optional<int>> OptionalCount(const JsonCursor& c, std::strin
 
 absl::StatusOr<Attempt> ParseAttempt(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(
-      c.AllowOnly({"do", "exception", "countdown_ms", "requeue", "duration_ms", "probability"}));
+      c.AllowOnly(kAttemptKeys));
   Attempt a;
   static const std::pair<const char*, Attempt::Kind> kKinds[] = {
       {"succeed", Attempt::Kind::kSucceed}, {"raise", Attempt::Kind::kRaise},
@@ -45,11 +46,7 @@ absl::StatusOr<Attempt> ParseAttempt(const JsonCursor& c) {
 }
 
 absl::StatusOr<TaskSpec> ParseTask(const JsonCursor& c) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly(
-      {"name", "acks_late", "acks_on_failure_or_timeout", "reject_on_worker_lost",
-       "autoretry_for", "max_retries", "default_retry_delay_ms", "retry_kwargs", "retry_backoff",
-       "retry_backoff_max_ms", "retry_jitter", "on_failure", "body", "soft_time_limit_ms",
-       "time_limit_ms"}));
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kTaskKeys));
   TaskSpec t;
   WARREN_ASSIGN_OR_RETURN(t.name, c.RequiredString("name"));
   WARREN_ASSIGN_OR_RETURN(t.acks_late, c.OptionalBool("acks_late"));
@@ -64,7 +61,7 @@ absl::StatusOr<TaskSpec> ParseTask(const JsonCursor& c) {
   WARREN_ASSIGN_OR_RETURN(t.default_retry_delay, c.Millis("default_retry_delay_ms", t.default_retry_delay));
   if (c.Has("retry_kwargs")) {
     JsonCursor k = c.Child("retry_kwargs");
-    WARREN_RETURN_IF_ERROR(k.AllowOnly({"max_retries", "countdown_ms"}));
+    WARREN_RETURN_IF_ERROR(k.AllowOnly(kRetryKwargsKeys));
     WARREN_ASSIGN_OR_RETURN(t.retry_countdown, k.OptionalMillis("countdown_ms"));
     if (k.Has("max_retries")) {
       // retry_kwargs max_retries=None falls back to the task's max_retries.
@@ -96,8 +93,7 @@ absl::StatusOr<TaskSpec> ParseTask(const JsonCursor& c) {
 }
 
 absl::StatusOr<WorkerSpec> ParseWorker(const JsonCursor& c) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly({"name", "pool", "concurrency", "queues", "start_ms",
-                                      "prefork_tick_ms", "solo_wakeup_ms"}));
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kWorkerKeys));
   WorkerSpec w;
   WARREN_ASSIGN_OR_RETURN(w.name, c.RequiredString("name"));
   static const std::pair<const char*, Pool> kPools[] = {{"prefork", Pool::kPrefork},
@@ -125,12 +121,11 @@ absl::StatusOr<WorkerSpec> ParseWorker(const JsonCursor& c) {
 }  // namespace
 
 absl::StatusOr<ScenarioCelery> ParseCelery(const JsonCursor& c) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly({"app", "tasks", "workers"}));
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kCeleryKeys));
   ScenarioCelery out;
   if (c.Has("app")) {
     JsonCursor a = c.Child("app");
-    WARREN_RETURN_IF_ERROR(a.AllowOnly({"task_acks_late", "task_acks_on_failure_or_timeout",
-                                        "worker_prefetch_multiplier"}));
+    WARREN_RETURN_IF_ERROR(a.AllowOnly(kCeleryAppKeys));
     WARREN_ASSIGN_OR_RETURN(out.app.task_acks_late, a.Bool("task_acks_late", false));
     WARREN_ASSIGN_OR_RETURN(out.app.task_acks_on_failure_or_timeout,
                             a.Bool("task_acks_on_failure_or_timeout", true));
@@ -152,7 +147,7 @@ absl::StatusOr<ScenarioCelery> ParseCelery(const JsonCursor& c) {
 
 absl::StatusOr<ApplyAsyncStep> ParseApplyAsync(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(
-      c.AllowOnly({"task", "queue", "countdown_ms", "eta_ms", "expires_ms", "label", "task_id"}));
+      c.AllowOnly(kApplyAsyncKeys));
   ApplyAsyncStep s;
   WARREN_ASSIGN_OR_RETURN(s.task, c.RequiredString("task"));
   WARREN_ASSIGN_OR_RETURN(s.apply.queue, c.ShortString("queue", "celery"));

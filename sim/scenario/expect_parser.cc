@@ -10,13 +10,13 @@
 
 #include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
+#include "sim/scenario/scenario_keys.h"
 
 namespace warren::internal {
 namespace {
 
 absl::StatusOr<ExpectedMessage> ParseExpectedMessage(const JsonCursor& c) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly({"body", "redelivered", "x_death", "headers",
-                                      "absent_headers"}));
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kExpectedMessageKeys));
   ExpectedMessage m;
   WARREN_ASSIGN_OR_RETURN(m.body, c.OptionalString("body"));
   WARREN_ASSIGN_OR_RETURN(m.redelivered, c.OptionalBool("redelivered"));
@@ -25,7 +25,7 @@ absl::StatusOr<ExpectedMessage> ParseExpectedMessage(const JsonCursor& c) {
     WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> deaths, c.Array("x_death"));
     m.x_death.emplace();
     for (const JsonCursor& d : deaths) {
-      WARREN_RETURN_IF_ERROR(d.AllowOnly({"queue", "reason", "count"}));
+      WARREN_RETURN_IF_ERROR(d.AllowOnly(kExpectedXDeathKeys));
       ExpectedXDeath x;
       WARREN_ASSIGN_OR_RETURN(x.queue, d.RequiredString("queue"));
       WARREN_ASSIGN_OR_RETURN(x.reason, d.RequiredString("reason"));
@@ -153,11 +153,7 @@ std::vector<std::string_view> ExpectationKeys() {
 }
 
 absl::StatusOr<Expectation> ParseExpectation(const JsonCursor& c) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly({"at_ms", "queue", "ready", "unacked", "enqueued",
-                                      "messages", "queue_gone", "fate", "copies", "drops",
-                                      "event", "counter", "equals", "note", "task", "state",
-                                      "result", "executions", "retries", "published",
-                                      "tasks_in_state", "celery_event"}));
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kExpectationKeys));
   Expectation e;
   e.pointer = c.pointer();
   WARREN_ASSIGN_OR_RETURN(e.at, c.OptionalMillis("at_ms"));

@@ -7,6 +7,7 @@
 #include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
 #include "sim/core/utf8.h"
+#include "sim/scenario/scenario_keys.h"
 
 namespace warren::internal {
 namespace {
@@ -61,7 +62,7 @@ absl::Status JsonCursor::ExpectObject() const {
   return value_->is_object() ? absl::OkStatus() : Error("an object");
 }
 
-absl::Status JsonCursor::AllowOnly(const std::vector<std::string_view>& keys) const {
+absl::Status JsonCursor::AllowOnly(std::span<const std::string_view> keys) const {
   WARREN_RETURN_IF_ERROR(ExpectObject());
   for (auto it = value_->begin(); it != value_->end(); ++it) {
     if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) {
@@ -217,7 +218,7 @@ absl::StatusOr<FieldValue> JsonCursor::ToFieldValue() const {
     return FieldValue::Array(std::move(items));
   }
   if (v.contains("$type")) {
-    WARREN_RETURN_IF_ERROR(AllowOnly({"$type", "value"}));
+    WARREN_RETURN_IF_ERROR(AllowOnly(kTypedValueKeys));
     WARREN_ASSIGN_OR_RETURN(std::string type, RequiredString("$type"));
     if (!Has("value")) return Error("{\"$type\": ..., \"value\": ...}");
     JsonCursor value = Child("value");

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,10 +32,7 @@ class JsonCursor {
   absl::Status Error(std::string_view expected) const;  // "<ptr>: expected X, got Y"
 
   // Objects: every key must be one of `keys`.
-  absl::Status AllowOnly(std::initializer_list<std::string_view> keys) const {
-    return AllowOnly(std::vector<std::string_view>(keys));
-  }
-  absl::Status AllowOnly(const std::vector<std::string_view>& keys) const;
+  absl::Status AllowOnly(std::span<const std::string_view> keys) const;
   absl::Status ExpectObject() const;
   // Elements of an array member (empty if absent).
   absl::StatusOr<std::vector<JsonCursor>> Array(std::string_view key) const;

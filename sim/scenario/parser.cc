@@ -5,6 +5,7 @@
 #include "sim/scenario/celery_parser.h"
 #include "sim/scenario/expect_parser.h"
 #include "sim/scenario/json_cursor.h"
+#include "sim/scenario/scenario_keys.h"
 #include "sim/scenario/json_reader.h"
 #include "sim/scenario/parser.h"
 #include "sim/scenario/references.h"
@@ -19,7 +20,7 @@ using Json = nlohmann::json;
 
 absl::StatusOr<ScenarioExchange> ParseExchange(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(
-      c.AllowOnly({"name", "type", "durable", "auto_delete", "internal", "arguments"}));
+      c.AllowOnly(kExchangeKeys));
   ScenarioExchange x;
   WARREN_ASSIGN_OR_RETURN(x.name, c.RequiredShortString("name"));
   WARREN_ASSIGN_OR_RETURN(x.options.type, c.ShortString("type", "direct"));
@@ -32,7 +33,7 @@ absl::StatusOr<ScenarioExchange> ParseExchange(const JsonCursor& c) {
 
 absl::StatusOr<ScenarioQueue> ParseQueue(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(
-      c.AllowOnly({"name", "as", "durable", "exclusive", "auto_delete", "arguments"}));
+      c.AllowOnly(kQueueKeys));
   ScenarioQueue q;
   WARREN_ASSIGN_OR_RETURN(q.name, c.RequiredShortString("name"));
   WARREN_ASSIGN_OR_RETURN(q.alias, c.ShortString("as", ""));
@@ -48,7 +49,7 @@ absl::StatusOr<ScenarioQueue> ParseQueue(const JsonCursor& c) {
 
 absl::StatusOr<ScenarioBinding> ParseBinding(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(
-      c.AllowOnly({"exchange", "queue", "to_exchange", "routing_key", "arguments"}));
+      c.AllowOnly(kBindingKeys));
   ScenarioBinding b;
   WARREN_ASSIGN_OR_RETURN(b.source, c.RequiredShortString("exchange"));
   if (c.Has("queue") == c.Has("to_exchange")) {
@@ -63,7 +64,7 @@ absl::StatusOr<ScenarioBinding> ParseBinding(const JsonCursor& c) {
 
 absl::StatusOr<PolicySpec> ParsePolicy(const JsonCursor& c, bool* operator_policy) {
   WARREN_RETURN_IF_ERROR(
-      c.AllowOnly({"name", "pattern", "definition", "priority", "apply_to", "operator"}));
+      c.AllowOnly(kPolicyKeys));
   PolicySpec p;
   WARREN_ASSIGN_OR_RETURN(p.name, c.RequiredString("name"));
   WARREN_ASSIGN_OR_RETURN(p.pattern, c.RequiredString("pattern"));
@@ -82,10 +83,7 @@ absl::StatusOr<PolicySpec> ParsePolicy(const JsonCursor& c, bool* operator_polic
 }
 
 absl::StatusOr<BasicProperties> ParseProperties(const JsonCursor& c) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly({"content_type", "content_encoding", "headers",
-                                      "delivery_mode", "priority", "correlation_id", "reply_to",
-                                      "expiration", "message_id", "timestamp", "type", "user_id",
-                                      "app_id"}));
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kPropertiesKeys));
   BasicProperties p;
   WARREN_ASSIGN_OR_RETURN(p.content_type, c.OptionalShortString("content_type"));
   WARREN_ASSIGN_OR_RETURN(p.content_encoding, c.OptionalShortString("content_encoding"));
@@ -109,13 +107,11 @@ absl::StatusOr<BasicProperties> ParseProperties(const JsonCursor& c) {
 }
 
 absl::StatusOr<ClientRule> ParseRule(const JsonCursor& c) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly({"when", "do", "delay_ms", "exchange", "routing_key"}));
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kClientRuleKeys));
   ClientRule r;
   if (c.Has("when")) {
     JsonCursor w = c.Child("when");
-    WARREN_RETURN_IF_ERROR(w.AllowOnly({"attempt", "redelivered", "x_death_count_at_least",
-                                        "x_death_count_below", "x_death_queue", "header",
-                                        "header_equals"}));
+    WARREN_RETURN_IF_ERROR(w.AllowOnly(kClientWhenKeys));
     WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> attempt, w.OptionalInt("attempt", 1, 1000000));
     if (attempt) r.when.attempt = static_cast<int>(*attempt);
     WARREN_ASSIGN_OR_RETURN(r.when.redelivered, w.OptionalBool("redelivered"));
@@ -148,7 +144,7 @@ absl::StatusOr<ClientRule> ParseRule(const JsonCursor& c) {
 }
 
 absl::StatusOr<ExpectedError> ParseExpectedError(const JsonCursor& c) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly({"code", "closes", "text"}));
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kExpectedErrorKeys));
   ExpectedError e;
   WARREN_ASSIGN_OR_RETURN(int64_t code, c.Int("code", 0, 200, 599));
   if (code == 0) return c.Error("an object with \"code\" (an AMQP reply code)");
@@ -163,7 +159,7 @@ absl::StatusOr<ExpectedError> ParseExpectedError(const JsonCursor& c) {
 
 absl::StatusOr<ScenarioClient> ParseClient(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(
-      c.AllowOnly({"name", "queue", "prefetch", "start_ms", "rules", "expect_error"}));
+      c.AllowOnly(kClientKeys));
   ScenarioClient client;
   WARREN_ASSIGN_OR_RETURN(client.name, c.RequiredString("name"));
   WARREN_ASSIGN_OR_RETURN(client.queue, c.RequiredShortString("queue"));
@@ -184,8 +180,7 @@ absl::StatusOr<ScenarioClient> ParseClient(const JsonCursor& c) {
 
 absl::StatusOr<StepAction> ParsePublishStep(const JsonCursor& step, const char* key) {
   JsonCursor p = step.Child(key);
-  WARREN_RETURN_IF_ERROR(p.AllowOnly({"exchange", "routing_key", "body", "properties",
-                                      "mandatory", "count", "label", "confirm"}));
+  WARREN_RETURN_IF_ERROR(p.AllowOnly(kPublishKeys));
   PublishStep s;
   WARREN_ASSIGN_OR_RETURN(s.publish.exchange, p.ShortString("exchange", ""));
   WARREN_ASSIGN_OR_RETURN(s.publish.routing_key, p.ShortString("routing_key", ""));
@@ -314,9 +309,7 @@ absl::Status ParseList(const JsonCursor& root, std::string_view key, std::vector
 }
 
 absl::Status ParseOptions(const JsonCursor& c, SimulationOptions& o, int64_t& max_events) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly(
-      {"consumer_timeout_ms", "channel_tick_ms", "quorum_tick_ms", "max_events",
-       "max_live_messages"}));
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kOptionsKeys));
   WARREN_ASSIGN_OR_RETURN(o.consumer_timeout, c.Millis("consumer_timeout_ms", o.consumer_timeout));
   WARREN_ASSIGN_OR_RETURN(o.channel_tick_interval,
                           c.Millis("channel_tick_ms", o.channel_tick_interval));
@@ -355,10 +348,7 @@ absl::Status CheckPublishTotal(const ScenarioSpec& spec) {
 }
 
 absl::StatusOr<ScenarioSpec> ParseRoot(const JsonCursor& root) {
-  WARREN_RETURN_IF_ERROR(root.AllowOnly({"$schema", "version", "name", "description", "seed",
-                                         "options", "exchanges", "queues", "bindings",
-                                         "policies", "clients", "celery", "timeline", "expect",
-                                         "run_for_ms"}));
+  WARREN_RETURN_IF_ERROR(root.AllowOnly(kRootKeys));
   WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> version, root.OptionalInt("version", 1, 1));
   if (!version) {
     return absl::InvalidArgumentError("/version: expected 1, got nothing (required)");
