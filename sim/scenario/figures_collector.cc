@@ -4,13 +4,14 @@
 #include <utility>
 
 #include "absl/strings/str_join.h"
+#include "sim/core/strings.h"
 
 namespace warren::internal {
 namespace {
 
 // The accounting reason of a drop: its detail up to "; ".
-std::string DropOutcome(const std::string& detail) {
-  return "dropped: " + detail.substr(0, detail.find("; "));
+std::string_view DropReason(const std::string& detail) {
+  return std::string_view(detail).substr(0, detail.find("; "));
 }
 
 bool IsTerminal(const celery::CeleryEvent& e) {
@@ -20,39 +21,47 @@ bool IsTerminal(const celery::CeleryEvent& e) {
 
 }  // namespace
 
+uint32_t FiguresCollector::Outcome(std::string_view text) {
+  auto it = outcome_index_.find(absl::string_view(text.data(), text.size()));
+  if (it != outcome_index_.end()) return it->second;
+  uint32_t id = static_cast<uint32_t>(outcome_names_.size());
+  outcome_names_.emplace_back(text);
+  outcome_index_.emplace(outcome_names_.back(), id);
+  return id;
+}
+
 void FiguresCollector::AddToGroup(MessageId message, const std::string& group) {
   auto [it, added] = group_index_.try_emplace(group, group_names_.size());
   if (added) group_names_.push_back(group);
-  Root& root = roots_[message.value];
-  root.group = it->second;
-  root.published = published_at_;
-  root_order_.push_back(message.value);
-  Attach(message.value, message.value);
+  uint32_t root = static_cast<uint32_t>(roots_.size());
+  roots_.push_back({.group = it->second, .published = published_at_, .settled = published_at_});
+  Attach(message.value, root);
 }
 
 void FiguresCollector::Link(MessageId child, MessageId parent) {
-  auto it = root_of_.find(parent.value);
-  if (it == root_of_.end()) return;  // the parent is in no group
+  uint32_t root = RootOf(parent.value);
+  if (root == kNone) return;  // the parent is in no group
   republished_.insert(parent.value);
-  Attach(child.value, it->second);
+  Attach(child.value, root);
 }
 
 // `message` (the one just published) belongs to `root`: so do the copies and
 // drops its publish already made.
-void FiguresCollector::Attach(uint64_t message, uint64_t root) {
+void FiguresCollector::Attach(uint64_t message, uint32_t root) {
+  if (message >= root_of_.size()) root_of_.resize(message + 1, kNone);
   root_of_[message] = root;
   if (message != pending_message_) return;
   for (uint64_t copy : pending_copies_) {
     if (auto c = copies_.find(copy); c != copies_.end()) c->second.root = root;
   }
-  Root& r = roots_[root];
-  for (auto& [outcome, when] : pending_drops_) Settle(r, outcome, when);
+  for (auto& [outcome, when] : pending_drops_) Settle(roots_[root], outcome, when);
   pending_copies_.clear();
   pending_drops_.clear();
 }
 
-void FiguresCollector::Settle(Root& r, const std::string& outcome, absl::Time when) {
-  ++r.outcomes[outcome];
+void FiguresCollector::Settle(Root& r, uint32_t outcome, absl::Time when) {
+  auto at = std::lower_bound(r.outcomes.begin(), r.outcomes.end(), outcome);
+  if (at == r.outcomes.end() || *at != outcome) r.outcomes.insert(at, outcome);
   r.settled = std::max(r.settled, when);
 }
 
@@ -63,34 +72,35 @@ FiguresCollector::Depth& FiguresCollector::QueueDepth(const std::string& name, a
 }
 
 void FiguresCollector::Change(Depth& d, absl::Time now, int64_t ready, int64_t unacked) {
-  double seconds = absl::ToDoubleSeconds(now - d.since);
-  d.area_ready += seconds * static_cast<double>(d.ready);
-  d.area_unacked += seconds * static_cast<double>(d.unacked);
-  d.since = now;
+  if (now != d.since) {
+    double seconds = absl::ToDoubleSeconds(now - d.since);
+    d.area_ready += seconds * static_cast<double>(d.ready);
+    d.area_unacked += seconds * static_cast<double>(d.unacked);
+    d.since = now;
+  }
   d.ready += ready;
   d.unacked += unacked;
   d.peak_ready = std::max(d.peak_ready, d.ready);
   d.peak_unacked = std::max(d.peak_unacked, d.unacked);
 }
 
-FiguresCollector::Root* FiguresCollector::RootOf(uint64_t message) {
-  auto it = root_of_.find(message);
-  return it == root_of_.end() ? nullptr : &roots_[it->second];
+uint32_t FiguresCollector::RootOf(uint64_t message) const {
+  return message < root_of_.size() ? root_of_[message] : kNone;
 }
 
-// A copy leaves its queue. `outcome` empty: it was dead-lettered (its
+// A copy leaves its queue. `outcome` kNone: it was dead-lettered (its
 // message goes on as another copy, or is dropped as a whole).
-void FiguresCollector::EndCopy(uint64_t copy_id, absl::Time now, const std::string& outcome) {
+void FiguresCollector::EndCopy(uint64_t copy_id, absl::Time now, uint32_t outcome) {
   auto it = copies_.find(copy_id);
   if (it == copies_.end()) return;  // already gone (expired, then dead-lettered)
   Copy& c = it->second;
   Change(*c.queue, now, c.unacked ? 0 : -1, c.unacked ? -1 : 0);
-  if (c.root != 0) {
+  if (c.root != kNone) {
     Root& r = roots_[c.root];
     r.deliveries += c.deliveries;
     r.redeliveries += c.deliveries > 1 ? c.deliveries - 1 : 0;
-    bool replaced = outcome == "acked" && republished_.contains(c.message);
-    if (!outcome.empty() && !replaced) Settle(r, outcome, now);
+    bool replaced = outcome == acked_ && republished_.contains(c.message);
+    if (outcome != kNone && !replaced) Settle(r, outcome, now);
   }
   copies_.erase(it);
 }
@@ -104,15 +114,10 @@ void FiguresCollector::OnEvent(const TraceEvent& e) {
       pending_drops_.clear();
       return;
     case TraceKind::kEnqueued: {
-      auto root = root_of_.find(e.message.value);
+      uint32_t root = RootOf(e.message.value);
       Depth& d = QueueDepth(e.queue, e.time);
-      copies_[e.copy] = {.queue = &d,
-                         .message = e.message.value,
-                         .root = root == root_of_.end() ? 0 : root->second,
-                         .enqueued = e.time};
-      if (root == root_of_.end() && e.message.value == pending_message_) {
-        pending_copies_.push_back(e.copy);
-      }
+      copies_[e.copy] = {.queue = &d, .message = e.message.value, .root = root, .enqueued = e.time};
+      if (root == kNone && e.message.value == pending_message_) pending_copies_.push_back(e.copy);
       Change(d, e.time, 1, 0);
       return;
     }
@@ -129,23 +134,22 @@ void FiguresCollector::OnEvent(const TraceEvent& e) {
         Change(*it->second.queue, e.time, 1, -1);
       }
       return;
-    case TraceKind::kAcked: return EndCopy(e.copy, e.time, "acked");
+    case TraceKind::kAcked: return EndCopy(e.copy, e.time, acked_);
     case TraceKind::kRejected:
     case TraceKind::kExpired:
-    case TraceKind::kDeadLettered: return EndCopy(e.copy, e.time, "");
+    case TraceKind::kDeadLettered: return EndCopy(e.copy, e.time, kNone);
     case TraceKind::kUnroutable:  // a whole-message drop, detail as for kDropped
     case TraceKind::kDropped: {
-      std::string outcome = DropOutcome(e.detail);
+      uint32_t outcome = Outcome(internal::Cat("dropped: ", DropReason(e.detail)));
+      uint32_t root = RootOf(e.message.value);
       if (e.copy != 0) {
         // A copy dropped after it expired or was rejected has already left
         // its queue: its root still gets the drop as its outcome.
         bool gone = !copies_.contains(e.copy);
         EndCopy(e.copy, e.time, outcome);
-        if (Root* r = RootOf(e.message.value); gone && r != nullptr) Settle(*r, outcome, e.time);
-        return;
-      }
-      if (Root* r = RootOf(e.message.value)) {
-        Settle(*r, outcome, e.time);
+        if (gone && root != kNone) Settle(roots_[root], outcome, e.time);
+      } else if (root != kNone) {
+        Settle(roots_[root], outcome, e.time);
       } else if (e.message.value == pending_message_) {
         pending_drops_.emplace_back(outcome, e.time);
       }
@@ -167,35 +171,43 @@ uint64_t FiguresCollector::UnackedIn(const std::string& queue) const {
 
 std::vector<MessageGroupFigures> FiguresCollector::GroupFigures() {
   // Copies still alive: parked in a queue (settled there) or unacked.
-  absl::flat_hash_map<const Depth*, const std::string*> names;
-  for (const auto& [name, d] : queues_) names[&d] = &name;
+  const uint32_t unacked = Outcome("unacked");
+  absl::flat_hash_map<const Depth*, uint32_t> parked;  // queue -> "in queue <name>"
+  for (const auto& [name, d] : queues_) parked[&d] = Outcome("in queue " + name);
   for (const auto& [id, c] : copies_) {
-    if (c.root == 0) continue;
+    if (c.root == kNone) continue;
     Root& r = roots_[c.root];
     r.deliveries += c.deliveries;
     r.redeliveries += c.deliveries > 1 ? c.deliveries - 1 : 0;
     if (c.unacked) {
-      ++r.outcomes["unacked"];
+      Settle(r, unacked, r.settled);
       r.in_flight = true;
     } else {
-      Settle(r, "in queue " + *names[c.queue], c.enqueued);
+      Settle(r, parked[c.queue], c.enqueued);
     }
   }
   std::vector<MessageGroupFigures> groups(group_names_.size());
   std::vector<std::vector<absl::Duration>> latencies(group_names_.size());
+  // Per group, messages by their set of outcomes (named at the end).
+  std::vector<std::map<absl::InlinedVector<uint32_t, 2>, uint64_t>> sets(group_names_.size());
   for (size_t i = 0; i < groups.size(); ++i) groups[i].group = group_names_[i];
-  for (uint64_t id : root_order_) {
-    const Root& r = roots_[id];
+  for (const Root& r : roots_) {
     MessageGroupFigures& g = groups[r.group];
     ++g.messages;
     g.deliveries += r.deliveries;
     g.redeliveries += r.redeliveries;
-    std::vector<std::string> parts;
-    for (const auto& [outcome, n] : r.outcomes) parts.push_back(outcome);
-    ++g.outcomes[parts.empty() ? "in flight" : absl::StrJoin(parts, " + ")];
-    if (!r.in_flight && !parts.empty()) latencies[r.group].push_back(r.settled - r.published);
+    ++sets[r.group][r.outcomes];
+    if (!r.in_flight && !r.outcomes.empty()) latencies[r.group].push_back(r.settled - r.published);
   }
-  for (size_t i = 0; i < groups.size(); ++i) groups[i].latency = Summarize(latencies[i]);
+  for (size_t i = 0; i < groups.size(); ++i) {
+    groups[i].latency = Summarize(std::move(latencies[i]));
+    for (const auto& [set, n] : sets[i]) {
+      std::vector<std::string> names;
+      for (uint32_t o : set) names.push_back(outcome_names_[o]);
+      std::sort(names.begin(), names.end());
+      groups[i].outcomes[names.empty() ? "in flight" : absl::StrJoin(names, " + ")] += n;
+    }
+  }
   std::sort(groups.begin(), groups.end(),
             [](const auto& a, const auto& b) { return a.group < b.group; });
   return groups;

@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/time/time.h"
 #include "warren/celery.h"
 #include "warren/figures.h"
@@ -37,6 +39,7 @@ class FiguresCollector {
   uint64_t UnackedIn(const std::string& queue) const;
 
  private:
+  static constexpr uint32_t kNone = UINT32_MAX;  // no root / no outcome
   struct Depth {
     uint64_t ready = 0, unacked = 0, peak_ready = 0, peak_unacked = 0;
     double area_ready = 0, area_unacked = 0;  // depth x seconds
@@ -45,27 +48,28 @@ class FiguresCollector {
   struct Copy {
     Depth* queue;
     uint64_t message;
-    uint64_t root;  // 0: its message is in no group
+    uint32_t root;  // index into roots_, kNone: its message is in no group
+    uint32_t deliveries = 0;
     absl::Time enqueued;
-    int deliveries = 0;
     bool unacked = false;
   };
   // A group's message, followed through its hops and republishes.
   struct Root {
     uint32_t group = 0;
+    bool in_flight = false;  // a copy is unacked at the end
+    uint32_t deliveries = 0, redeliveries = 0;
     absl::Time published;
-    absl::Time settled;                   // the latest outcome's time
-    std::map<std::string, int> outcomes;  // of its copies and drops
-    bool in_flight = false;               // a copy is unacked at the end
-    uint64_t deliveries = 0, redeliveries = 0;
+    absl::Time settled;  // the latest outcome's time
+    absl::InlinedVector<uint32_t, 2> outcomes;  // interned, sorted, distinct
   };
 
-  void Attach(uint64_t message, uint64_t root);
-  void Settle(Root& r, const std::string& outcome, absl::Time when);
+  void Attach(uint64_t message, uint32_t root);
+  uint32_t Outcome(std::string_view text);
+  void Settle(Root& r, uint32_t outcome, absl::Time when);
   Depth& QueueDepth(const std::string& name, absl::Time now);
   void Change(Depth& d, absl::Time now, int64_t ready, int64_t unacked);
-  void EndCopy(uint64_t copy_id, absl::Time now, const std::string& outcome);
-  Root* RootOf(uint64_t message);
+  void EndCopy(uint64_t copy_id, absl::Time now, uint32_t outcome);
+  uint32_t RootOf(uint64_t message) const;
   std::vector<MessageGroupFigures> GroupFigures();
   static std::vector<TaskFigures> CeleryFigures(const celery::CeleryApp& app);
 
@@ -74,18 +78,22 @@ class FiguresCollector {
   absl::flat_hash_map<uint64_t, Copy> copies_;  // live copies by copy id
   std::vector<std::string> group_names_;
   std::map<std::string, uint32_t> group_index_;
-  absl::flat_hash_map<uint64_t, uint64_t> root_of_;  // message id -> root message id
-  absl::flat_hash_map<uint64_t, Root> roots_;
+  std::vector<std::string> outcome_names_;
+  absl::flat_hash_map<std::string, uint32_t> outcome_index_;
+  uint32_t acked_ = Outcome("acked");
+  // Message id -> root index (kNone: in no group). Message ids are dense
+  // (1, 2, 3, ... in publish order): 4 bytes per message published.
+  std::vector<uint32_t> root_of_;
+  std::vector<Root> roots_;  // in publish order
   // Messages a client republished: their ack is not an outcome, the
   // republish's outcome is.
   absl::flat_hash_set<uint64_t> republished_;
-  std::vector<uint64_t> root_order_;  // publish order
   // The message being published: its copies and drops come before the
   // caller learns its id and calls AddToGroup or Link.
   absl::Time published_at_;
   uint64_t pending_message_ = 0;
   std::vector<uint64_t> pending_copies_;
-  std::vector<std::pair<std::string, absl::Time>> pending_drops_;
+  std::vector<std::pair<uint32_t, absl::Time>> pending_drops_;
 };
 
 }  // namespace warren::internal
