@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "sim/cli/flags.h"
 #include "sim/core/strings.h"
+#include "sim/core/utf8.h"
 #include "sim/report/junit.h"
 #include "sim/report/result_json.h"
 #include "warren/figures.h"
@@ -52,20 +53,22 @@ bool ParseRunFlags(const std::vector<std::string>& args, RunFlags& f) {
 }
 
 // A progress line on stderr for runs longer than a second, when stderr is a
-// terminal: virtual time reached and events so far, rewritten in place.
+// terminal and the timeline is not printing to one: virtual time reached and
+// events so far, rewritten in place.
 class Progress {
  public:
-  Progress(std::string label, absl::Time start)
-      : label_(std::move(label)), start_(start), wall_start_(Clock::now()),
-        enabled_(isatty(STDERR_FILENO) == 1) {}
+  Progress(std::string_view label, absl::Time start, bool timeline)
+      : label_(internal::PrintableText(label)),
+        start_(start),
+        wall_start_(Clock::now()),
+        enabled_(isatty(STDERR_FILENO) == 1 && !(timeline && isatty(STDOUT_FILENO) == 1)) {}
   ~Progress() { Clear(); }
 
   void Update(absl::Time now, uint64_t events) {
     if (!enabled_) return;
     auto wall = Clock::now();
-    if (wall - wall_start_ < std::chrono::seconds(1) || wall - last_ < std::chrono::milliseconds(200)) {
-      return;
-    }
+    using std::chrono::milliseconds, std::chrono::seconds;
+    if (wall - wall_start_ < seconds(1) || wall - last_ < milliseconds(200)) return;
     last_ = wall;
     shown_ = true;
     std::cerr << "\r\x1b[K" << label_ << ": virtual +" << FormatSeconds(now - start_) << ", "
@@ -191,9 +194,18 @@ bool TraceWriteFailed(std::ofstream& out, const std::string& path) {
   return true;
 }
 
-// Writes a report file whole; false (with a message) if it cannot.
-bool WriteReport(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+// Opens a report file before the runs (a path that cannot be written is a
+// usage error up front, not after a long run); false with a message.
+bool OpenReport(const std::string& path, std::ofstream& out) {
+  if (path.empty()) return true;
+  out.open(path, std::ios::binary | std::ios::trunc);
+  if (out) return true;
+  std::cerr << "warren run: cannot write " << path << ": " << std::strerror(errno) << "\n";
+  return false;
+}
+
+// Writes a report whole; false (with a message) if it cannot.
+bool WriteReport(const std::string& path, std::ofstream& out, const std::string& text) {
   out << text;
   out.close();
   if (out) return true;
@@ -222,6 +234,8 @@ int RunCommand(const std::vector<std::string>& args) {
   for (const std::string* out : {&flags.json_path, &flags.junit_path}) {
     if (!out->empty() && TracePathIsAnInput(*out, flags.files)) return 2;
   }
+  std::ofstream json_out, junit_out;
+  if (!OpenReport(flags.json_path, json_out) || !OpenReport(flags.junit_path, junit_out)) return 2;
   std::ofstream trace_out;
   if (!flags.trace_path.empty()) {
     if (TracePathIsAnInput(flags.trace_path, flags.files)) return 2;
@@ -240,9 +254,10 @@ int RunCommand(const std::vector<std::string>& args) {
     std::cout << "== " << spec.file << (spec.name.empty() ? "" : ": " + spec.name) << "\n";
     TraceStream stream(spec.options.start, !flags.quiet, trace_out.is_open() ? &trace_out : nullptr,
                        flags.check_determinism);
-    Progress progress(spec.file, spec.options.start);
+    Progress progress(spec.file, spec.options.start, !flags.quiet);
     stream.ShowProgress(&progress);
-    ScenarioResult& result = results.emplace_back(RunScenario(spec, {.on_trace_event = std::ref(stream)}));
+    ScenarioResult& result =
+        results.emplace_back(RunScenario(spec, {.on_trace_event = std::ref(stream)}));
     progress.Clear();
     report::ScenarioReport& rep =
         reports.emplace_back(report::ScenarioReport{.spec = &spec, .result = &result});
@@ -268,10 +283,11 @@ int RunCommand(const std::vector<std::string>& args) {
     result.trace.shrink_to_fit();
     result.observation = {};
   }
-  if (!flags.json_path.empty() && !WriteReport(flags.json_path, report::ResultJson(reports))) {
+  if (json_out.is_open() && !WriteReport(flags.json_path, json_out, report::ResultJson(reports))) {
     return 2;
   }
-  if (!flags.junit_path.empty() && !WriteReport(flags.junit_path, report::JUnitXml(reports))) {
+  if (junit_out.is_open() &&
+      !WriteReport(flags.junit_path, junit_out, report::JUnitXml(reports))) {
     return 2;
   }
   if (trace_out.is_open()) {
