@@ -268,7 +268,7 @@ int RunCommand(const std::vector<std::string>& args) {
     if (flags.check_determinism) {
       TraceStream second(spec.options.start, false, nullptr, true);
       second.CompareWith(&stream.hashes());
-      (void)RunScenario(spec, {.on_trace_event = std::ref(second)});
+      (void)RunScenario(spec, {.on_trace_event = std::ref(second), .figures = false});
       rep.determinism_checked = true;
       rep.divergence = second.Divergence(result);
       if (rep.divergence.empty()) {

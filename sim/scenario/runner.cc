@@ -77,6 +77,10 @@ class ScenarioRun {
  private:
   // Every event feeds the figures, then the caller's sink.
   SimulationOptions WithSink(SimulationOptions o) {
+    if (!run_options_.figures) {
+      if (run_options_.on_trace_event) o.trace_sink = run_options_.on_trace_event;
+      return o;
+    }
     o.trace_sink = [this](const TraceEvent& e) {
       figures_.OnEvent(e);
       if (run_options_.on_trace_event) run_options_.on_trace_event(e);
@@ -166,8 +170,10 @@ class ScenarioRun {
     c.queue = Q(c.queue);
     clients_.push_back(std::make_unique<ScriptedClient>(sim_, c, result_.observation,
                                                         run_options_.observe, budget_));
-    clients_.back()->OnRepublish(
-        [this](MessageId child, MessageId parent) { figures_.Link(child, parent); });
+    if (run_options_.figures) {
+      clients_.back()->OnRepublish(
+          [this](MessageId child, MessageId parent) { figures_.Link(child, parent); });
+    }
     absl::Status s = clients_.back()->Start();
     std::string pointer = Cat("client \"", c.name, "\"");
     if (!c.expect_error) {
@@ -196,7 +202,9 @@ class ScenarioRun {
                 absl::StatusOr<PublishReceipt> r = (*used)->BasicPublish(p.publish);
                 if (!r.ok()) return r.status();
                 if (!p.label.empty()) context_.labels[p.label].push_back(r->message);
-                figures_.AddToGroup(r->message, p.label.empty() ? s.pointer : p.label);
+                if (run_options_.figures) {
+                  figures_.AddToGroup(r->message, p.label.empty() ? s.pointer : p.label);
+                }
               }
               return absl::OkStatus();
             },
@@ -352,7 +360,7 @@ class ScenarioRun {
     result_.trace_events_total = sim_.trace_events_total();
     result_.trace = sim_.TakeTrace();
     result_.queue_table = QueueTable(sim_);
-    result_.figures = figures_.Finish(sim_.Now(), celery_.get());
+    if (run_options_.figures) result_.figures = figures_.Finish(sim_.Now(), celery_.get());
     if (run_options_.observe) ObserveEnd();
     if (budget_.exhausted()) {
       result_.step_errors.push_back(Cat(

@@ -153,6 +153,18 @@ TEST(FiguresCollector, LiveCopiesPerQueueEqualTheBrokersCountsAfterRandomLoad) {
   }
 }
 
+TEST(RunFigures, AreLeftEmptyWhenTheRunOptionsTurnThemOff) {
+  absl::StatusOr<ScenarioSpec> spec =
+      LoadScenarioFile(std::string(WARREN_SCENARIO_DIR) + "/ttl_dlx_ladder_reject_chain.json");
+  ASSERT_THAT(spec, testing::IsOk());
+  ScenarioResult on = RunScenario(*spec);
+  ScenarioResult off = RunScenario(*spec, {.figures = false});
+  EXPECT_FALSE(on.figures.queues.empty());
+  EXPECT_TRUE(off.figures.queues.empty());
+  EXPECT_TRUE(off.figures.messages.empty());
+  EXPECT_TRUE(off.ok());
+}
+
 TEST(FormatFigures, NamesEachQueueGroupAndTask) {
   RunFigures f{.span = absl::Seconds(10),
                .queues = {{.queue = "dlq", .peak_ready = 2, .mean_ready = 0.5}},
