@@ -297,6 +297,7 @@ struct ScenarioResult {
   uint64_t trace_events_total = 0;
   std::vector<std::string> queue_table;  // rabbitmqctl list_queues style lines
   RunFigures figures;  // depths, latencies, deliveries: see figures.h
+  std::vector<celery::TaskState> tasks;  // the Celery backend's rows at the end, by id
   // What the clients saw, ending with every queue drained by basic.get after
   // the run (the trace and queue table are taken before that drain).
   Observation observation;

@@ -19,7 +19,7 @@ constexpr char kUsage[] =
     "usage: warren --version\n"
     "       warren demo ladder     run the TTL + dead-letter delay ladder (2s/4s/8s -> dlq)\n"
     "       warren run FILE... [--trace OUT.jsonl] [--seed N] [--quiet] [--check-determinism]\n"
-    "                  [--json OUT.json] [--junit OUT.xml]\n"
+    "                  [--json OUT.json] [--junit OUT.xml] [--html OUT.html]\n"
     "                              replay scenario files; exit 0 all expectations hold,\n"
     "                              1 one failed, 2 invalid input\n"
     "       warren validate FILE...  check scenario files without running them\n"

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include "absl/hash/hash.h"
@@ -15,6 +16,7 @@
 #include "sim/cli/flags.h"
 #include "sim/core/strings.h"
 #include "sim/core/utf8.h"
+#include "sim/report/html_report.h"
 #include "sim/report/junit.h"
 #include "sim/report/result_json.h"
 #include "warren/figures.h"
@@ -29,6 +31,7 @@ struct RunFlags {
   std::string trace_path;
   std::string json_path;
   std::string junit_path;
+  std::string html_path;
   std::optional<uint64_t> seed;
   bool quiet = false;
   bool check_determinism = false;
@@ -39,7 +42,7 @@ bool ParseRunFlags(const std::vector<std::string>& args, RunFlags& f) {
   while (p.Next()) {
     if (p.Switch("--quiet", f.quiet) || p.Switch("--check-determinism", f.check_determinism) ||
         p.Value("--trace", f.trace_path) || p.Value("--json", f.json_path) ||
-        p.Value("--junit", f.junit_path) || p.Seed(f.seed)) {
+        p.Value("--junit", f.junit_path) || p.Value("--html", f.html_path) || p.Seed(f.seed)) {
       continue;
     }
     if (!p.Positional(f.files)) return false;
@@ -102,12 +105,14 @@ class TraceStream {
       : start_(start), timeline_(timeline), file_(file), hash_(hash) {}
 
   void ShowProgress(Progress* progress) { progress_ = progress; }
+  void DrawFor(report::HtmlTimeline* html) { html_ = html; }
   // For a second run: compare each event's hash with the first run's.
   void CompareWith(const std::vector<uint64_t>* first) { first_ = first; }
 
   void operator()(const TraceEvent& e) {
     ++events_;
     if (progress_ != nullptr && (events_ & 0xffff) == 0) progress_->Update(e.time, events_);
+    if (html_ != nullptr) html_->OnEvent(e);
     if (timeline_) std::cout << FormatTimelineLine(e, start_) << "\n";
     if (file_ == nullptr && !hash_) return;
     std::string line = ToJsonLine(e);
@@ -146,6 +151,7 @@ class TraceStream {
   std::ofstream* file_;
   bool hash_;
   Progress* progress_ = nullptr;
+  report::HtmlTimeline* html_ = nullptr;
   const std::vector<uint64_t>* first_ = nullptr;
   std::vector<uint64_t> hashes_;
   uint64_t events_ = 0;
@@ -231,11 +237,14 @@ int RunCommand(const std::vector<std::string>& args) {
     spec->options.trace_kept_events = 4096;
     specs.push_back(std::move(*spec));
   }
-  for (const std::string* out : {&flags.json_path, &flags.junit_path}) {
+  for (const std::string* out : {&flags.json_path, &flags.junit_path, &flags.html_path}) {
     if (!out->empty() && TracePathIsAnInput(*out, flags.files)) return 2;
   }
-  std::ofstream json_out, junit_out;
-  if (!OpenReport(flags.json_path, json_out) || !OpenReport(flags.junit_path, junit_out)) return 2;
+  std::ofstream json_out, junit_out, html_out;
+  if (!OpenReport(flags.json_path, json_out) || !OpenReport(flags.junit_path, junit_out) ||
+      !OpenReport(flags.html_path, html_out)) {
+    return 2;
+  }
   std::ofstream trace_out;
   if (!flags.trace_path.empty()) {
     if (TracePathIsAnInput(flags.trace_path, flags.files)) return 2;
@@ -249,13 +258,19 @@ int RunCommand(const std::vector<std::string>& args) {
   int exit_code = 0;
   std::vector<ScenarioResult> results;
   std::vector<report::ScenarioReport> reports;
+  std::vector<std::unique_ptr<report::HtmlTimeline>> timelines;
   results.reserve(specs.size());
+  reports.reserve(specs.size());
   for (const ScenarioSpec& spec : specs) {
     std::cout << "== " << spec.file << (spec.name.empty() ? "" : ": " + spec.name) << "\n";
     TraceStream stream(spec.options.start, !flags.quiet, trace_out.is_open() ? &trace_out : nullptr,
                        flags.check_determinism);
     Progress progress(spec.file, spec.options.start, !flags.quiet);
     stream.ShowProgress(&progress);
+    if (html_out.is_open()) {
+      timelines.push_back(std::make_unique<report::HtmlTimeline>(spec.options.start));
+      stream.DrawFor(timelines.back().get());
+    }
     ScenarioResult& result =
         results.emplace_back(RunScenario(spec, {.on_trace_event = std::ref(stream)}));
     progress.Clear();
@@ -285,6 +300,11 @@ int RunCommand(const std::vector<std::string>& args) {
   }
   if (json_out.is_open() && !WriteReport(flags.json_path, json_out, report::ResultJson(reports))) {
     return 2;
+  }
+  if (html_out.is_open()) {
+    std::vector<report::HtmlSection> sections;
+    for (size_t i = 0; i < reports.size(); ++i) sections.push_back({&reports[i], timelines[i].get()});
+    if (!WriteReport(flags.html_path, html_out, report::HtmlReport(sections))) return 2;
   }
   if (junit_out.is_open() &&
       !WriteReport(flags.junit_path, junit_out, report::JUnitXml(reports))) {

@@ -361,6 +361,7 @@ class ScenarioRun {
     result_.trace = sim_.TakeTrace();
     result_.queue_table = QueueTable(sim_);
     if (run_options_.figures) result_.figures = figures_.Finish(sim_.Now(), celery_.get());
+    if (celery_) result_.tasks = celery_->Tasks();
     if (run_options_.observe) ObserveEnd();
     if (budget_.exhausted()) {
       result_.step_errors.push_back(Cat(
