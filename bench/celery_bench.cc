@@ -22,7 +22,8 @@ void BM_CeleryFailingTasksThroughRetriesToDlq(benchmark::State& state) {
     (void)ch.QueueDeclare("task_queue", {.arguments = {
         {"x-dead-letter-exchange", warren::FieldValue::String("")},
         {"x-dead-letter-routing-key", warren::FieldValue::String("dlq")}}});
-    warren::celery::CeleryApp app(sim, {.task_acks_late = true,
+    warren::celery::CeleryApp app(sim, {.task_queues_from_broker = true,
+                                        .task_acks_late = true,
                                         .record_events = state.range(1) != 0});
     (void)app.DefineTask({.name = "flaky", .autoretry_for = {"RuntimeError"}, .retry_backoff = 1,
                           .retry_jitter = false,

@@ -88,7 +88,31 @@ struct TaskSpec {
   std::vector<Attempt> attempts;
 };
 
+// A queue listed in the app's task_queues setting: kombu's
+// Queue(name, queue_arguments=..., durable=...) with no exchange of its own,
+// which Celery binds to its default exchange ("celery", direct) with the
+// default routing key ("celery").
+struct TaskQueue {
+  std::string name;
+  QueueDeclareOptions options;
+};
+
 struct AppConfig {
+  // What a producer declares before its first publish to a queue (per
+  // connection, as kombu's maybe_declare caches) and a worker declares for
+  // each queue it consumes when it starts, observed on Celery 5.2.6 +
+  // RabbitMQ 3.10.8: a queue in `task_queues` with its options; any other
+  // name, when task_create_missing_queues, as Queue(name, Exchange(name,
+  // direct, durable), routing_key=name), durable and without arguments. A
+  // queue that exists with other arguments answers 406 PRECONDITION_FAILED:
+  // apply_async fails and a worker dies ("Unrecoverable error").
+  bool task_create_missing_queues = true;
+  std::vector<TaskQueue> task_queues;
+  // A convenience for tests whose topology is declared on the Simulation
+  // first: task_queues is taken to list every queue that exists when it is
+  // declared, with the options it was declared with (a deployment whose
+  // Celery configuration matches its broker). Listed task_queues win.
+  bool task_queues_from_broker = false;
   bool task_acks_late = false;
   bool task_acks_on_failure_or_timeout = true;
   int worker_prefetch_multiplier = 4;

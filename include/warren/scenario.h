@@ -109,7 +109,10 @@ struct ScenarioClient {
 
 // The Celery part of a scenario: app settings, tasks and workers.
 struct ScenarioCelery {
+  // app.task_queues is filled when the run starts: from the file's
+  // top-level queues named here ("task_queues"), all of them if unset.
   celery::AppConfig app;
+  std::optional<std::vector<std::string>> task_queue_names;
   std::vector<celery::TaskSpec> tasks;
   std::vector<celery::WorkerSpec> workers;
 };

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
 #include "sim/celery/celery_internal.h"
 #include "sim/celery/worker.h"
@@ -63,9 +64,42 @@ void CeleryApp::Impl::RecordEvent(std::string_view type, std::string_view id,
   }
 }
 
+absl::Status CeleryApp::Impl::DeclareTaskQueue(Channel& ch, const std::string& queue) {
+  // A configured Queue has no exchange of its own: Celery gives it the
+  // default exchange and routing key ("celery").
+  auto configured = [&](const QueueDeclareOptions& options) -> absl::Status {
+    WARREN_RETURN_IF_ERROR(ch.ExchangeDeclare("celery", {.type = "direct", .durable = true}));
+    WARREN_RETURN_IF_ERROR(ch.QueueDeclare(queue, options).status());
+    return ch.QueueBind(queue, "celery", "celery");
+  };
+  for (const TaskQueue& q : config_.task_queues) {
+    if (q.name == queue) return configured(q.options);
+  }
+  if (config_.task_queues_from_broker) {
+    if (absl::StatusOr<QueueInfo> q = sim_.Queue(queue); q.ok()) {
+      return configured({.durable = q->durable,
+                         .exclusive = q->exclusive,
+                         .auto_delete = q->auto_delete,
+                         .arguments = q->arguments});
+    }
+  }
+  if (!config_.task_create_missing_queues) {
+    // celery.exceptions.QueueNotFound
+    return absl::NotFoundError(
+        Cat("Queue '", queue, "' missing from task_queues (task_create_missing_queues is off)"));
+  }
+  // Queues.new_missing: Queue(name, Exchange(name), routing_key=name).
+  WARREN_RETURN_IF_ERROR(ch.ExchangeDeclare(queue, {.type = "direct", .durable = true}));
+  WARREN_RETURN_IF_ERROR(ch.QueueDeclare(queue, {.durable = true}).status());
+  return ch.QueueBind(queue, queue, queue);
+}
+
 Channel& CeleryApp::Impl::Producer() {
   if (!producer_ || !producer_->is_open()) {
-    if (!producer_conn_ || !producer_conn_->is_open()) producer_conn_ = sim_.Connect("celery-producer");
+    if (!producer_conn_ || !producer_conn_->is_open()) {
+      producer_conn_ = sim_.Connect("celery-producer");
+      producer_declared_.clear();  // kombu caches declarations per connection
+    }
     producer_ = *producer_conn_->OpenChannel();
   }
   return *producer_;
@@ -150,6 +184,12 @@ absl::StatusOr<std::string> CeleryApp::Impl::Publish(std::string_view task,
     // Past expiries are clamped to "0" (with a warning, observed).
     int64_t ms = std::max<int64_t>(0, absl::ToInt64Milliseconds(*expires - now));
     expiration = Cat(ms);
+  }
+  // send_task_message: declare=[queue], once per connection (a failed
+  // declare is not remembered, so the next apply_async tries again).
+  if (!producer_declared_.contains(o.queue)) {
+    WARREN_RETURN_IF_ERROR(DeclareTaskQueue(Producer(), o.queue));
+    producer_declared_.insert(o.queue);
   }
   absl::Status s = PublishMessage(id, task, 0, eta, expires, "", o.queue, expiration, nullptr);
   if (!s.ok()) return s;

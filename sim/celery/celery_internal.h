@@ -61,6 +61,11 @@ class CeleryApp::Impl {
   void RecordEvent(std::string_view type, std::string_view id, const std::string& worker,
                    std::string detail);
 
+  // kombu's declaration of a task queue on `ch` (see AppConfig): exchange,
+  // queue, binding. NOT_FOUND for an unknown queue when missing queues are
+  // not created; a 406 closes `ch` as on RabbitMQ.
+  absl::Status DeclareTaskQueue(Channel& ch, const std::string& queue);
+
   // Publishing: the first message of a task, and a retry of a received one.
   absl::StatusOr<std::string> Publish(std::string_view task, const ApplyOptions& o);
   absl::Status PublishRetry(const Job& job, absl::Time eta);
@@ -93,6 +98,7 @@ class CeleryApp::Impl {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::optional<Connection> producer_conn_;
   std::optional<Channel> producer_;
+  std::set<std::string> producer_declared_;  // maybe_declare's cache, per producer connection
   uint64_t next_id_ = 1;
 
  private:

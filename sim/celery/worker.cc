@@ -36,6 +36,10 @@ absl::Status Worker::Connect() {
     // worker process exits; its connection drops and RabbitMQ requeues.
     Die(Cat("CRITICAL Unrecoverable error: ", static_cast<int>(reason.code), " ", reason.text));
   });
+  // The task consumer declares what it consumes (kombu auto_declare).
+  for (const std::string& q : spec_.queues) {
+    if (absl::Status s = app_.DeclareTaskQueue(*ch_, q); !s.ok()) return s;
+  }
   prefetch_ = spec_.concurrency * app_.config().worker_prefetch_multiplier;
   // Celery applies QoS globally on RabbitMQ (qos_semantics_matches_spec is
   // false), which is also why a 5.2 worker cannot consume a quorum queue.

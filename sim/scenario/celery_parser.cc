@@ -131,6 +131,17 @@ absl::StatusOr<ScenarioCelery> ParseCelery(const JsonCursor& c) {
                             a.Bool("task_acks_on_failure_or_timeout", true));
     WARREN_ASSIGN_OR_RETURN(int64_t m, a.Int("worker_prefetch_multiplier", 4, 1, 65535));
     out.app.worker_prefetch_multiplier = static_cast<int>(m);
+    WARREN_ASSIGN_OR_RETURN(out.app.task_create_missing_queues,
+                            a.Bool("task_create_missing_queues", true));
+    if (a.Has("task_queues")) {
+      WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> names, a.Array("task_queues"));
+      std::vector<std::string> list;
+      for (const JsonCursor& n : names) {
+        if (!n.value().is_string()) return n.Error("a queue name (a string)");
+        list.push_back(n.value().get<std::string>());
+      }
+      out.task_queue_names = std::move(list);
+    }
   }
   WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> tasks, c.Array("tasks"));
   for (const JsonCursor& t : tasks) {

@@ -99,8 +99,10 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
     if (const auto* p = std::get_if<PublishStep>(&s.action); p && !p->label.empty()) {
       labels.insert(p->label);
     }
-    if (const auto* a = std::get_if<ApplyAsyncStep>(&s.action); a && !a->label.empty()) {
-      task_labels.insert(a->label);
+    if (const auto* a = std::get_if<ApplyAsyncStep>(&s.action)) {
+      if (!a->label.empty()) task_labels.insert(a->label);
+      // Celery declares the queue it sends to (task_create_missing_queues).
+      if (spec.celery && spec.celery->app.task_create_missing_queues) queues.insert(a->apply.queue);
     }
   }
   if (spec.celery) {
@@ -116,9 +118,23 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
         return absl::InvalidArgumentError(
             Cat("/celery/workers/", i, "/name: worker \"", w.name, "\" is declared twice"));
       }
+      // With task_create_missing_queues (the default) a worker declares
+      // the queues it consumes, as Celery does: they need not exist.
+      bool creates = spec.celery->app.task_create_missing_queues;
       for (size_t j = 0; j < w.queues.size(); ++j) {
         WARREN_RETURN_IF_ERROR(
-            QueueRef(queues, Cat("/celery/workers/", i, "/queues/", j), w.queues[j]));
+            QueueRef(queues, Cat("/celery/workers/", i, "/queues/", j), w.queues[j], !creates));
+        if (creates) queues.insert(w.queues[j]);
+      }
+    }
+    if (spec.celery->task_queue_names) {
+      std::set<std::string> top;
+      for (const ScenarioQueue& q : spec.queues) top.insert(q.name);
+      const std::vector<std::string>& names = *spec.celery->task_queue_names;
+      for (size_t i = 0; i < names.size(); ++i) {
+        std::string at = Cat("/celery/app/task_queues/", i);
+        if (names[i].empty()) return EmptyQueueName(at);
+        if (!top.contains(names[i])) return Missing(at, "queue in \"queues\"", names[i]);
       }
     }
   }
@@ -182,7 +198,9 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
               if (!tasks.contains(a.task)) {
                 return Missing(at("/apply_async/task"), "celery task", a.task);
               }
-              return QueueRef(queues, at("/apply_async/queue"), a.apply.queue);
+              // apply_async declares its queue (task_create_missing_queues).
+              return QueueRef(queues, at("/apply_async/queue"), a.apply.queue,
+                              !spec.celery || !spec.celery->app.task_create_missing_queues);
             },
             [&](const KillWorkerStep& k) { return worker("/kill_worker", k.worker); },
             [&](const KillChildStep& k) { return worker("/kill_child", k.worker); },

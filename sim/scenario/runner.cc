@@ -1,6 +1,7 @@
 // ScenarioSpec -> Simulation: declares the topology, starts the scripted
 // clients, runs the timeline on virtual time and checks the expectations.
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <memory>
 
@@ -147,13 +148,26 @@ class ScenarioRun {
     return *pub_;
   }
 
+  // The app's task_queues: the file's queues it names (all by default),
+  // with their declared options.
+  static celery::AppConfig AppConfigOf(const ScenarioSpec& spec) {
+    celery::AppConfig app = spec.celery->app;
+    const std::optional<std::vector<std::string>>& names = spec.celery->task_queue_names;
+    for (const ScenarioQueue& q : spec.queues) {
+      if (q.name.empty()) continue;  // server-named
+      if (names && std::find(names->begin(), names->end(), q.name) == names->end()) continue;
+      app.task_queues.push_back({.name = q.name, .options = q.options});
+    }
+    return app;
+  }
+
   bool Setup() {
     if (absl::Status s = DeclareTopology(sim_, Admin(), spec_, aliases_); !s.ok()) {
       result_.step_errors.push_back(std::string(s.message()));
       return false;
     }
     if (spec_.celery) {
-      celery_ = std::make_unique<celery::CeleryApp>(sim_, spec_.celery->app);
+      celery_ = std::make_unique<celery::CeleryApp>(sim_, AppConfigOf(spec_));
       context_.celery = celery_.get();
       for (size_t i = 0; i < spec_.celery->tasks.size(); ++i) {
         if (absl::Status s = celery_->DefineTask(spec_.celery->tasks[i]); !s.ok()) {
@@ -226,6 +240,9 @@ class ScenarioRun {
             [&](const PurgeQueueStep& p) { return Admin().QueuePurge(Q(p.queue)).status(); },
             [&](const DeleteExchangeStep& d) { return Admin().ExchangeDelete(d.exchange); },
             [&](const ApplyAsyncStep& a) -> absl::Status {
+              // On the Celery app's own producer channel, not the runner's.
+              *used = nullptr;
+              *used_conn = nullptr;
               celery::ApplyOptions o = a.apply;
               if (o.eta) o.eta = result_.start + (*o.eta - absl::FromUnixMillis(0));
               if (a.expires_relative) o.expires_at = sim_.Now() + *a.expires_relative;
@@ -270,7 +287,7 @@ class ScenarioRun {
       stopped_ = true;
       return;
     }
-    Record(s, status, *ch, *conn);
+    Record(s, status, ch, conn);
     if (!s.expect_error) {
       if (!status.ok()) result_.step_errors.push_back(Cat(s.pointer, ": ", status.message()));
       return;
@@ -294,21 +311,36 @@ class ScenarioRun {
     }
     if (want.closes == "connection" && conn_open) fail("expected the connection to close");
     std::optional<CloseReason> reason = ch ? ch->close_reason() : std::nullopt;
-    if (!want.text.empty() && (!reason || reason->text != want.text)) {
-      fail(Cat("expected reply text \"", want.text, "\", got \"", reason ? reason->text : "",
-               "\""));
+    std::string text = reason ? reason->text : ch == nullptr ? ReplyTextOf(status) : "";
+    if (!want.text.empty() && text != want.text) {
+      fail(Cat("expected reply text \"", want.text, "\", got \"", text, "\""));
     }
   }
 
-  void Record(const ScenarioStep& s, const absl::Status& status, const Channel& ch,
-              const Connection& conn) {
+  // `ch`/`conn` are null for a step on a channel the runner does not hold
+  // (the Celery app's): what closed is then unknown.
+  void Record(const ScenarioStep& s, const absl::Status& status, const Channel* ch,
+              const Connection* conn) {
     ObservedStep& o = result_.observation.steps.emplace_back();
     o.pointer = s.pointer;
     if (status.ok()) return;
     o.code = ReplyCodeOf(status);
-    o.closes = !conn.is_open() ? "connection" : !ch.is_open() ? "channel" : "";
-    std::optional<CloseReason> reason = ch.close_reason();
+    if (ch == nullptr || conn == nullptr) {
+      o.text = ReplyTextOf(status);
+      return;
+    }
+    o.closes = !conn->is_open() ? "connection" : !ch->is_open() ? "channel" : "";
+    std::optional<CloseReason> reason = ch->close_reason();
     o.text = reason ? reason->text : std::string(status.message());
+  }
+
+  // "406 PRECONDITION_FAILED - ..." -> "PRECONDITION_FAILED - ...": the
+  // reply text a Status carries after its code.
+  static std::string ReplyTextOf(const absl::Status& status) {
+    std::string text(status.message());
+    size_t space = text.find(' ');
+    bool coded = space == 3 && std::all_of(text.begin(), text.begin() + 3, ::isdigit);
+    return coded ? text.substr(4) : text;
   }
 
   // After the run: what a client sees listing the queues and exchanges and

@@ -21,7 +21,7 @@ std::vector<KeyTable> ScenarioKeyTables() {
       {"/clients/N", "a scripted AMQP consumer", kClientKeys},
       {"/timeline/N/publish", "a basic.publish (count: that many copies)", kPublishKeys},
       {"/celery", "the Celery application", kCeleryKeys},
-      {"/celery/app", "Celery settings", kCeleryAppKeys},
+      {"/celery/app", "Celery settings (task_queues: names of the file's queues the app's config lists; default all)", kCeleryAppKeys},
       {"/celery/tasks/N", "a task: its options and what its body does", kTaskKeys},
       {"/celery/tasks/N/retry_kwargs", "autoretry's retry_kwargs", kRetryKwargsKeys},
       {"/celery/tasks/N/body/N, on_failure", "one execution of a task body (the last one repeats)", kAttemptKeys},

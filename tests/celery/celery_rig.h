@@ -27,7 +27,8 @@ struct CeleryRigOptions {
 class CeleryRig {
  public:
   explicit CeleryRig(celery::TaskSpec task, CeleryRigOptions o = {})
-      : h(o.sim), queues_declared_(DeclareQueues(o.dlq)), app(h.sim, o.app), task_(task.name) {
+      : h(o.sim), queues_declared_(DeclareQueues(o.dlq)), app(h.sim, WithBrokerQueues(o.app)),
+        task_(task.name) {
     EXPECT_THAT(app.DefineTask(std::move(task)), IsOk());
     EXPECT_THAT(app.StartWorker({.name = "w", .pool = o.pool, .queues = {"q"}}), IsOk());
   }
@@ -51,6 +52,11 @@ class CeleryRig {
     return true;
   }
   bool queues_declared_;
+  // The app's configuration lists the queues declared above.
+  static celery::AppConfig WithBrokerQueues(celery::AppConfig app) {
+    app.task_queues_from_broker = true;
+    return app;
+  }
 
  public:
   celery::CeleryApp app;

@@ -48,7 +48,7 @@ class SeedTopology : public ::testing::Test {
 };
 
 TEST_F(SeedTopology, WithoutAcksLateOnFailureRejectNeverDeadLetters) {
-  CeleryApp app(h.sim);
+  CeleryApp app(h.sim, {.task_queues_from_broker = true});
   ASSERT_THAT(app.DefineTask(FlakyWork(OnFailure::kRaiseReject)), IsOk());
   StartPrefork(app);
   auto id = app.ApplyAsync("flaky_work", {.queue = "task_queue"});
@@ -64,7 +64,7 @@ TEST_F(SeedTopology, WithoutAcksLateOnFailureRejectNeverDeadLetters) {
 }
 
 TEST_F(SeedTopology, WithAcksLateTheFinalRejectDeadLettersOnce) {
-  CeleryApp app(h.sim);
+  CeleryApp app(h.sim, {.task_queues_from_broker = true});
   ASSERT_THAT(app.DefineTask(FlakyWork(OnFailure::kRaiseReject, true)), IsOk());
   StartPrefork(app);
   auto id = app.ApplyAsync("flaky_work", {.queue = "task_queue"});
@@ -98,7 +98,8 @@ TEST_F(SeedTopology, AcksLatePlainExceptionIsAckedByDefaultAndDeadLetteredWhenCo
     local.Bind("dlq", "dlx", "dlq");
     local.DeclareQueue("task_queue", {{"x-dead-letter-exchange", S("dlx")},
                                       {"x-dead-letter-routing-key", S("dlq")}});
-    CeleryApp app(local.sim, {.task_acks_late = true,
+    CeleryApp app(local.sim, {.task_queues_from_broker = true,
+                              .task_acks_late = true,
                               .task_acks_on_failure_or_timeout = acks_on_failure});
     ASSERT_THAT(app.DefineTask({.name = "plain", .attempts = {Raise()}}), IsOk());
     ASSERT_THAT(app.StartWorker({.name = "w1", .queues = {"task_queue"}}), IsOk());
@@ -114,7 +115,7 @@ TEST_F(SeedTopology, AcksLatePlainExceptionIsAckedByDefaultAndDeadLetteredWhenCo
 // Retry (acked by Request.on_retry) while retrying, then Reject, which the
 // prefork parent turns into reject(requeue=False): the DLQ gets it.
 TEST_F(SeedTopology, RetryInsideOnFailureStillDeadLettersTheFinalRejectWithAcksLate) {
-  CeleryApp app(h.sim);
+  CeleryApp app(h.sim, {.task_queues_from_broker = true});
   TaskSpec t = FlakyWork(OnFailure::kRetryThenReject, true);
   t.autoretry_for.clear();  // the seed's RetryInFailureTask retries from on_failure
   t.default_retry_delay = absl::Seconds(1);  // self.retry(exc=exc, countdown=1)
@@ -129,7 +130,7 @@ TEST_F(SeedTopology, RetryInsideOnFailureStillDeadLettersTheFinalRejectWithAcksL
 }
 
 TEST_F(SeedTopology, RetryInsideOnFailureWithoutAcksLateLosesTheMessage) {
-  CeleryApp app(h.sim);
+  CeleryApp app(h.sim, {.task_queues_from_broker = true});
   TaskSpec t = FlakyWork(OnFailure::kRetryThenReject);
   t.autoretry_for.clear();
   t.default_retry_delay = absl::Seconds(1);
@@ -171,7 +172,7 @@ TEST(CeleryExpires, AnExpiredMessageIsRevokedAndAckedEvenWithAcksLate) {
   h.DeclareQueue("dlq");
   h.Bind("dlq", "dlx");
   h.DeclareQueue("q", {{"x-dead-letter-exchange", S("dlx")}});
-  CeleryApp app(h.sim, {.task_acks_late = true});
+  CeleryApp app(h.sim, {.task_queues_from_broker = true, .task_acks_late = true});
   ASSERT_THAT(app.DefineTask({.name = "t"}), IsOk());
   ASSERT_THAT(app.StartWorker({.name = "w", .queues = {"q"}}), IsOk());
   // expires already in the past: expiration "0", delivered to a waiting consumer.
@@ -186,7 +187,7 @@ TEST(CeleryExpires, AnExpiredMessageIsRevokedAndAckedEvenWithAcksLate) {
 TEST(CeleryExpires, WithoutAConsumerAPastExpiryIsExpiredByTheBrokerAndStaysPending) {
   BrokerHarness h;
   h.DeclareQueue("q");
-  CeleryApp app(h.sim);
+  CeleryApp app(h.sim, {.task_queues_from_broker = true});
   ASSERT_THAT(app.DefineTask({.name = "t"}), IsOk());
   auto id = app.ApplyAsync("t", {.queue = "q", .expires_at = h.sim.Now() - absl::Seconds(1)});
   EXPECT_EQ(h.Ready("q"), 0u);
@@ -230,7 +231,7 @@ TEST(CeleryRetry, JitterIsDrawnFromTheSeedSoRunsRepeat) {
   auto run = [](uint64_t seed) {
     BrokerHarness h({.seed = seed});
     h.DeclareQueue("q");
-    CeleryApp app(h.sim);
+    CeleryApp app(h.sim, {.task_queues_from_broker = true});
     (void)app.DefineTask({.name = "t", .autoretry_for = {"RuntimeError"}, .retry_backoff = 4,
                           .attempts = {Raise()}});
     (void)app.StartWorker({.name = "w", .pool = Pool::kSolo, .queues = {"q"}});
@@ -336,7 +337,7 @@ TEST(CeleryWorker, ARevokedEtaTaskIsAckedWhenItsTimerFiresWithoutRunning) {
 TEST(CeleryWorker, A52WorkerCannotConsumeAQuorumQueueBecauseOfGlobalQos) {
   BrokerHarness h;
   h.DeclareQueue("qq", {{"x-queue-type", S("quorum")}}, true);
-  CeleryApp app(h.sim);
+  CeleryApp app(h.sim, {.task_queues_from_broker = true});
   EXPECT_THAT(app.StartWorker({.name = "w", .queues = {"qq"}}),
               ReplyIs(ReplyCode::kNotImplemented));
 }
@@ -358,7 +359,7 @@ TEST(CeleryTimeLimits, AHardTimeLimitKillsTheChildThenTheFailureDispositionAppli
     h.DeclareQueue("dlq");
     h.DeclareQueue("q", {{"x-dead-letter-exchange", S("")},
                          {"x-dead-letter-routing-key", S("dlq")}});
-    CeleryApp app(h.sim, {.task_acks_late = true,
+    CeleryApp app(h.sim, {.task_queues_from_broker = true, .task_acks_late = true,
                           .task_acks_on_failure_or_timeout = acks_on_failure});
     ASSERT_THAT(app.DefineTask({.name = "slow", .time_limit = absl::Seconds(30),
                                 .attempts = {{.duration = absl::Minutes(5)}}}),
@@ -436,7 +437,7 @@ TEST(CeleryBodies, ProbabilisticOutcomesAreDrawnFromTheSeed) {
   auto run = [](uint64_t seed) {
     BrokerHarness h({.seed = seed});
     h.DeclareQueue("q");
-    CeleryApp app(h.sim);
+    CeleryApp app(h.sim, {.task_queues_from_broker = true});
     (void)app.DefineTask({.name = "t", .attempts = {{.kind = Attempt::Kind::kRaise, .probability = 0.5}}});
     (void)app.StartWorker({.name = "w", .queues = {"q"}});
     for (int i = 0; i < 64; ++i) (void)app.ApplyAsync("t", {.queue = "q"});
@@ -453,7 +454,7 @@ TEST(CeleryIds, GeneratedTaskIdsAreVersion4UuidsThatRepeatWithTheSeed) {
   auto ids = [](uint64_t seed) {
     BrokerHarness h({.seed = seed});
     h.DeclareQueue("q");
-    CeleryApp app(h.sim);
+    CeleryApp app(h.sim, {.task_queues_from_broker = true});
     (void)app.DefineTask({.name = "t"});
     std::vector<std::string> out;
     for (int i = 0; i < 200; ++i) out.push_back(*app.ApplyAsync("t", {.queue = "q"}));
@@ -476,7 +477,7 @@ TEST(CeleryIds, GeneratedTaskIdsAreVersion4UuidsThatRepeatWithTheSeed) {
 TEST(CeleryRows, AShortCallerChosenIdKeepsOneRowWhileManyOthersAreAdded) {
   BrokerHarness h;
   h.DeclareQueue("q");
-  CeleryApp app(h.sim);
+  CeleryApp app(h.sim, {.task_queues_from_broker = true});
   ASSERT_THAT(app.DefineTask({.name = "t", .autoretry_for = {"RuntimeError"},
                               .retry_countdown = absl::Seconds(1), .retry_max_retries = 2,
                               .attempts = {Raise()}}),
@@ -515,7 +516,7 @@ namespace {
 TEST(CeleryPrefetch, AboveTheSixteenBitLimitQosIsDisabledAsKombuDoes) {
   BrokerHarness h;
   h.DeclareQueue("celery");
-  celery::CeleryApp app(h.sim, {.worker_prefetch_multiplier = 3300});
+  celery::CeleryApp app(h.sim, {.task_queues_from_broker = true, .worker_prefetch_multiplier = 3300});
   ASSERT_THAT(app.DefineTask({.name = "slow",
                               .attempts = {{.kind = celery::Attempt::Kind::kSucceed,
                                             .duration = absl::Hours(1)}}}),
