@@ -110,6 +110,9 @@ absl::Status Broker::Fail(ChannelState& ch, ReplyCode code, std::string text, Me
   CloseReason reason{code, text.empty() ? std::string(ReplyName(code))
                                         : Cat(ReplyName(code), " - ", text),
                      m.class_id, m.method_id};
+  // The reply text is a short string: RabbitMQ cuts a longer one to its
+  // first 252 bytes and "..." (observed; conformance s8_03).
+  if (reason.text.size() > 255) reason.text = Cat(reason.text.substr(0, 252), "...");
   if (ScopeOf(code) == CloseScope::kConnection) {
     CloseConnection(*connections_.at(ch.connection), reason);
   } else if (ScopeOf(code) == CloseScope::kChannel) {

@@ -32,6 +32,20 @@ TEST(QueueDeclare, NonPassiveDeclareOfAnyAmqNameIs403EvenIfItExists) {
                                  "' contains reserved prefix 'amq.*'");
 }
 
+TEST(QueueDeclare, AReplyTextOver255BytesIsCutTo252BytesAndAnEllipsisAsRabbitMQCutsIt) {
+  BrokerHarness h;
+  std::string name(255, 'q');
+  h.DeclareQueue(name, {{"x-message-ttl", FieldValue::Long(1000)}});
+  ASSERT_THAT(h.ch.QueueDeclare(name, {.arguments = {{"x-message-ttl", FieldValue::Long(2000)}}}),
+              ReplyIs(ReplyCode::kPreconditionFailed));
+  ASSERT_TRUE(h.ch.close_reason().has_value());
+  std::string text = h.ch.close_reason()->text;  // close_reason() is a copy
+  EXPECT_EQ(text.size(), 255u);
+  EXPECT_EQ(text.substr(0, 67),
+            "PRECONDITION_FAILED - inequivalent arg 'x-message-ttl' for queue 'q");
+  EXPECT_EQ(text.substr(252), "...");
+}
+
 TEST(QueueDeclare, QuorumQueuesCannotBeServerNamed) {
   BrokerHarness h;
   EXPECT_THAT(h.ch.QueueDeclare("", {.durable = true,
