@@ -6,7 +6,9 @@ namespace warren::celery {
 namespace {
 
 constexpr char kIsoFormat[] = "%Y-%m-%dT%H:%M:%E6S+00:00";
-constexpr size_t kLength = 32;  // 2025-01-01T00:00:01.000000+00:00
+constexpr char kIsoParseFormat[] = "%Y-%m-%dT%H:%M:%E*S+00:00";  // fraction optional
+constexpr size_t kLength = 32;       // 2025-01-01T00:00:01.000000+00:00
+constexpr size_t kWholeLength = 25;  // 2025-01-01T00:00:01+00:00
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
@@ -67,37 +69,42 @@ void IsoTimeInto(absl::Time t, std::string& out) {
   const int64_t micros = absl::ToUnixMicros(t);  // floors
   const int64_t secs = FloorDiv(micros, 1000000);
   const int64_t days = FloorDiv(secs, 86400);
+  const int64_t fraction = micros - secs * 1000000;
   if (days < DaysFromCivil(0, 1, 1) || days > DaysFromCivil(9999, 12, 31)) {
-    out = absl::FormatTime(kIsoFormat, t, absl::UTCTimeZone());  // beyond 4 digits
+    out = absl::FormatTime(fraction == 0 ? "%Y-%m-%dT%H:%M:%S+00:00" : kIsoFormat, t,
+                           absl::UTCTimeZone());  // beyond 4 digits
     return;
   }
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);
   const int64_t sod = secs - days * 86400;
-  out.assign("0000-00-00T00:00:00.000000+00:00");
+  // Python's isoformat() leaves the fraction out when it is zero.
+  out.assign(fraction == 0 ? "0000-00-00T00:00:00+00:00" : "0000-00-00T00:00:00.000000+00:00");
   Put(&out[0], y, 4);
   Put(&out[5], m, 2);
   Put(&out[8], d, 2);
   Put(&out[11], sod / 3600, 2);
   Put(&out[14], sod / 60 % 60, 2);
   Put(&out[17], sod % 60, 2);
-  Put(&out[20], micros - secs * 1000000, 6);
+  if (fraction != 0) Put(&out[20], fraction, 6);
 }
 
 std::optional<absl::Time> ParseIsoTime(std::string_view s) {
-  int64_t y, mo, d, h, mi, sec, us;
-  if (s.size() == kLength && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
-      s[16] == ':' && s[19] == '.' && s.substr(26) == "+00:00" && Digits(s, 0, 4, y) &&
+  int64_t y, mo, d, h, mi, sec, us = 0;
+  const bool whole = s.size() == kWholeLength;
+  const bool fractional = s.size() == kLength && s[19] == '.' && Digits(s, 20, 6, us);
+  if ((whole || fractional) && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
+      s[16] == ':' && s.substr(s.size() - 6) == "+00:00" && Digits(s, 0, 4, y) &&
       Digits(s, 5, 2, mo) && Digits(s, 8, 2, d) && Digits(s, 11, 2, h) && Digits(s, 14, 2, mi) &&
-      Digits(s, 17, 2, sec) && Digits(s, 20, 6, us) && mo >= 1 && mo <= 12 && d >= 1 &&
+      Digits(s, 17, 2, sec) && mo >= 1 && mo <= 12 && d >= 1 &&
       d <= DaysIn(y, static_cast<unsigned>(mo)) && h < 24 && mi < 60 && sec < 60) {
     int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
     return absl::FromUnixMicros(((days * 24 + h) * 60 + mi) * 60 * 1000000 + sec * 1000000 + us);
   }
   absl::Time t;
   std::string err;
-  if (!absl::ParseTime(kIsoFormat, std::string(s), absl::UTCTimeZone(), &t, &err)) {
+  if (!absl::ParseTime(kIsoParseFormat, std::string(s), absl::UTCTimeZone(), &t, &err)) {
     return std::nullopt;
   }
   return t;

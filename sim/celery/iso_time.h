@@ -1,5 +1,6 @@
-// ISO 8601 times as Celery writes them in task headers:
-// 2025-01-01T00:00:01.000000+00:00 (UTC, microseconds). Formatting and
+// ISO 8601 times as Celery writes them in task headers (Python's
+// isoformat()): 2025-01-01T00:00:01.250000+00:00 (UTC, microseconds), and
+// 2025-01-01T00:00:01+00:00 when the microseconds are zero. Formatting and
 // parsing this one layout by hand: absl's general FormatTime/ParseTime
 // cost microseconds each, and every retry and delivery needs one.
 #ifndef WARREN_SIM_CELERY_ISO_TIME_H_
@@ -17,8 +18,8 @@ namespace warren::celery {
 std::string IsoTime(absl::Time t);
 // The same into `out`, reusing its buffer.
 void IsoTimeInto(absl::Time t, std::string& out);
-// The layout above; any other text falls back to absl::ParseTime with the
-// same format. nullopt when neither parses.
+// Either layout above; any other text falls back to absl::ParseTime (any
+// fraction). nullopt when neither parses.
 std::optional<absl::Time> ParseIsoTime(std::string_view text);
 
 }  // namespace warren::celery
