@@ -68,7 +68,7 @@ struct TaskSpec {
   std::string name;
   std::optional<bool> acks_late;                   // unset: app's task_acks_late
   std::optional<bool> acks_on_failure_or_timeout;  // unset: app's setting
-  bool reject_on_worker_lost = false;
+  std::optional<bool> reject_on_worker_lost;        // unset: app's setting
   std::vector<std::string> autoretry_for;  // exception names
   std::optional<int> max_retries = 3;      // nullopt: retry forever
   absl::Duration default_retry_delay = absl::Seconds(180);
@@ -115,6 +115,8 @@ struct AppConfig {
   bool task_queues_from_broker = false;
   bool task_acks_late = false;
   bool task_acks_on_failure_or_timeout = true;
+  // A task's reject_on_worker_lost when it sets none (Task.from_config).
+  bool task_reject_on_worker_lost = false;
   int worker_prefetch_multiplier = 4;
   // Keep the event feed (events()). A run of millions of tasks may turn it
   // off: each task attempt records several events. Trace lines are written

@@ -90,7 +90,8 @@ absl::Status Worker::KillChild() {
     if (!alive_ || session != session_) return;
     const TaskSpec& t = *app_.FindTask(job->task);
     app_.Event("worker-lost", job->id, spec_.name, "WorkerLostError: the child was SIGKILLed");
-    if (acks_late(t) && t.reject_on_worker_lost) {
+    if (acks_late(t) &&
+        t.reject_on_worker_lost.value_or(app_.config().task_reject_on_worker_lost)) {
       Reject(*job, /*requeue=*/true);
     } else {
       app_.MarkState(*job, "FAILURE", "WorkerLostError");

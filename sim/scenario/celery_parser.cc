@@ -51,7 +51,7 @@ absl::StatusOr<TaskSpec> ParseTask(const JsonCursor& c) {
   WARREN_ASSIGN_OR_RETURN(t.name, c.RequiredString("name"));
   WARREN_ASSIGN_OR_RETURN(t.acks_late, c.OptionalBool("acks_late"));
   WARREN_ASSIGN_OR_RETURN(t.acks_on_failure_or_timeout, c.OptionalBool("acks_on_failure_or_timeout"));
-  WARREN_ASSIGN_OR_RETURN(t.reject_on_worker_lost, c.Bool("reject_on_worker_lost", false));
+  WARREN_ASSIGN_OR_RETURN(t.reject_on_worker_lost, c.OptionalBool("reject_on_worker_lost"));
   WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> excs, c.Array("autoretry_for"));
   for (const JsonCursor& e : excs) {
     if (!e.value().is_string()) return e.Error("an exception class name");
@@ -129,6 +129,8 @@ absl::StatusOr<ScenarioCelery> ParseCelery(const JsonCursor& c) {
     WARREN_ASSIGN_OR_RETURN(out.app.task_acks_late, a.Bool("task_acks_late", false));
     WARREN_ASSIGN_OR_RETURN(out.app.task_acks_on_failure_or_timeout,
                             a.Bool("task_acks_on_failure_or_timeout", true));
+    WARREN_ASSIGN_OR_RETURN(out.app.task_reject_on_worker_lost,
+                            a.Bool("task_reject_on_worker_lost", false));
     WARREN_ASSIGN_OR_RETURN(int64_t m, a.Int("worker_prefetch_multiplier", 4, 1, 65535));
     out.app.worker_prefetch_multiplier = static_cast<int>(m);
     WARREN_ASSIGN_OR_RETURN(out.app.task_create_missing_queues,

@@ -40,8 +40,8 @@ inline constexpr std::string_view kPublishKeys[] = {
     "exchange", "routing_key", "body", "properties", "mandatory", "count", "label", "confirm"};
 inline constexpr std::string_view kCeleryKeys[] = {"app", "tasks", "workers"};
 inline constexpr std::string_view kCeleryAppKeys[] = {
-    "task_acks_late", "task_acks_on_failure_or_timeout", "worker_prefetch_multiplier",
-    "task_create_missing_queues", "task_queues"};
+    "task_acks_late", "task_acks_on_failure_or_timeout", "task_reject_on_worker_lost",
+    "worker_prefetch_multiplier", "task_create_missing_queues", "task_queues"};
 inline constexpr std::string_view kTaskKeys[] = {
     "name", "acks_late", "acks_on_failure_or_timeout", "reject_on_worker_lost", "autoretry_for",
     "max_retries", "default_retry_delay_ms", "retry_kwargs", "retry_backoff",

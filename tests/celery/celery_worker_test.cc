@@ -308,6 +308,23 @@ TEST(CeleryWorkerLost, WithoutRejectOnWorkerLostTheTaskFailsAndIsAcked) {
   EXPECT_EQ(h.Ready("q") + h.Unacked("q"), 0u);
 }
 
+// Task.from_config: a task that sets no reject_on_worker_lost takes the
+// app's task_reject_on_worker_lost; one that sets it keeps its own.
+TEST(CeleryWorkerLost, TheAppSettingAppliesToTasksThatSetNone) {
+  for (std::optional<bool> own : {std::optional<bool>(), std::optional<bool>(false)}) {
+    SCOPED_TRACE(own ? "the task sets false" : "the task sets nothing");
+    CeleryRig rig({.name = "t",
+                   .reject_on_worker_lost = own,
+                   .attempts = {{.duration = absl::Seconds(60)}}},
+                  {.app = {.task_acks_late = true, .task_reject_on_worker_lost = true}});
+    auto id = rig.app.ApplyAsync("t", {.queue = "q"});
+    rig.h.RunFor(absl::Seconds(10));
+    ASSERT_THAT(rig.app.KillChild("w"), IsOk());
+    rig.h.RunFor(absl::Seconds(2));
+    EXPECT_EQ(rig.app.Task(*id)->state, own ? "FAILURE" : "PENDING");
+  }
+}
+
 TEST(CeleryWorker, KillingTheWholeWorkerRequeuesItsUnackedMessages) {
   CeleryRig rig({.name = "t", .attempts = {{.duration = absl::Seconds(60)}}},
                 {.app = {.task_acks_late = true}});
