@@ -94,6 +94,25 @@ std::string FanoutFate(int n, const std::vector<std::string>& copies) {
                       "expect": [{"fate": "m", "copies": [)", want, "]}]}");
 }
 
+// apply_async runs on the Celery app's own producer channel: its reply code
+// and text are checked; "closes" cannot be, and says so instead of passing.
+TEST(ScenarioRunner, AnApplyAsyncErrorIsCheckedByCodeAndTextButNotByWhatClosed) {
+  std::string file = R"({"version": 1,
+    "queues": [{"name": "q", "durable": true, "arguments": {"x-max-length": 1}}],
+    "celery": {"app": {"task_queues": []}, "tasks": [{"name": "t"}], "workers": []},
+    "timeline": [{"at_ms": 0, "apply_async": {"task": "t", "queue": "q"},
+                  "expect_error": {"code": 406, "text": "PRECONDITION_FAILED - inequivalent arg 'x-max-length' for queue 'q' in vhost '/': received none but current is the value '1' of type 'signedint'"CLOSES}}],
+    "expect": [{"queue": "q", "ready": 0}]})";
+  std::string without = file, with = file;
+  without.replace(without.find("CLOSES"), 6, "");
+  with.replace(with.find("CLOSES"), 6, R"(, "closes": "channel")");
+  ScenarioResult ok = RunInline(without);
+  EXPECT_TRUE(ok.ok()) << (ok.failures.empty() ? "" : ok.failures[0].what);
+  ScenarioResult closes = RunInline(with);
+  ASSERT_EQ(closes.failures.size(), 1u);
+  EXPECT_THAT(closes.failures[0].what, ::testing::HasSubstr("\"closes\" cannot be checked"));
+}
+
 TEST(ScenarioRunner, AFailureMessageShowsALongListCutWithTheCountLeftOut) {
   ScenarioResult r = RunInline(FanoutFate(40, {"q00:ready"}));
   ASSERT_EQ(r.failures.size(), 1u);
