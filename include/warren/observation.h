@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,12 +26,32 @@ struct ObservedMessage {
   std::string body;
 };
 
+// A delivery or get-ok on a named channel of the file's (ScenarioStep::
+// connection), with the tags a later ack step names.
+struct ObservedDelivery {
+  std::string consumer_tag;  // "" for basic.get; "*" for a server-generated tag
+  uint64_t delivery_tag = 0;
+  ObservedMessage message;
+};
+
+// What a successful step's reply carried, for the methods whose ok-reply
+// carries data: queue.declare-ok (message and consumer counts),
+// queue.purge-ok and queue.delete-ok (message count), basic.get-ok (the
+// message and the count left) or basic.get-empty.
+struct ObservedReply {
+  std::optional<uint64_t> message_count;
+  std::optional<uint64_t> consumer_count;
+  std::optional<ObservedDelivery> got;  // basic.get-ok
+  bool empty = false;                   // basic.get-empty
+};
+
 // The reply to one timeline step: code 0 when it succeeded.
 struct ObservedStep {
   std::string pointer;
   uint16_t code = 0;
   std::string closes;  // "channel", "connection", or "" when nothing closed
   std::string text;
+  std::optional<ObservedReply> reply;  // on success, for the methods above
 };
 
 struct ObservedReturn {
@@ -50,9 +71,13 @@ struct Observation {
   // Per scripted client, in arrival order. Clients that never received a
   // delivery still appear, with an empty list.
   std::map<std::string, std::vector<ObservedMessage>> deliveries;
-  // Per scripted client: server-initiated basic.cancel and channel/connection
-  // closes it saw ("cancel", "406 PRECONDITION_FAILED - ...").
+  // Per scripted client or named channel: server-initiated basic.cancel and
+  // channel/connection closes it saw ("cancel", "406 PRECONDITION_FAILED -
+  // ..."; a named channel's cancels name the tag: "cancel t1").
   std::map<std::string, std::vector<std::string>> client_events;
+  // Per named channel ("conn", or "conn/2" for channel 2 on it), the
+  // deliveries of its consume steps in arrival order.
+  std::map<std::string, std::vector<ObservedDelivery>> channels;
   std::vector<ObservedReturn> returns;
   // Publisher confirms in sequence-number order: true = ack, false = nack.
   std::vector<bool> confirms;

@@ -91,7 +91,9 @@ struct ClientRule {
 // A plain AMQP consumer with scripted behaviour: for each delivery the
 // first rule whose condition holds decides; without a match it acks.
 struct ExpectedError {
-  uint16_t code = 0;      // AMQP reply code, e.g. 406
+  // AMQP reply code, e.g. 406; 0 on set_policy / clear_policy, which are not
+  // AMQP methods (the management API's error has only a text).
+  uint16_t code = 0;
   std::string closes;     // "channel" or "connection"
   std::string text;       // optional: exact reply text
 };
@@ -146,14 +148,56 @@ struct BindStep {
 struct UnbindStep {
   ScenarioBinding binding;
 };
-struct DeleteQueueStep {
+struct DeleteQueueStep {  // "delete_queue": a name, or {name, if_unused, if_empty}
   std::string queue;
+  QueueDeleteOptions options;
 };
 struct PurgeQueueStep {
   std::string queue;
 };
-struct DeleteExchangeStep {
+struct DeleteExchangeStep {  // "delete_exchange": a name, or {name, if_unused}
   std::string exchange;
+  bool if_unused = false;
+};
+// The channel-level methods below run on a step's named connection (see
+// ScenarioStep::connection), which the file must give them.
+struct GetStep {  // basic.get; the reply (get-ok or get-empty) is observed
+  std::string queue;
+  bool no_ack = false;
+};
+struct ConsumeStep {  // basic.consume; deliveries are observed and held
+  std::string queue;
+  ConsumeOptions options;  // consumer_tag "" = server-generated
+};
+struct CancelStep {  // basic.cancel
+  std::string consumer_tag;
+};
+struct QosStep {  // basic.qos
+  QosOptions qos;
+};
+// basic.ack / basic.nack / basic.reject of the channel's delivery tag.
+struct AckStep {
+  DeliveryTag delivery_tag;
+  bool multiple = false;
+};
+struct NackStep {
+  DeliveryTag delivery_tag;
+  bool multiple = false;
+  bool requeue = true;
+};
+struct RejectStep {
+  DeliveryTag delivery_tag;
+  bool requeue = true;
+};
+struct RecoverStep {  // basic.recover
+  bool requeue = true;
+};
+enum class TxMethod { kSelect, kCommit, kRollback };
+struct TxStep {  // "tx": "select" | "commit" | "rollback"
+  TxMethod method = TxMethod::kSelect;
+};
+struct CloseStep {  // "close": "channel" | "connection", by the client
+  bool connection = false;
 };
 // The client's connection closes (a crash); its unacked messages requeue.
 struct StopClientStep {
@@ -185,13 +229,21 @@ using StepAction =
     std::variant<PublishStep, SetPolicyStep, ClearPolicyStep, DeclareExchangeStep,
                  DeclareQueueStep, BindStep, UnbindStep, DeleteQueueStep, PurgeQueueStep,
                  DeleteExchangeStep, StopClientStep, ApplyAsyncStep, KillWorkerStep,
-                 KillChildStep, RevokeStep, TerminateStep, RestartWorkerStep>;
+                 KillChildStep, RevokeStep, TerminateStep, RestartWorkerStep, GetStep,
+                 ConsumeStep, CancelStep, QosStep, AckStep, NackStep, RejectStep, RecoverStep,
+                 TxStep, CloseStep>;
 
 struct ScenarioStep {
   absl::Duration at;
   std::string pointer;  // JSON pointer of the step, for reports
   StepAction action;
   std::optional<ExpectedError> expect_error;
+  // Where an AMQP step runs: a connection of the file's own naming, opened
+  // at its first step (and again after it closed), and a channel number on
+  // it (opened likewise). Empty: the runner's own connections (publishes on
+  // one, everything else on another), which reopen after an error too.
+  std::string connection;
+  uint16_t channel = 1;
 };
 
 struct ExpectedXDeath {

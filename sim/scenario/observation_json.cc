@@ -71,6 +71,22 @@ json ToJson(const ObservedMessage& m) {
           {"body", m.body}};
 }
 
+json ToJson(const ObservedDelivery& d) {
+  json out = ToJson(d.message);
+  out["consumer_tag"] = d.consumer_tag;
+  out["delivery_tag"] = d.delivery_tag;
+  return out;
+}
+
+json ToJson(const ObservedReply& r) {
+  json out = json::object();
+  if (r.message_count) out["message_count"] = *r.message_count;
+  if (r.consumer_count) out["consumer_count"] = *r.consumer_count;
+  if (r.got) out["message"] = ToJson(*r.got);
+  if (r.empty) out["empty"] = true;
+  return out;
+}
+
 }  // namespace
 
 std::string ObservationToJson(const Observation& o) {
@@ -81,7 +97,13 @@ std::string ObservationToJson(const Observation& o) {
       step["closes"] = s.closes;
       step["text"] = s.text;
     }
+    if (s.reply) step["reply"] = ToJson(*s.reply);
     steps.push_back(std::move(step));
+  }
+  json channels = json::object();
+  for (const auto& [key, list] : o.channels) {
+    json& out = channels[key] = json::array();
+    for (const ObservedDelivery& d : list) out.push_back(ToJson(d));
   }
   json deliveries = json::object();
   for (const auto& [client, list] : o.deliveries) {
@@ -108,6 +130,7 @@ std::string ObservationToJson(const Observation& o) {
   }
   json doc = {{"steps", std::move(steps)},         {"deliveries", std::move(deliveries)},
               {"client_events", std::move(client_events)},
+              {"channels", std::move(channels)},
               {"returns", std::move(returns)},     {"confirms", std::move(confirms)},
               {"queues", std::move(queues)},       {"exchanges", o.exchanges}};
   // Bodies and header strings are bytes: invalid UTF-8 prints as U+FFFD,

@@ -24,6 +24,7 @@ absl::StatusOr<ScenarioExchange> ParseExchange(const JsonCursor& c) {
   ScenarioExchange x;
   WARREN_ASSIGN_OR_RETURN(x.name, c.RequiredShortString("name"));
   WARREN_ASSIGN_OR_RETURN(x.options.type, c.ShortString("type", "direct"));
+  WARREN_ASSIGN_OR_RETURN(x.options.passive, c.Bool("passive", false));
   WARREN_ASSIGN_OR_RETURN(x.options.durable, c.Bool("durable", false));
   WARREN_ASSIGN_OR_RETURN(x.options.auto_delete, c.Bool("auto_delete", false));
   WARREN_ASSIGN_OR_RETURN(x.options.internal, c.Bool("internal", false));
@@ -40,6 +41,7 @@ absl::StatusOr<ScenarioQueue> ParseQueue(const JsonCursor& c) {
   if (!q.name.empty() && c.Has("as")) {
     return c.Child("as").Error("nothing: \"as\" names a server-named queue (\"name\": \"\")");
   }
+  WARREN_ASSIGN_OR_RETURN(q.options.passive, c.Bool("passive", false));
   WARREN_ASSIGN_OR_RETURN(q.options.durable, c.Bool("durable", false));
   WARREN_ASSIGN_OR_RETURN(q.options.exclusive, c.Bool("exclusive", false));
   WARREN_ASSIGN_OR_RETURN(q.options.auto_delete, c.Bool("auto_delete", false));
@@ -143,9 +145,19 @@ absl::StatusOr<ClientRule> ParseRule(const JsonCursor& c) {
   return r;
 }
 
-absl::StatusOr<ExpectedError> ParseExpectedError(const JsonCursor& c) {
+// `policy`: on set_policy / clear_policy, which have no AMQP reply code:
+// then a "text" and no "code".
+absl::StatusOr<ExpectedError> ParseExpectedError(const JsonCursor& c, bool policy = false) {
   WARREN_RETURN_IF_ERROR(c.AllowOnly(kExpectedErrorKeys));
   ExpectedError e;
+  if (policy) {
+    if (c.Has("code") || c.Has("closes")) {
+      return c.Error("only \"text\" on a policy step (the management API's error text: "
+                     "policies are not AMQP methods and have no reply code)");
+    }
+    WARREN_ASSIGN_OR_RETURN(e.text, c.RequiredString("text"));
+    return e;
+  }
   WARREN_ASSIGN_OR_RETURN(int64_t code, c.Int("code", 0, 200, 599));
   if (code == 0) return c.Error("an object with \"code\" (an AMQP reply code)");
   e.code = static_cast<uint16_t>(code);
@@ -231,30 +243,161 @@ absl::StatusOr<StepAction> ParseApplyAsyncStep(const JsonCursor& step, const cha
   return ParseApplyAsync(step.Child(key));
 }
 
+absl::StatusOr<StepAction> ParseDeleteQueueStep(const JsonCursor& step, const char* key) {
+  JsonCursor c = step.Child(key);
+  if (c.value().is_string()) return ParseNameStep<DeleteQueueStep, true>(step, key);
+  if (!c.value().is_object()) return c.Error("a queue name or {\"name\", \"if_unused\", \"if_empty\"}");
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kDeleteQueueKeys));
+  DeleteQueueStep d;
+  WARREN_ASSIGN_OR_RETURN(d.queue, c.RequiredShortString("name"));
+  WARREN_ASSIGN_OR_RETURN(d.options.if_unused, c.Bool("if_unused", false));
+  WARREN_ASSIGN_OR_RETURN(d.options.if_empty, c.Bool("if_empty", false));
+  return d;
+}
+
+absl::StatusOr<StepAction> ParseDeleteExchangeStep(const JsonCursor& step, const char* key) {
+  JsonCursor c = step.Child(key);
+  if (c.value().is_string()) return ParseNameStep<DeleteExchangeStep, true>(step, key);
+  if (!c.value().is_object()) return c.Error("an exchange name or {\"name\", \"if_unused\"}");
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kDeleteExchangeKeys));
+  DeleteExchangeStep d;
+  WARREN_ASSIGN_OR_RETURN(d.exchange, c.RequiredShortString("name"));
+  WARREN_ASSIGN_OR_RETURN(d.if_unused, c.Bool("if_unused", false));
+  return d;
+}
+
+absl::StatusOr<StepAction> ParseGetStep(const JsonCursor& step, const char* key) {
+  JsonCursor c = step.Child(key);
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kGetKeys));
+  GetStep g;
+  WARREN_ASSIGN_OR_RETURN(g.queue, c.RequiredShortString("queue"));
+  WARREN_ASSIGN_OR_RETURN(g.no_ack, c.Bool("no_ack", false));
+  return g;
+}
+
+absl::StatusOr<StepAction> ParseConsumeStep(const JsonCursor& step, const char* key) {
+  JsonCursor c = step.Child(key);
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kConsumeKeys));
+  ConsumeStep s;
+  WARREN_ASSIGN_OR_RETURN(s.queue, c.RequiredShortString("queue"));
+  WARREN_ASSIGN_OR_RETURN(s.options.consumer_tag, c.ShortString("consumer_tag", ""));
+  WARREN_ASSIGN_OR_RETURN(s.options.no_ack, c.Bool("no_ack", false));
+  WARREN_ASSIGN_OR_RETURN(s.options.exclusive, c.Bool("exclusive", false));
+  WARREN_ASSIGN_OR_RETURN(s.options.arguments, c.Table("arguments"));
+  return s;
+}
+
+absl::StatusOr<StepAction> ParseQosStep(const JsonCursor& step, const char* key) {
+  JsonCursor c = step.Child(key);
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kQosKeys));
+  QosStep s;
+  WARREN_ASSIGN_OR_RETURN(int64_t count, c.Int("prefetch_count", 0, 0, 65535));
+  WARREN_ASSIGN_OR_RETURN(int64_t size, c.Int("prefetch_size", 0, 0, UINT32_MAX));
+  s.qos.prefetch_count = static_cast<uint16_t>(count);
+  s.qos.prefetch_size = static_cast<uint32_t>(size);
+  WARREN_ASSIGN_OR_RETURN(s.qos.global, c.Bool("global", false));
+  return s;
+}
+
+// A delivery tag: 0 only with "multiple" (every outstanding tag).
+absl::StatusOr<DeliveryTag> ParseDeliveryTag(const JsonCursor& c) {
+  WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> tag, c.OptionalInt("delivery_tag", 0, INT64_MAX));
+  if (!tag) return c.RequiredString("delivery_tag").status();  // its "required" message
+  return DeliveryTag{static_cast<uint64_t>(*tag)};
+}
+
+absl::StatusOr<StepAction> ParseAckStep(const JsonCursor& step, const char* key) {
+  JsonCursor c = step.Child(key);
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kAckKeys));
+  AckStep s;
+  WARREN_ASSIGN_OR_RETURN(s.delivery_tag, ParseDeliveryTag(c));
+  WARREN_ASSIGN_OR_RETURN(s.multiple, c.Bool("multiple", false));
+  return s;
+}
+
+absl::StatusOr<StepAction> ParseNackStep(const JsonCursor& step, const char* key) {
+  JsonCursor c = step.Child(key);
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kNackKeys));
+  NackStep s;
+  WARREN_ASSIGN_OR_RETURN(s.delivery_tag, ParseDeliveryTag(c));
+  WARREN_ASSIGN_OR_RETURN(s.multiple, c.Bool("multiple", false));
+  WARREN_ASSIGN_OR_RETURN(s.requeue, c.Bool("requeue", true));
+  return s;
+}
+
+absl::StatusOr<StepAction> ParseRejectStep(const JsonCursor& step, const char* key) {
+  JsonCursor c = step.Child(key);
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kRejectKeys));
+  RejectStep s;
+  WARREN_ASSIGN_OR_RETURN(s.delivery_tag, ParseDeliveryTag(c));
+  WARREN_ASSIGN_OR_RETURN(s.requeue, c.Bool("requeue", true));
+  return s;
+}
+
+absl::StatusOr<StepAction> ParseRecoverStep(const JsonCursor& step, const char* key) {
+  JsonCursor c = step.Child(key);
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kRecoverKeys));
+  RecoverStep s;
+  WARREN_ASSIGN_OR_RETURN(s.requeue, c.Bool("requeue", true));
+  return s;
+}
+
+absl::StatusOr<StepAction> ParseTxStep(const JsonCursor& step, const char* key) {
+  static const std::pair<const char*, TxMethod> kMethods[] = {
+      {"select", TxMethod::kSelect}, {"commit", TxMethod::kCommit},
+      {"rollback", TxMethod::kRollback}};
+  WARREN_ASSIGN_OR_RETURN(TxMethod m, Choice(step, key, kMethods));
+  return TxStep{m};
+}
+
+absl::StatusOr<StepAction> ParseCloseStep(const JsonCursor& step, const char* key) {
+  static const std::pair<const char*, bool> kWhat[] = {{"channel", false},
+                                                       {"connection", true}};
+  WARREN_ASSIGN_OR_RETURN(bool connection, Choice(step, key, kWhat));
+  return CloseStep{connection};
+}
+
+// Where an action may run: anywhere on AMQP (the runner's connection by
+// default, or the step's "connection"), only on a named connection (the
+// channel-level methods whose effect belongs to one channel), or outside
+// AMQP (policies, clients, Celery) where "connection" means nothing.
+enum class On { kAnyChannel, kNamedChannel, kNoChannel };
+
 // Every timeline action, by its JSON key, in the order error messages list
 // them. The one place an action's key is named.
 struct StepParser {
   const char* key;
   absl::StatusOr<StepAction> (*parse)(const JsonCursor& step, const char* key);
+  On on;
 };
 constexpr StepParser kStepParsers[] = {
-    {"publish", ParsePublishStep},
-    {"set_policy", ParseSetPolicyStep},
-    {"clear_policy", ParseNameStep<ClearPolicyStep, false>},
-    {"declare_exchange", ParseDeclareExchangeStep},
-    {"declare_queue", ParseDeclareQueueStep},
-    {"bind", ParseBindingStep<BindStep>},
-    {"unbind", ParseBindingStep<UnbindStep>},
-    {"delete_queue", ParseNameStep<DeleteQueueStep, true>},
-    {"purge_queue", ParseNameStep<PurgeQueueStep, true>},
-    {"delete_exchange", ParseNameStep<DeleteExchangeStep, true>},
-    {"stop_client", ParseNameStep<StopClientStep, false>},
-    {"apply_async", ParseApplyAsyncStep},
-    {"kill_worker", ParseNameStep<KillWorkerStep, false>},
-    {"kill_child", ParseNameStep<KillChildStep, false>},
-    {"revoke", ParseNameStep<RevokeStep, false>},
-    {"terminate", ParseNameStep<TerminateStep, false>},
-    {"restart_worker", ParseNameStep<RestartWorkerStep, false>},
+    {"publish", ParsePublishStep, On::kAnyChannel},
+    {"set_policy", ParseSetPolicyStep, On::kNoChannel},
+    {"clear_policy", ParseNameStep<ClearPolicyStep, false>, On::kNoChannel},
+    {"declare_exchange", ParseDeclareExchangeStep, On::kAnyChannel},
+    {"declare_queue", ParseDeclareQueueStep, On::kAnyChannel},
+    {"bind", ParseBindingStep<BindStep>, On::kAnyChannel},
+    {"unbind", ParseBindingStep<UnbindStep>, On::kAnyChannel},
+    {"delete_queue", ParseDeleteQueueStep, On::kAnyChannel},
+    {"purge_queue", ParseNameStep<PurgeQueueStep, true>, On::kAnyChannel},
+    {"delete_exchange", ParseDeleteExchangeStep, On::kAnyChannel},
+    {"stop_client", ParseNameStep<StopClientStep, false>, On::kNoChannel},
+    {"apply_async", ParseApplyAsyncStep, On::kNoChannel},
+    {"kill_worker", ParseNameStep<KillWorkerStep, false>, On::kNoChannel},
+    {"kill_child", ParseNameStep<KillChildStep, false>, On::kNoChannel},
+    {"revoke", ParseNameStep<RevokeStep, false>, On::kNoChannel},
+    {"terminate", ParseNameStep<TerminateStep, false>, On::kNoChannel},
+    {"restart_worker", ParseNameStep<RestartWorkerStep, false>, On::kNoChannel},
+    {"get", ParseGetStep, On::kAnyChannel},
+    {"consume", ParseConsumeStep, On::kNamedChannel},
+    {"cancel", ParseNameStep<CancelStep, true>, On::kNamedChannel},
+    {"qos", ParseQosStep, On::kNamedChannel},
+    {"ack", ParseAckStep, On::kNamedChannel},
+    {"nack", ParseNackStep, On::kNamedChannel},
+    {"reject", ParseRejectStep, On::kNamedChannel},
+    {"recover", ParseRecoverStep, On::kNamedChannel},
+    {"tx", ParseTxStep, On::kNamedChannel},
+    {"close", ParseCloseStep, On::kNamedChannel},
 };
 static_assert(std::size(kStepParsers) == std::variant_size_v<StepAction>,
               "every StepAction alternative needs its JSON key in kStepParsers");
@@ -270,14 +413,12 @@ std::vector<std::string_view> TimelineActionKeys() {
 namespace {
 
 absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
-  std::vector<std::string_view> allowed = {"at_ms"};
+  std::vector<std::string_view> allowed(std::begin(kStepKeys), std::end(kStepKeys));
   std::string actions;
   for (const StepParser& p : kStepParsers) {
     allowed.push_back(p.key);
     Append(&actions, actions.empty() ? "" : ", ", p.key);
   }
-  allowed.push_back("expect_error");
-  allowed.push_back("note");
   WARREN_RETURN_IF_ERROR(c.AllowOnly(allowed));
   ScenarioStep s;
   s.pointer = c.pointer();
@@ -291,8 +432,31 @@ absl::StatusOr<ScenarioStep> ParseStep(const JsonCursor& c) {
   }
   if (count != 1) return c.Error(Cat("exactly one action (", actions, ")"));
   WARREN_ASSIGN_OR_RETURN(s.action, found->parse(c, found->key));
+  WARREN_ASSIGN_OR_RETURN(s.connection, c.String("connection", ""));
+  WARREN_ASSIGN_OR_RETURN(int64_t channel, c.Int("channel", 1, 1, 2047));
+  s.channel = static_cast<uint16_t>(channel);
+  if (found->on == On::kNoChannel && (c.Has("connection") || c.Has("channel"))) {
+    return c.Error(Cat("no \"connection\" or \"channel\" with \"", found->key,
+                       "\" (it is not an AMQP method on a channel)"));
+  }
+  if (c.Has("connection") && s.connection.empty()) {
+    return c.Child("connection").Error("a connection name (not \"\")");
+  }
+  if (found->on == On::kNamedChannel && s.connection.empty()) {
+    return c.Error(Cat("a \"connection\" naming the connection whose channel \"", found->key,
+                       "\" acts on (deliveries and tags belong to one channel)"));
+  }
+  if (c.Has("channel") && !c.Has("connection")) {
+    return c.Child("channel").Error("\"connection\" alongside it");
+  }
+  if (const auto* p = std::get_if<PublishStep>(&s.action); p && p->confirm && c.Has("connection")) {
+    return c.Child("publish").Child("confirm").Error(
+        "no \"confirm\" on a named connection (confirms are observed on the runner's publisher)");
+  }
   if (c.Has("expect_error")) {
-    WARREN_ASSIGN_OR_RETURN(ExpectedError e, ParseExpectedError(c.Child("expect_error")));
+    bool policy = std::holds_alternative<SetPolicyStep>(s.action) ||
+                  std::holds_alternative<ClearPolicyStep>(s.action);
+    WARREN_ASSIGN_OR_RETURN(ExpectedError e, ParseExpectedError(c.Child("expect_error"), policy));
     s.expect_error = std::move(e);
   }
   return s;

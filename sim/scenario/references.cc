@@ -178,6 +178,13 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
       return task_labels.contains(label) ? absl::OkStatus()
                                          : MissingLabel(at(key), "apply_async", label);
     };
+    // The observation keys a named channel's deliveries and events by its
+    // connection's name, as it keys a client's by the client's.
+    if (clients.contains(s.connection)) {
+      return absl::InvalidArgumentError(
+          Cat(at("/connection"), ": \"", s.connection,
+              "\" is a client's name; name the step's connection differently"));
+    }
     WARREN_RETURN_IF_ERROR(std::visit(
         Overloaded{
             [&](const BindStep& b) {
@@ -215,6 +222,18 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
             [](const DeclareExchangeStep&) { return absl::OkStatus(); },
             [](const DeclareQueueStep&) { return absl::OkStatus(); },
             [](const DeleteExchangeStep&) { return absl::OkStatus(); },
+            [&](const GetStep& g) { return queue_ref("/get/queue", g.queue); },
+            [&](const ConsumeStep& c) { return queue_ref("/consume/queue", c.queue); },
+            // Channel methods act on what the channel holds at run time: a
+            // wrong tag is the broker's 406, a step result.
+            [](const CancelStep&) { return absl::OkStatus(); },
+            [](const QosStep&) { return absl::OkStatus(); },
+            [](const AckStep&) { return absl::OkStatus(); },
+            [](const NackStep&) { return absl::OkStatus(); },
+            [](const RejectStep&) { return absl::OkStatus(); },
+            [](const RecoverStep&) { return absl::OkStatus(); },
+            [](const TxStep&) { return absl::OkStatus(); },
+            [](const CloseStep&) { return absl::OkStatus(); },
         },
         s.action));
   }

@@ -126,16 +126,7 @@ class ScenarioRun {
       if (!pub_conn_ || !pub_conn_->is_open()) pub_conn_ = sim_.Connect("publisher");
       pub_ = *pub_conn_->OpenChannel();
       confirmed_seq_ = 0;
-      pub_->OnReturn([this](const Return& r) {
-        if (!budget_.Take()) return;
-        result_.observation.returns.push_back(
-            {.reply_code = r.reply_code,
-             .reply_text = r.reply_text,
-             .message = {.exchange = r.exchange,
-                         .routing_key = r.routing_key,
-                         .properties = r.message->properties(),
-                         .body = std::string(r.message->body())}});
-      });
+      pub_->OnReturn([this](const Return& r) { RecordReturn(r); });
       pub_->OnConfirm([this](const Confirm& c) {
         uint64_t from = c.multiple ? confirmed_seq_ + 1 : c.delivery_tag;
         for (uint64_t seq = from; seq <= c.delivery_tag; ++seq) {
@@ -198,15 +189,77 @@ class ScenarioRun {
                        clients_.back()->connection());
   }
 
-  // Runs a step; returns the Status and the handles it used.
-  absl::Status Execute(const ScenarioStep& s, Channel** used, Connection** used_conn) {
+  // The channel `number` of the file's connection `name`, opened now if it
+  // is not open (a closed one opens again, as a client reconnects).
+  absl::StatusOr<Channel*> Named(const std::string& name, uint16_t number, Connection** conn) {
+    NamedConnection& n = named_[name];
+    if (!n.conn || !n.conn->is_open()) {
+      n.conn = sim_.Connect(name);
+      n.channels.clear();
+    }
+    *conn = &*n.conn;
+    std::optional<Channel>& ch = n.channels[number];
+    if (!ch || !ch->is_open()) {
+      WARREN_ASSIGN_OR_RETURN(Channel opened, n.conn->OpenChannel(number));
+      ch = opened;
+      std::string key = number == 1 ? name : Cat(name, "/", number);
+      ch->OnReturn([this](const Return& r) { RecordReturn(r); });
+      ch->OnCancel([this, key](const std::string& tag) {
+        result_.observation.client_events[key].push_back(Cat("cancel ", tag));
+      });
+    }
+    return &*ch;
+  }
+
+  void RecordReturn(const Return& r) {
+    if (!budget_.Take()) return;
+    result_.observation.returns.push_back(
+        {.reply_code = r.reply_code,
+         .reply_text = r.reply_text,
+         .message = {.exchange = r.exchange,
+                     .routing_key = r.routing_key,
+                     .properties = r.message->properties(),
+                     .body = std::string(r.message->body())}});
+  }
+
+  // basic.consume on a named channel: deliveries are observed and held
+  // until the file's ack steps settle them.
+  absl::Status Consume(Channel& ch, const ScenarioStep& s, const ConsumeStep& c) {
+    std::string key = s.channel == 1 ? s.connection : Cat(s.connection, "/", s.channel);
+    std::string shown_tag = c.options.consumer_tag.empty() ? "*" : c.options.consumer_tag;
+    if (run_options_.observe) result_.observation.channels[key];  // present even if empty
+    return ch.BasicConsume(
+                 Q(c.queue),
+                 [this, key, shown_tag](const Delivery& d) {
+                   if (!run_options_.observe || !budget_.Take()) return;
+                   result_.observation.channels[key].push_back(
+                       {.consumer_tag = shown_tag,
+                        .delivery_tag = d.delivery_tag.value,
+                        .message = Observe(d)});
+                 },
+                 c.options)
+        .status();
+  }
+
+  // Runs a step; returns the Status, the handles it used and what its
+  // ok-reply carried (for the methods whose reply carries data).
+  absl::Status Execute(const ScenarioStep& s, Channel** used, Connection** used_conn,
+                       std::optional<ObservedReply>* reply) {
     *used = &Admin();
     *used_conn = &*admin_conn_;
+    if (!s.connection.empty()) {
+      absl::StatusOr<Channel*> ch = Named(s.connection, s.channel, used_conn);
+      if (!ch.ok()) return ch.status();
+      *used = *ch;
+    }
+    Channel& ch = **used;
     return std::visit(
         Overloaded{
             [&](const PublishStep& p) -> absl::Status {
-              *used = &Publisher();
-              *used_conn = &*pub_conn_;
+              if (s.connection.empty()) {
+                *used = &Publisher();
+                *used_conn = &*pub_conn_;
+              }
               if (p.confirm && !confirm_mode_) {
                 confirm_mode_ = true;
                 WARREN_RETURN_IF_ERROR((*used)->ConfirmSelect());
@@ -222,23 +275,72 @@ class ScenarioRun {
               }
               return absl::OkStatus();
             },
+            // Policies go through the management API, not a channel.
             [&](const SetPolicyStep& p) {
+              *used = nullptr;
+              *used_conn = nullptr;
               return p.operator_policy ? sim_.SetOperatorPolicy(p.policy) : sim_.SetPolicy(p.policy);
             },
-            [&](const ClearPolicyStep& p) { return sim_.ClearPolicy(p.name); },
+            [&](const ClearPolicyStep& p) {
+              *used = nullptr;
+              *used_conn = nullptr;
+              return sim_.ClearPolicy(p.name);
+            },
             [&](const DeclareExchangeStep& d) {
-              return Admin().ExchangeDeclare(d.exchange.name, d.exchange.options);
+              return ch.ExchangeDeclare(d.exchange.name, d.exchange.options);
             },
             [&](const DeclareQueueStep& d) {
-              absl::StatusOr<QueueDeclareOk> ok = Admin().QueueDeclare(d.queue.name, d.queue.options);
-              if (ok.ok() && !d.queue.alias.empty()) aliases_[d.queue.alias] = ok->queue;
-              return ok.status();
+              const std::string& name = d.queue.name.empty() ? d.queue.name : Q(d.queue.name);
+              absl::StatusOr<QueueDeclareOk> ok = ch.QueueDeclare(name, d.queue.options);
+              if (!ok.ok()) return ok.status();
+              if (!d.queue.alias.empty()) aliases_[d.queue.alias] = ok->queue;
+              *reply = ObservedReply{.message_count = ok->message_count,
+                                     .consumer_count = ok->consumer_count};
+              return absl::OkStatus();
             },
-            [&](const BindStep& b) { return BindOrUnbind(b.binding, /*bind=*/true); },
-            [&](const UnbindStep& b) { return BindOrUnbind(b.binding, /*bind=*/false); },
-            [&](const DeleteQueueStep& d) { return Admin().QueueDelete(Q(d.queue)).status(); },
-            [&](const PurgeQueueStep& p) { return Admin().QueuePurge(Q(p.queue)).status(); },
-            [&](const DeleteExchangeStep& d) { return Admin().ExchangeDelete(d.exchange); },
+            [&](const BindStep& b) { return BindOrUnbind(ch, b.binding, /*bind=*/true); },
+            [&](const UnbindStep& b) { return BindOrUnbind(ch, b.binding, /*bind=*/false); },
+            [&](const DeleteQueueStep& d) {
+              absl::StatusOr<uint64_t> n = ch.QueueDelete(Q(d.queue), d.options);
+              if (n.ok()) *reply = ObservedReply{.message_count = *n};
+              return n.status();
+            },
+            [&](const PurgeQueueStep& p) {
+              absl::StatusOr<uint64_t> n = ch.QueuePurge(Q(p.queue));
+              if (n.ok()) *reply = ObservedReply{.message_count = *n};
+              return n.status();
+            },
+            [&](const DeleteExchangeStep& d) { return ch.ExchangeDelete(d.exchange, d.if_unused); },
+            [&](const GetStep& g) -> absl::Status {
+              absl::StatusOr<std::optional<Delivery>> got = ch.BasicGet(Q(g.queue), g.no_ack);
+              if (!got.ok()) return got.status();
+              ObservedReply r;
+              if (!got->has_value()) {
+                r.empty = true;
+              } else if (budget_.Take()) {
+                r.message_count = (*got)->message_count;
+                r.got = ObservedDelivery{.delivery_tag = (*got)->delivery_tag.value,
+                                         .message = Observe(**got)};
+              }
+              *reply = std::move(r);
+              return absl::OkStatus();
+            },
+            [&](const ConsumeStep& c) { return Consume(ch, s, c); },
+            [&](const CancelStep& c) { return ch.BasicCancel(c.consumer_tag); },
+            [&](const QosStep& q) { return ch.BasicQos(q.qos); },
+            [&](const AckStep& a) { return ch.BasicAck(a.delivery_tag, a.multiple); },
+            [&](const NackStep& n) { return ch.BasicNack(n.delivery_tag, n.multiple, n.requeue); },
+            [&](const RejectStep& r) { return ch.BasicReject(r.delivery_tag, r.requeue); },
+            [&](const RecoverStep& r) { return ch.BasicRecover(r.requeue); },
+            [&](const TxStep& t) {
+              switch (t.method) {
+                case TxMethod::kSelect: return ch.TxSelect();
+                case TxMethod::kCommit: return ch.TxCommit();
+                case TxMethod::kRollback: return ch.TxRollback();
+              }
+              return absl::OkStatus();
+            },
+            [&](const CloseStep& c) { return c.connection ? (*used_conn)->Close() : ch.Close(); },
             [&](const ApplyAsyncStep& a) -> absl::Status {
               // On the Celery app's own producer channel, not the runner's.
               *used = nullptr;
@@ -272,22 +374,23 @@ class ScenarioRun {
         s.action);
   }
 
-  absl::Status BindOrUnbind(ScenarioBinding b, bool bind) {
+  absl::Status BindOrUnbind(Channel& ch, ScenarioBinding b, bool bind) {
     if (!b.to_exchange) b.destination = Q(b.destination);
-    return Bind(Admin(), b, bind);
+    return Bind(ch, b, bind);
   }
 
   void RunStep(const ScenarioStep& s) {
     Channel* ch = nullptr;
     Connection* conn = nullptr;
-    absl::Status status = Execute(s, &ch, &conn);
+    std::optional<ObservedReply> reply;
+    absl::Status status = Execute(s, &ch, &conn, &reply);
     // A bound (work, live messages) ends the run: nothing after it is valid.
     if (status.code() == absl::StatusCode::kResourceExhausted) {
       result_.step_errors.push_back(Cat(s.pointer, ": ", status.message()));
       stopped_ = true;
       return;
     }
-    Record(s, status, ch, conn);
+    Record(s, status, ch, conn, std::move(reply));
     if (!s.expect_error) {
       if (!status.ok()) result_.step_errors.push_back(Cat(s.pointer, ": ", status.message()));
       return;
@@ -301,6 +404,12 @@ class ScenarioRun {
   void CheckExpectedError(const std::string& pointer, const ExpectedError& want,
                           const absl::Status& status, const Channel* ch, const Connection* conn) {
     auto fail = [&](std::string what) { result_.failures.push_back({pointer, std::move(what)}); };
+    if (want.code == 0) {  // a policy step: the management API's error text
+      if (status.ok()) return fail(Cat("expected the error \"", want.text, "\", but it succeeded"));
+      std::string text = ReplyTextOf(status);
+      if (text != want.text) fail(Cat("expected the error \"", want.text, "\", got \"", text, "\""));
+      return;
+    }
     if (status.ok()) return fail(Cat("expected reply ", want.code, ", but it succeeded"));
     if (ReplyCodeOf(status) != want.code) {
       return fail(Cat("expected reply ", want.code, ", got: ", status.message()));
@@ -326,10 +435,13 @@ class ScenarioRun {
   // `ch`/`conn` are null for a step on a channel the runner does not hold
   // (the Celery app's): what closed is then unknown.
   void Record(const ScenarioStep& s, const absl::Status& status, const Channel* ch,
-              const Connection* conn) {
+              const Connection* conn, std::optional<ObservedReply> reply) {
     ObservedStep& o = result_.observation.steps.emplace_back();
     o.pointer = s.pointer;
-    if (status.ok()) return;
+    if (status.ok()) {
+      o.reply = std::move(reply);
+      return;
+    }
     o.code = ReplyCodeOf(status);
     if (ch == nullptr || conn == nullptr) {
       o.text = ReplyTextOf(status);
@@ -420,6 +532,13 @@ class ScenarioRun {
   std::optional<Channel> admin_;
   std::optional<Connection> pub_conn_;
   std::optional<Channel> pub_;
+  // The file's named connections (ScenarioStep::connection) and their
+  // channels by number.
+  struct NamedConnection {
+    std::optional<Connection> conn;
+    std::map<uint16_t, std::optional<Channel>> channels;
+  };
+  std::map<std::string, NamedConnection> named_;
   bool confirm_mode_ = false;
   bool stopped_ = false;  // a bound ended the run early
   std::map<std::string, std::string> aliases_;  // server-named queues: alias -> name

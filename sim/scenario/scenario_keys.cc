@@ -20,6 +20,15 @@ std::vector<KeyTable> ScenarioKeyTables() {
       {"expect_error", "the reply a step or client start must fail with", kExpectedErrorKeys},
       {"/clients/N", "a scripted AMQP consumer", kClientKeys},
       {"/timeline/N/publish", "a basic.publish (count: that many copies)", kPublishKeys},
+      {"/timeline/N/delete_queue", "queue.delete (or just the queue's name)", kDeleteQueueKeys},
+      {"/timeline/N/delete_exchange", "exchange.delete (or just the exchange's name)", kDeleteExchangeKeys},
+      {"/timeline/N/get", "basic.get (the reply is observed)", kGetKeys},
+      {"/timeline/N/consume", "basic.consume on the step's named channel (deliveries are observed and held until acked)", kConsumeKeys},
+      {"/timeline/N/qos", "basic.qos", kQosKeys},
+      {"/timeline/N/ack", "basic.ack of the channel's delivery tag", kAckKeys},
+      {"/timeline/N/nack", "basic.nack", kNackKeys},
+      {"/timeline/N/reject", "basic.reject", kRejectKeys},
+      {"/timeline/N/recover", "basic.recover", kRecoverKeys},
       {"/celery", "the Celery application", kCeleryKeys},
       {"/celery/app", "Celery settings (task_queues: names of the file's queues the app's config lists; default all)", kCeleryAppKeys},
       {"/celery/tasks/N", "a task: its options and what its body does", kTaskKeys},
@@ -54,10 +63,15 @@ std::string ScenarioKeyReference() {
       "what `warren run` accepts; `scenarios/schema.json` gives types and ranges. An unknown key\n"
       "is an error that lists the keys allowed there. `N` stands for any array index.\n\n"
       "## /timeline/N: a step\n\n"
-      "`at_ms` (virtual time from the start), `note`, optional `expect_error`, and exactly one\n"
-      "action: ",
+      "`at_ms` (virtual time from the start), `note`, optional `expect_error`, optional\n"
+      "`connection` (a name of the file's own: the step runs on that connection, opened at its\n"
+      "first step and again after it closed) and `channel` (a channel number on it, default 1),\n"
+      "and exactly one action: ",
       CodeList(actions),
       ".\n\n"
+      "`consume`, `cancel`, `qos`, `ack`, `nack`, `reject`, `recover`, `tx` (`\"select\"`,\n"
+      "`\"commit\"` or `\"rollback\"`) and `close` (`\"channel\"` or `\"connection\"`) need a\n"
+      "`connection`; policy, client and Celery steps take none.\n\n"
       "## /expect/N: an expectation\n\n"
       "Exactly one kind: ",
       CodeList(kinds), "; optional `at_ms` (checked then, else at the end).\n");

@@ -18,9 +18,9 @@ inline constexpr std::string_view kRootKeys[] = {
 inline constexpr std::string_view kOptionsKeys[] = {
     "consumer_timeout_ms", "channel_tick_ms", "quorum_tick_ms", "max_events", "max_live_messages"};
 inline constexpr std::string_view kExchangeKeys[] = {
-    "name", "type", "durable", "auto_delete", "internal", "arguments"};
+    "name", "type", "passive", "durable", "auto_delete", "internal", "arguments"};
 inline constexpr std::string_view kQueueKeys[] = {
-    "name", "as", "durable", "exclusive", "auto_delete", "arguments"};
+    "name", "as", "passive", "durable", "exclusive", "auto_delete", "arguments"};
 inline constexpr std::string_view kBindingKeys[] = {
     "exchange", "queue", "to_exchange", "routing_key", "arguments"};
 inline constexpr std::string_view kPolicyKeys[] = {
@@ -38,6 +38,18 @@ inline constexpr std::string_view kClientKeys[] = {
     "name", "queue", "prefetch", "start_ms", "rules", "expect_error"};
 inline constexpr std::string_view kPublishKeys[] = {
     "exchange", "routing_key", "body", "properties", "mandatory", "count", "label", "confirm"};
+inline constexpr std::string_view kStepKeys[] = {
+    "at_ms", "note", "expect_error", "connection", "channel"};
+inline constexpr std::string_view kDeleteQueueKeys[] = {"name", "if_unused", "if_empty"};
+inline constexpr std::string_view kDeleteExchangeKeys[] = {"name", "if_unused"};
+inline constexpr std::string_view kGetKeys[] = {"queue", "no_ack"};
+inline constexpr std::string_view kConsumeKeys[] = {
+    "queue", "consumer_tag", "no_ack", "exclusive", "arguments"};
+inline constexpr std::string_view kQosKeys[] = {"prefetch_count", "prefetch_size", "global"};
+inline constexpr std::string_view kAckKeys[] = {"delivery_tag", "multiple"};
+inline constexpr std::string_view kNackKeys[] = {"delivery_tag", "multiple", "requeue"};
+inline constexpr std::string_view kRejectKeys[] = {"delivery_tag", "requeue"};
+inline constexpr std::string_view kRecoverKeys[] = {"requeue"};
 inline constexpr std::string_view kCeleryKeys[] = {"app", "tasks", "workers"};
 inline constexpr std::string_view kCeleryAppKeys[] = {
     "task_acks_late", "task_acks_on_failure_or_timeout", "task_reject_on_worker_lost",

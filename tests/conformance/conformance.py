@@ -189,6 +189,56 @@ class Endpoint:
             self.conn.close()
 
 
+class Named:
+    """A connection of the scenario's own naming and its channels by number,
+    each (re)opened at the first step that needs it, as the Warren runner does."""
+
+    def __init__(self, name, run):
+        self.name = name
+        self.run = run
+        self.conn = None
+        self.channels = {}
+        self.given_tags = set()  # consumer tags the scenario chose
+
+    def key(self, number):
+        return self.name if number == 1 else "%s/%d" % (self.name, number)
+
+    def channel(self, number):
+        import pika
+        if self.conn is None or not self.conn.is_open:
+            params = pika.ConnectionParameters(
+                "localhost", client_properties={"connection_name": self.name})
+            self.conn = pika.BlockingConnection(params)
+            self.channels = {}
+        ch = self.channels.get(number)
+        if ch is None or not ch.is_open:
+            ch = self.channels[number] = self.conn.channel(channel_number=number)
+            key = self.key(number)
+            ch.add_on_return_callback(self.run.on_return)
+            ch.add_on_cancel_callback(
+                lambda frame, key=key: self.run.obs["client_events"].setdefault(key, []).append(
+                    "cancel " + self.shown(frame.method.consumer_tag)))
+        return ch
+
+    def shown(self, tag):
+        return tag if tag in self.given_tags else "*"
+
+    def poll(self):
+        if self.conn is not None and self.conn.is_open:
+            self.conn.process_data_events(time_limit=0)
+
+    def close(self):
+        if self.conn is not None and self.conn.is_open:
+            self.conn.close()
+
+
+def round_trip(ch):
+    """A synchronous no-op on `ch`: an asynchronous method the broker refused
+    (an ack of an unknown tag, a publish to a missing exchange) closes the
+    channel before its reply, so the refusal is charged to the step."""
+    ch.exchange_declare("amq.direct", passive=True)
+
+
 def error_of(exc):
     import pika.exceptions as pe
     if isinstance(exc, pe.ChannelClosedByBroker):
@@ -292,7 +342,7 @@ class Client:
 class LiveRun:
     def __init__(self, scenario):
         self.sc = scenario
-        self.obs = {"steps": [], "deliveries": {}, "client_events": {}, "returns": [],
+        self.obs = {"steps": [], "deliveries": {}, "client_events": {}, "channels": {}, "returns": [],
                     "confirms": [], "queues": {}, "exchanges": []}
         self.pending = []  # (due, order, fn)
         self.order = 0
@@ -301,6 +351,8 @@ class LiveRun:
         self.admin = Endpoint()
         self.publisher = Endpoint(self.setup_publisher)
         self.clients = {}
+        self.named = {}  # connection name -> Named
+        self.reply = None  # what the current step's ok-reply carried
 
     def now(self):
         return time.monotonic() - self.t0
@@ -338,10 +390,11 @@ class LiveRun:
                 raise RuntimeError("policy %s: %s" % (p["name"], err["text"]))
 
     def declare_queue(self, ch, q):
-        ch.queue_declare(q["name"], durable=q.get("durable", False),
-                         exclusive=q.get("exclusive", False),
-                         auto_delete=q.get("auto_delete", False),
-                         arguments=to_amqp(q.get("arguments", {})))
+        return ch.queue_declare(q["name"], passive=q.get("passive", False),
+                                durable=q.get("durable", False),
+                                exclusive=q.get("exclusive", False),
+                                auto_delete=q.get("auto_delete", False),
+                                arguments=to_amqp(q.get("arguments", {})))
 
     def bind(self, ch, b, bind):
         args = to_amqp(b.get("arguments", {}))
@@ -367,17 +420,93 @@ class LiveRun:
     def step(self, i, s):
         import pika.exceptions as pe
         record = {"pointer": "/timeline/%d" % i, "code": 0}
+        self.reply = None
         try:
             err = self.execute(s)
         except (pe.ChannelClosedByBroker, pe.ConnectionClosedByBroker) as e:
             err = error_of(e)
         if err:
             record.update(err)
+        elif self.reply is not None:
+            record["reply"] = self.reply
         self.obs["steps"].append(record)
+
+    def named_channel(self, s):
+        name = s["connection"]
+        if name not in self.named:
+            self.named[name] = Named(name, self)
+        return self.named[name], self.named[name].channel(s.get("channel", 1))
+
+    def consume(self, named, ch, s):
+        c = s["consume"]
+        key = named.key(s.get("channel", 1))
+        self.obs["channels"].setdefault(key, [])
+        tag = c.get("consumer_tag")
+        if tag:
+            named.given_tags.add(tag)
+
+        def on_message(_ch, method, props, body):
+            d = message_json(method, props, body)
+            d["consumer_tag"] = named.shown(method.consumer_tag)
+            d["delivery_tag"] = method.delivery_tag
+            self.obs["channels"][key].append(d)
+        ch.basic_consume(c["queue"], on_message, auto_ack=c.get("no_ack", False),
+                         exclusive=c.get("exclusive", False), consumer_tag=tag or None,
+                         arguments=to_amqp(c.get("arguments", {})))
+
+    def channel_method(self, s):
+        """The steps that need a named connection; None if `s` is none of them."""
+        named, ch = self.named_channel(s)
+        if "consume" in s:
+            self.consume(named, ch, s)
+        elif "cancel" in s:
+            ch.basic_cancel(s["cancel"])
+        elif "qos" in s:
+            q = s["qos"]
+            ch.basic_qos(prefetch_size=q.get("prefetch_size", 0),
+                         prefetch_count=q.get("prefetch_count", 0),
+                         global_qos=q.get("global", False))
+        elif "ack" in s:
+            ch.basic_ack(s["ack"]["delivery_tag"], multiple=s["ack"].get("multiple", False))
+            round_trip(ch)
+        elif "nack" in s:
+            n = s["nack"]
+            ch.basic_nack(n["delivery_tag"], multiple=n.get("multiple", False),
+                          requeue=n.get("requeue", True))
+            round_trip(ch)
+        elif "reject" in s:
+            ch.basic_reject(s["reject"]["delivery_tag"], requeue=s["reject"].get("requeue", True))
+            round_trip(ch)
+        elif "recover" in s:
+            ch.basic_recover(requeue=s["recover"].get("requeue", True))
+        elif "tx" in s:
+            {"select": ch.tx_select, "commit": ch.tx_commit, "rollback": ch.tx_rollback}[s["tx"]]()
+        elif "close" in s:
+            if s["close"] == "connection":
+                named.conn.close()
+            else:
+                ch.close()
+        else:
+            return False
+        return True
 
     def execute(self, s):
         import pika
         import pika.exceptions as pe
+        if "connection" in s and self.channel_method(s):
+            return None
+        if "publish" in s and "connection" in s:
+            p = s["publish"]
+            _, ch = self.named_channel(s)
+            props = p.get("properties", {})
+            bp = pika.BasicProperties(**{k: (to_amqp(v) if k == "headers" else v)
+                                         for k, v in props.items()})
+            for _ in range(p.get("count", 1)):
+                ch.basic_publish(p.get("exchange", ""), p.get("routing_key", ""),
+                                 p.get("body", "").encode(), bp,
+                                 mandatory=p.get("mandatory", False))
+            round_trip(ch)
+            return None
         if "publish" in s:
             p = s["publish"]
             if p.get("confirm") and not self.confirm:
@@ -418,23 +547,43 @@ class LiveRun:
         if "stop_client" in s:
             self.clients[s["stop_client"]].stop()
             return None
-        ch = self.admin.channel()
+        ch = self.named_channel(s)[1] if "connection" in s else self.admin.channel()
         if "declare_exchange" in s:
             x = s["declare_exchange"]
-            ch.exchange_declare(x["name"], x.get("type", "direct"), durable=x.get("durable", False),
+            ch.exchange_declare(x["name"], x.get("type", "direct"), passive=x.get("passive", False),
+                                durable=x.get("durable", False),
                                 auto_delete=x.get("auto_delete", False),
                                 internal=x.get("internal", False),
                                 arguments=to_amqp(x.get("arguments", {})))
         elif "declare_queue" in s:
-            self.declare_queue(ch, s["declare_queue"])
+            ok = self.declare_queue(ch, s["declare_queue"])
+            self.reply = {"message_count": ok.method.message_count,
+                          "consumer_count": ok.method.consumer_count}
         elif "bind" in s or "unbind" in s:
             self.bind(ch, s.get("bind") or s.get("unbind"), "bind" in s)
         elif "delete_queue" in s:
-            ch.queue_delete(s["delete_queue"])
+            d = s["delete_queue"]
+            d = d if isinstance(d, dict) else {"name": d}
+            ok = ch.queue_delete(d["name"], if_unused=d.get("if_unused", False),
+                                 if_empty=d.get("if_empty", False))
+            self.reply = {"message_count": ok.method.message_count}
         elif "purge_queue" in s:
-            ch.queue_purge(s["purge_queue"])
+            ok = ch.queue_purge(s["purge_queue"])
+            self.reply = {"message_count": ok.method.message_count}
         elif "delete_exchange" in s:
-            ch.exchange_delete(s["delete_exchange"])
+            d = s["delete_exchange"]
+            d = d if isinstance(d, dict) else {"name": d}
+            ch.exchange_delete(d["name"], if_unused=d.get("if_unused", False))
+        elif "get" in s:
+            g = s["get"]
+            method, props, body = ch.basic_get(g["queue"], auto_ack=g.get("no_ack", False))
+            if method is None:
+                self.reply = {"empty": True}
+            else:
+                m = message_json(method, props, body)
+                m["consumer_tag"] = ""
+                m["delivery_tag"] = method.delivery_tag
+                self.reply = {"message_count": method.message_count, "message": m}
         else:
             raise Unsupported("step %s" % sorted(s))
         return None
@@ -463,12 +612,15 @@ class LiveRun:
                 self.pending.pop(0)[2]()
             if now_ms >= end_ms:
                 break
-            for e in [self.publisher] + [c.endpoint for c in self.clients.values()]:
+            for e in ([self.publisher] + [c.endpoint for c in self.clients.values()] +
+                      list(self.named.values())):
                 e.poll()
             time.sleep(0.001)
         self.observe_end()
         for c in self.clients.values():
             c.stop()
+        for n in self.named.values():
+            n.close()
         self.publisher.close()
         self.admin.close()
         return self.obs

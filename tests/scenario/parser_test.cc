@@ -28,7 +28,7 @@ const Bad kBad[] = {
     {R"({"version": 1, "queues": [{"name": 5}]})",
      "f.json: /queues/0/name: expected a string, got 5"},
     {R"({"version": 1, "queues": [{"name": "q", "tll_ms": 5}]})",
-     "f.json: /queues/0/tll_ms: unknown key (allowed here: name, as, durable, exclusive, "
+     "f.json: /queues/0/tll_ms: unknown key (allowed here: name, as, passive, durable, exclusive, "
      "auto_delete, arguments)"},
     {R"({"version": 1, "queues": [{"name": "q", "durable": "yes"}]})",
      "f.json: /queues/0/durable: expected true or false, got \"yes\""},
@@ -46,7 +46,8 @@ const Bad kBad[] = {
      "f.json: /timeline/0: expected exactly one action (publish, set_policy, clear_policy, "
      "declare_exchange, declare_queue, bind, unbind, delete_queue, purge_queue, "
      "delete_exchange, stop_client, apply_async, kill_worker, kill_child, revoke, terminate, "
-     "restart_worker), got {\"at_ms\":0}"},
+     "restart_worker, get, consume, cancel, qos, ack, nack, reject, recover, tx, close), got "
+     "{\"at_ms\":0}"},
     {R"({"version": 1, "timeline": [{"stop_client": "ghost"}]})",
      "f.json: /timeline/0/stop_client: no client named \"ghost\""},
     {R"({"version": 1, "clients": [{"name": "c", "queue": "q"}]})",
