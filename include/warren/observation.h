@@ -19,6 +19,9 @@ namespace warren {
 
 // A message as a client receives it (basic.deliver, basic.get-ok, basic.return).
 struct ObservedMessage {
+  // Warren's id of the message (MessageId::value), for the run's own
+  // checks; not part of what a client sees, nor of the JSON.
+  uint64_t message_id = 0;
   std::string exchange;
   std::string routing_key;
   bool redelivered = false;

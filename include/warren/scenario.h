@@ -250,14 +250,30 @@ struct ExpectedXDeath {
   std::string queue;
   std::string reason;
   int64_t count = 0;
+  // Checked when set.
+  std::optional<std::string> exchange;
+  std::optional<std::vector<std::string>> routing_keys;
+  std::optional<std::string> original_expiration;
+  // The entry's "time" (an AMQP timestamp: whole seconds), as seconds from
+  // the run's start.
+  std::optional<int64_t> time_s;
 };
 
 struct ExpectedMessage {
   std::optional<std::string> body;
   std::optional<bool> redelivered;
   std::optional<std::vector<ExpectedXDeath>> x_death;  // whole array, newest first
-  FieldTable headers;  // each must be present with this value
+  FieldTable headers;  // each must be present with this value (any integer type)
   std::vector<std::string> absent_headers;
+  std::vector<std::string> present_headers;  // with any value
+  // Header name -> AMQP field type name ("long", "longstr", "timestamp"...).
+  std::map<std::string, std::string> header_types;
+  // Header name -> milliseconds after the message's own publish: the header
+  // (an ISO 8601 string, as Celery's eta and expires, or an AMQP
+  // timestamp, to the second) names that instant.
+  std::map<std::string, int64_t> header_ms_after_publish;
+  // Each property given must be set to this value (headers aside: above).
+  BasicProperties properties;
 };
 
 // One struct per kind of expectation; the JSON key that selects each is
@@ -268,6 +284,19 @@ struct QueueExpectation {  // "queue": depth and/or messages of a queue
   std::optional<uint64_t> unacked;
   std::optional<uint64_t> enqueued;  // copies that ever entered the queue
   std::optional<std::vector<ExpectedMessage>> messages;  // ready messages, head first
+  // The queue's actual name starts so: for a server-named queue
+  // ("amq.gen-"), which the file knows by its alias.
+  std::optional<std::string> name_prefix;
+};
+// "client": what a scripted client, or a named channel ("conn" or
+// "conn/2"), received and saw. Only what is given is checked.
+struct ClientExpectation {
+  std::string client;
+  std::optional<std::vector<ExpectedMessage>> deliveries;  // all of them, in order
+  std::optional<uint64_t> delivery_count;
+  // Server-sent cancels and closes, exactly: "cancel" (a named channel's:
+  // "cancel <tag>"), "406 PRECONDITION_FAILED - ...".
+  std::optional<std::vector<std::string>> events;
 };
 struct QueueGoneExpectation {  // "queue_gone": the queue does not exist
   std::string queue;
@@ -305,7 +334,7 @@ struct CeleryEventExpectation {  // "celery_event": Celery events of a type
 using ExpectationCheck =
     std::variant<QueueExpectation, QueueGoneExpectation, FateExpectation, EventCountExpectation,
                  CounterExpectation, TaskExpectation, TasksInStateExpectation,
-                 CeleryEventExpectation>;
+                 CeleryEventExpectation, ClientExpectation>;
 
 struct Expectation {
   std::optional<absl::Duration> at;  // unset: at the end

@@ -26,6 +26,7 @@ std::string DescribeExpectation(const Expectation& e) {
           [](const TaskExpectation& x) { return x.label; },
           [](const TasksInStateExpectation& x) { return x.state; },
           [](const CeleryEventExpectation& x) { return x.event; },
+          [](const ClientExpectation& x) { return x.client; },
       },
       e.check);
   std::string at = e.at ? Cat(" at ", absl::ToInt64Milliseconds(*e.at), " ms") : "";
@@ -45,7 +46,10 @@ std::vector<Check> ChecksOf(const ScenarioSpec& spec, const ScenarioResult& resu
     if (it != failed.end()) failed.erase(it);
   };
   for (const ScenarioStep& s : spec.timeline) {
-    if (s.expect_error) add(s.pointer, Cat("fails with ", s.expect_error->code));
+    if (s.expect_error) {
+      add(s.pointer, s.expect_error->code != 0 ? Cat("fails with ", s.expect_error->code)
+                                               : "is refused");
+    }
   }
   for (const ScenarioClient& c : spec.clients) {
     if (c.expect_error) add(Cat("client \"", c.name, "\""), Cat("fails with ", c.expect_error->code));

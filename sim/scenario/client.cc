@@ -20,7 +20,8 @@ int64_t XDeathCount(const BasicProperties& p, const std::optional<std::string>& 
 }
 
 ObservedMessage Observe(const Delivery& d) {
-  return {.exchange = std::string(d.exchange()),
+  return {.message_id = d.message->id().value,
+          .exchange = std::string(d.exchange()),
           .routing_key = std::string(d.routing_key()),
           .redelivered = d.redelivered,
           .properties = d.properties(),

@@ -3,6 +3,7 @@
 #include "sim/scenario/expect_parser.h"
 
 #include <iterator>
+#include <map>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -10,10 +11,62 @@
 
 #include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
+#include "sim/scenario/parser.h"
 #include "sim/scenario/scenario_keys.h"
 
 namespace warren::internal {
 namespace {
+
+absl::StatusOr<std::vector<std::string>> StringList(const JsonCursor& c, std::string_view key) {
+  std::vector<std::string> out;
+  WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> items, c.Array(key));
+  for (const JsonCursor& i : items) {
+    if (!i.value().is_string()) return i.Error("a string");
+    out.push_back(i.value().get<std::string>());
+  }
+  return out;
+}
+
+absl::StatusOr<ExpectedXDeath> ParseExpectedXDeath(const JsonCursor& d) {
+  WARREN_RETURN_IF_ERROR(d.AllowOnly(kExpectedXDeathKeys));
+  ExpectedXDeath x;
+  WARREN_ASSIGN_OR_RETURN(x.queue, d.RequiredString("queue"));
+  WARREN_ASSIGN_OR_RETURN(x.reason, d.RequiredString("reason"));
+  WARREN_ASSIGN_OR_RETURN(x.count, d.Int("count", 1, 1, INT64_MAX));
+  WARREN_ASSIGN_OR_RETURN(x.exchange, d.OptionalString("exchange"));
+  if (d.Has("routing_keys")) {
+    WARREN_ASSIGN_OR_RETURN(x.routing_keys, StringList(d, "routing_keys"));
+  }
+  WARREN_ASSIGN_OR_RETURN(x.original_expiration, d.OptionalString("original_expiration"));
+  WARREN_ASSIGN_OR_RETURN(x.time_s, d.OptionalInt("time_s", 0, INT64_MAX / 1000));
+  return x;
+}
+
+// "header_types": {"h": "long"}: RabbitMQ's type names.
+absl::Status ParseHeaderTypes(const JsonCursor& c, std::map<std::string, std::string>& out) {
+  if (!c.Has("header_types")) return absl::OkStatus();
+  JsonCursor t = c.Child("header_types");
+  WARREN_RETURN_IF_ERROR(t.ExpectObject());
+  static constexpr FieldType kTypes[] = {
+      FieldType::kVoid,      FieldType::kBool,       FieldType::kByte,
+      FieldType::kUnsignedByte, FieldType::kShort,   FieldType::kUnsignedShort,
+      FieldType::kSignedInt, FieldType::kUnsignedInt, FieldType::kLong,
+      FieldType::kFloat,     FieldType::kDouble,     FieldType::kDecimal,
+      FieldType::kLongString, FieldType::kBinary,    FieldType::kTimestamp,
+      FieldType::kArray,     FieldType::kTable};
+  for (const auto& [name, value] : t.value().items()) {
+    JsonCursor v = t.Child(name);
+    bool known = false;
+    std::string names;
+    for (FieldType type : kTypes) {
+      known |= value.is_string() && value.get<std::string>() == FieldTypeName(type);
+      Append(&names, names.empty() ? "" : ", ", FieldTypeName(type));
+    }
+    if (!known) return v.Error(Cat("an AMQP field type (", names, ")"));
+    out[name] = value.get<std::string>();
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<ExpectedMessage> ParseExpectedMessage(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(c.AllowOnly(kExpectedMessageKeys));
@@ -25,11 +78,7 @@ absl::StatusOr<ExpectedMessage> ParseExpectedMessage(const JsonCursor& c) {
     WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> deaths, c.Array("x_death"));
     m.x_death.emplace();
     for (const JsonCursor& d : deaths) {
-      WARREN_RETURN_IF_ERROR(d.AllowOnly(kExpectedXDeathKeys));
-      ExpectedXDeath x;
-      WARREN_ASSIGN_OR_RETURN(x.queue, d.RequiredString("queue"));
-      WARREN_ASSIGN_OR_RETURN(x.reason, d.RequiredString("reason"));
-      WARREN_ASSIGN_OR_RETURN(x.count, d.Int("count", 1, 1, INT64_MAX));
+      WARREN_ASSIGN_OR_RETURN(ExpectedXDeath x, ParseExpectedXDeath(d));
       m.x_death->push_back(std::move(x));
     }
   }
@@ -38,15 +87,34 @@ absl::StatusOr<ExpectedMessage> ParseExpectedMessage(const JsonCursor& c) {
     if (!a.value().is_string()) return a.Error("a header name");
     m.absent_headers.push_back(a.value().get<std::string>());
   }
+  WARREN_ASSIGN_OR_RETURN(m.present_headers, StringList(c, "present_headers"));
+  WARREN_RETURN_IF_ERROR(ParseHeaderTypes(c, m.header_types));
+  if (c.Has("header_ms_after_publish")) {
+    JsonCursor t = c.Child("header_ms_after_publish");
+    WARREN_RETURN_IF_ERROR(t.ExpectObject());
+    for (const auto& [name, value] : t.value().items()) {
+      WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> ms,
+                              t.OptionalInt(name, -315360000000, 315360000000));
+      m.header_ms_after_publish[name] = *ms;
+    }
+  }
+  if (c.Has("properties")) {
+    WARREN_ASSIGN_OR_RETURN(m.properties, ParseProperties(c.Child("properties")));
+    if (m.properties.headers) {
+      return c.Child("properties").Child("headers").Error(
+          "nothing here (expected headers go in the message's own \"headers\")");
+    }
+  }
   return m;
 }
 
-absl::StatusOr<std::vector<std::string>> StringList(const JsonCursor& c, std::string_view key) {
-  std::vector<std::string> out;
-  WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> items, c.Array(key));
-  for (const JsonCursor& i : items) {
-    if (!i.value().is_string()) return i.Error("a string");
-    out.push_back(i.value().get<std::string>());
+absl::StatusOr<std::vector<ExpectedMessage>> ExpectedMessages(const JsonCursor& c,
+                                                              std::string_view key) {
+  WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> msgs, c.Array(key));
+  std::vector<ExpectedMessage> out;
+  for (const JsonCursor& m : msgs) {
+    WARREN_ASSIGN_OR_RETURN(ExpectedMessage em, ParseExpectedMessage(m));
+    out.push_back(std::move(em));
   }
   return out;
 }
@@ -69,12 +137,22 @@ absl::StatusOr<ExpectationCheck> ParseQueue(const JsonCursor& c, std::string_vie
   WARREN_RETURN_IF_ERROR(count("unacked", e.unacked));
   WARREN_RETURN_IF_ERROR(count("enqueued", e.enqueued));
   if (c.Has("messages")) {
-    WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> msgs, c.Array("messages"));
-    e.messages.emplace();
-    for (const JsonCursor& m : msgs) {
-      WARREN_ASSIGN_OR_RETURN(ExpectedMessage em, ParseExpectedMessage(m));
-      e.messages->push_back(std::move(em));
-    }
+    WARREN_ASSIGN_OR_RETURN(e.messages, ExpectedMessages(c, "messages"));
+  }
+  WARREN_ASSIGN_OR_RETURN(e.name_prefix, c.OptionalString("name_prefix"));
+  return e;
+}
+
+absl::StatusOr<ExpectationCheck> ParseClientExpectation(const JsonCursor& c, std::string_view key) {
+  ClientExpectation e;
+  WARREN_ASSIGN_OR_RETURN(e.client, c.RequiredString(key));
+  if (c.Has("deliveries")) {
+    WARREN_ASSIGN_OR_RETURN(e.deliveries, ExpectedMessages(c, "deliveries"));
+  }
+  WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> n, c.OptionalInt("delivery_count", 0, INT64_MAX));
+  if (n) e.delivery_count = static_cast<uint64_t>(*n);
+  if (c.Has("events")) {
+    WARREN_ASSIGN_OR_RETURN(e.events, StringList(c, "events"));
   }
   return e;
 }
@@ -140,6 +218,7 @@ constexpr ExpectationParser kExpectationParsers[] = {
     {"task", ParseTask},
     {"tasks_in_state", ParseNamedCount<TasksInStateExpectation, &TasksInStateExpectation::state>},
     {"celery_event", ParseNamedCount<CeleryEventExpectation, &CeleryEventExpectation::event>},
+    {"client", ParseClientExpectation},
 };
 static_assert(std::size(kExpectationParsers) == std::variant_size_v<ExpectationCheck>,
               "every ExpectationCheck alternative needs its JSON key in kExpectationParsers");

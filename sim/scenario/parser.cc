@@ -14,6 +14,31 @@
 
 namespace warren {
 namespace internal {
+
+absl::StatusOr<BasicProperties> ParseProperties(const JsonCursor& c) {
+  WARREN_RETURN_IF_ERROR(c.AllowOnly(kPropertiesKeys));
+  BasicProperties p;
+  WARREN_ASSIGN_OR_RETURN(p.content_type, c.OptionalShortString("content_type"));
+  WARREN_ASSIGN_OR_RETURN(p.content_encoding, c.OptionalShortString("content_encoding"));
+  if (c.Has("headers")) {
+    WARREN_ASSIGN_OR_RETURN(FieldTable h, c.Table("headers"));
+    p.headers = std::move(h);
+  }
+  WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> mode, c.OptionalInt("delivery_mode", 0, 255));
+  if (mode) p.delivery_mode = static_cast<int>(*mode);
+  WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> prio, c.OptionalInt("priority", 0, 255));
+  if (prio) p.priority = static_cast<int>(*prio);
+  WARREN_ASSIGN_OR_RETURN(p.correlation_id, c.OptionalShortString("correlation_id"));
+  WARREN_ASSIGN_OR_RETURN(p.reply_to, c.OptionalShortString("reply_to"));
+  WARREN_ASSIGN_OR_RETURN(p.expiration, c.OptionalShortString("expiration"));
+  WARREN_ASSIGN_OR_RETURN(p.message_id, c.OptionalShortString("message_id"));
+  WARREN_ASSIGN_OR_RETURN(p.timestamp, c.OptionalInt("timestamp", 0, INT64_MAX));
+  WARREN_ASSIGN_OR_RETURN(p.type, c.OptionalShortString("type"));
+  WARREN_ASSIGN_OR_RETURN(p.user_id, c.OptionalShortString("user_id"));
+  WARREN_ASSIGN_OR_RETURN(p.app_id, c.OptionalShortString("app_id"));
+  return p;
+}
+
 namespace {
 
 using Json = nlohmann::json;
@@ -81,30 +106,6 @@ absl::StatusOr<PolicySpec> ParsePolicy(const JsonCursor& c, bool* operator_polic
   bool op = false;
   WARREN_ASSIGN_OR_RETURN(op, c.Bool("operator", false));
   if (operator_policy) *operator_policy = op;
-  return p;
-}
-
-absl::StatusOr<BasicProperties> ParseProperties(const JsonCursor& c) {
-  WARREN_RETURN_IF_ERROR(c.AllowOnly(kPropertiesKeys));
-  BasicProperties p;
-  WARREN_ASSIGN_OR_RETURN(p.content_type, c.OptionalShortString("content_type"));
-  WARREN_ASSIGN_OR_RETURN(p.content_encoding, c.OptionalShortString("content_encoding"));
-  if (c.Has("headers")) {
-    WARREN_ASSIGN_OR_RETURN(FieldTable h, c.Table("headers"));
-    p.headers = std::move(h);
-  }
-  WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> mode, c.OptionalInt("delivery_mode", 0, 255));
-  if (mode) p.delivery_mode = static_cast<int>(*mode);
-  WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> prio, c.OptionalInt("priority", 0, 255));
-  if (prio) p.priority = static_cast<int>(*prio);
-  WARREN_ASSIGN_OR_RETURN(p.correlation_id, c.OptionalShortString("correlation_id"));
-  WARREN_ASSIGN_OR_RETURN(p.reply_to, c.OptionalShortString("reply_to"));
-  WARREN_ASSIGN_OR_RETURN(p.expiration, c.OptionalShortString("expiration"));
-  WARREN_ASSIGN_OR_RETURN(p.message_id, c.OptionalShortString("message_id"));
-  WARREN_ASSIGN_OR_RETURN(p.timestamp, c.OptionalInt("timestamp", 0, INT64_MAX));
-  WARREN_ASSIGN_OR_RETURN(p.type, c.OptionalShortString("type"));
-  WARREN_ASSIGN_OR_RETURN(p.user_id, c.OptionalShortString("user_id"));
-  WARREN_ASSIGN_OR_RETURN(p.app_id, c.OptionalShortString("app_id"));
   return p;
 }
 

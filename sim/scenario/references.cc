@@ -237,9 +237,23 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
         },
         s.action));
   }
+  // What a "client" expectation may name: a scripted client, or a named
+  // channel a consume step uses ("conn", "conn/2").
+  std::set<std::string> receivers = clients;
+  for (const ScenarioStep& s : spec.timeline) {
+    if (std::holds_alternative<ConsumeStep>(s.action)) {
+      receivers.insert(s.channel == 1 ? s.connection : Cat(s.connection, "/", s.channel));
+    }
+  }
   for (const Expectation& e : spec.expectations) {
     WARREN_RETURN_IF_ERROR(std::visit(
         Overloaded{
+            [&](const ClientExpectation& c) {
+              return receivers.contains(c.client)
+                         ? absl::OkStatus()
+                         : Missing(Cat(e.pointer, "/client"),
+                                   "client (or named channel with a consume step)", c.client);
+            },
             [&](const QueueExpectation& q) {
               return QueueRef(queues, Cat(e.pointer, "/queue"), q.queue);
             },

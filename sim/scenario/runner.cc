@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 #include <memory>
 
 #include "sim/core/overloaded.h"
@@ -26,6 +27,8 @@ class ScenarioRun {
 
   ScenarioResult Run() {
     result_.start = sim_.Now();
+    context_.start = result_.start;
+    context_.observation = &result_.observation;
     figures_.Start(result_.start);
     if (!Setup()) return Finish();
     struct Item {
@@ -77,16 +80,25 @@ class ScenarioRun {
 
  private:
   // Every event feeds the figures, then the caller's sink.
+  // Publish instants are kept only when an expectation needs them.
   SimulationOptions WithSink(SimulationOptions o) {
-    if (!run_options_.figures) {
+    const bool times = NeedsPublishTimes(spec_);
+    if (!run_options_.figures && !times) {
       if (run_options_.on_trace_event) o.trace_sink = run_options_.on_trace_event;
       return o;
     }
-    o.trace_sink = [this](const TraceEvent& e) {
-      figures_.OnEvent(e);
+    o.trace_sink = [this, times](const TraceEvent& e) {
+      if (run_options_.figures) figures_.OnEvent(e);
+      if (times && e.kind == TraceKind::kPublished) context_.published_at[e.message.value] = e.time;
       if (run_options_.on_trace_event) run_options_.on_trace_event(e);
     };
     return o;
+  }
+
+  // Deliveries are copied into the observation when the run is observed,
+  // or when a "client" expectation names the client or channel.
+  bool Recording(const std::string& client) const {
+    return run_options_.observe || watched_.contains(client);
   }
 
   // The run's work left under spec.max_events (events, publishes, hops).
@@ -174,7 +186,7 @@ class ScenarioRun {
     ScenarioClient c = spec;
     c.queue = Q(c.queue);
     clients_.push_back(std::make_unique<ScriptedClient>(sim_, c, result_.observation,
-                                                        run_options_.observe, budget_));
+                                                        Recording(c.name), budget_));
     if (run_options_.figures) {
       clients_.back()->OnRepublish(
           [this](MessageId child, MessageId parent) { figures_.Link(child, parent); });
@@ -227,11 +239,12 @@ class ScenarioRun {
   absl::Status Consume(Channel& ch, const ScenarioStep& s, const ConsumeStep& c) {
     std::string key = s.channel == 1 ? s.connection : Cat(s.connection, "/", s.channel);
     std::string shown_tag = c.options.consumer_tag.empty() ? "*" : c.options.consumer_tag;
-    if (run_options_.observe) result_.observation.channels[key];  // present even if empty
+    const bool recording = Recording(key);
+    if (recording) result_.observation.channels[key];  // present even if empty
     return ch.BasicConsume(
                  Q(c.queue),
-                 [this, key, shown_tag](const Delivery& d) {
-                   if (!run_options_.observe || !budget_.Take()) return;
+                 [this, key, shown_tag, recording](const Delivery& d) {
+                   if (!recording || !budget_.Take()) return;
                    result_.observation.channels[key].push_back(
                        {.consumer_tag = shown_tag,
                         .delivery_tag = d.delivery_tag.value,
@@ -527,6 +540,7 @@ class ScenarioRun {
   RunOptions run_options_;
   ObservationBudget budget_{run_options_.max_observed_messages};
   FiguresCollector figures_;  // fed by sim_'s trace sink: declared before it
+  RunContext context_;        // likewise (publish instants)
   Simulation sim_;  // declared before celery_: the app must die first
   std::optional<Connection> admin_conn_;
   std::optional<Channel> admin_;
@@ -546,7 +560,7 @@ class ScenarioRun {
   uint64_t confirmed_seq_ = 0;
   std::vector<std::unique_ptr<ScriptedClient>> clients_;
   std::unique_ptr<celery::CeleryApp> celery_;
-  RunContext context_;
+  std::set<std::string> watched_ = WatchedClients(spec_);
   ScenarioResult result_;
 };
 

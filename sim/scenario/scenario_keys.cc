@@ -36,9 +36,9 @@ std::vector<KeyTable> ScenarioKeyTables() {
       {"/celery/tasks/N/body/N, on_failure", "one execution of a task body (the last one repeats)", kAttemptKeys},
       {"/celery/workers/N", "a Celery worker", kWorkerKeys},
       {"/timeline/N/apply_async", "task.apply_async", kApplyAsyncKeys},
-      {"/expect/N", "an expectation (one of queue, queue_gone, fate, event, counter, task, tasks_in_state, celery_event, with its fields)", kExpectationKeys},
-      {"/expect/N/messages/N", "a message expected in a queue, head first", kExpectedMessageKeys},
-      {"/expect/N/messages/N/x_death/N", "one x-death entry", kExpectedXDeathKeys},
+      {"/expect/N", "an expectation (one of queue, queue_gone, fate, event, counter, task, tasks_in_state, celery_event, client, with its fields)", kExpectationKeys},
+      {"/expect/N/messages/N, /expect/N/deliveries/N", "a message expected in a queue (head first) or a client's delivery (in order); header_types: name -> AMQP type; header_ms_after_publish: name -> ms after the message's publish (ISO 8601 or timestamp); properties: as a publish's", kExpectedMessageKeys},
+      {"/expect/N/messages/N/x_death/N", "one x-death entry (time_s: seconds from the run's start)", kExpectedXDeathKeys},
       {"headers, arguments (any value)", "an AMQP field value of an explicit type", kTypedValueKeys},
   };
 }

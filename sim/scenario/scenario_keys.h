@@ -69,10 +69,13 @@ inline constexpr std::string_view kApplyAsyncKeys[] = {
 inline constexpr std::string_view kExpectationKeys[] = {
     "at_ms", "queue", "ready", "unacked", "enqueued", "messages", "queue_gone", "fate", "copies",
     "drops", "event", "counter", "equals", "note", "task", "state", "result", "executions",
-    "retries", "published", "tasks_in_state", "celery_event"};
+    "retries", "published", "tasks_in_state", "celery_event", "name_prefix", "client",
+    "deliveries", "delivery_count", "events"};
 inline constexpr std::string_view kExpectedMessageKeys[] = {
-    "body", "redelivered", "x_death", "headers", "absent_headers"};
-inline constexpr std::string_view kExpectedXDeathKeys[] = {"queue", "reason", "count"};
+    "body", "redelivered", "x_death", "headers", "absent_headers", "present_headers",
+    "header_types", "header_ms_after_publish", "properties"};
+inline constexpr std::string_view kExpectedXDeathKeys[] = {
+    "queue", "reason", "count", "exchange", "routing_keys", "original_expiration", "time_s"};
 inline constexpr std::string_view kTypedValueKeys[] = {"$type", "value"};
 
 struct KeyTable {

@@ -111,9 +111,12 @@ TEST(ScenarioSchema, EveryObjectAllowsExactlyTheKeysOfTheParsersTable) {
       {kAttemptKeys, {"/properties/celery/properties/tasks/items/properties/body/items/properties"}},
       {kWorkerKeys, {"/properties/celery/properties/workers/items/properties"}},
       {kExpectationKeys, {"/properties/expect/items/properties"}},
-      {kExpectedMessageKeys, {"/properties/expect/items/properties/messages/items/properties"}},
+      {kExpectedMessageKeys,
+       {"/properties/expect/items/properties/messages/items/properties",
+        "/properties/expect/items/properties/deliveries/items/properties"}},
       {kExpectedXDeathKeys,
-       {"/properties/expect/items/properties/messages/items/properties/x_death/items/properties"}},
+       {"/properties/expect/items/properties/messages/items/properties/x_death/items/properties",
+        "/properties/expect/items/properties/deliveries/items/properties/x_death/items/properties"}},
   };
   nlohmann::json schema = LoadSchema();
   for (const auto& [table, pointers] : where) {
