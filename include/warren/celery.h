@@ -31,6 +31,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "warren/field_value.h"
 #include "warren/simulation.h"
 
 namespace warren::celery {
@@ -52,6 +53,20 @@ struct Attempt {
   // Seeded probability that this outcome happens; otherwise the body
   // succeeds (after the same duration). 1: always.
   double probability = 1.0;
+  // When set, this entry is the body's choice whenever it holds (the first
+  // such entry in order wins), whatever the execution count: the body
+  // branching on self.request.retries or on its arguments. Unset fields
+  // always hold.
+  struct When {
+    std::optional<int> retries;           // self.request.retries == N
+    std::optional<int> retries_at_least;  // self.request.retries >= N
+    // An argument: a positional index ("0", "1"...) or a keyword name;
+    // with `equals`, it must have that value (numbers across widths), else
+    // it must be present.
+    std::optional<std::string> arg;
+    std::optional<FieldValue> equals;
+  };
+  std::optional<When> when;
 };
 
 // What the task base class's on_failure does.
@@ -84,7 +99,9 @@ struct TaskSpec {
   // (acks_late: ack, or reject without acks_on_failure_or_timeout).
   std::optional<absl::Duration> soft_time_limit;
   std::optional<absl::Duration> time_limit;
-  // Execution n (0-based) does attempts[min(n, size - 1)]; empty: succeed.
+  // The first entry with a `when` that holds; otherwise execution n
+  // (0-based) does the n-th entry without a `when` (the last one repeats);
+  // none: succeed.
   std::vector<Attempt> attempts;
 };
 
@@ -152,6 +169,10 @@ struct ApplyOptions {
   std::optional<absl::Duration> expires;    // relative; also the AMQP expiration
   std::optional<absl::Time> expires_at;     // absolute (may be in the past)
   std::string task_id;                      // empty: generated
+  // The task's arguments: the body [args, kwargs, embed] and the argsrepr /
+  // kwargsrepr headers are written from them as Celery writes them.
+  std::vector<FieldValue> args;
+  FieldTable kwargs;
 };
 
 // One row of celery_taskmeta (PENDING when there is no row).

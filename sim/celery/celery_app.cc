@@ -7,18 +7,13 @@
 #include "sim/core/status_macros.h"
 #include "sim/core/strings.h"
 #include "sim/celery/celery_internal.h"
+#include "sim/celery/python_literals.h"
 #include "sim/celery/worker.h"
 
 namespace warren::celery {
 
 using internal::Cat;
 
-namespace {
-
-constexpr char kBody[] =
-    "[[], {}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, \"chord\": null}]";
-
-}  // namespace
 
 CeleryApp::Impl::Impl(Simulation& sim, AppConfig config)
     : sim_(sim), config_(config), random_(sim.options().seed ^ 0x63656c657279ULL) {}
@@ -105,55 +100,90 @@ Channel& CeleryApp::Impl::Producer() {
   return *producer_;
 }
 
-absl::Status CeleryApp::Impl::PublishMessage(std::string_view id, std::string_view task,
-                                             int retries, std::optional<absl::Time> eta,
-                                             std::optional<absl::Time> expires,
-                                             std::string exchange, std::string routing_key,
+CeleryApp::Impl::Sender CeleryApp::Impl::NewSender() {
+  uint64_t pid = next_pid_++;
+  // splitmix64 of (seed, pid): a fixed function, not the app's stream.
+  auto mix = [](uint64_t z) {
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  uint64_t a = mix(sim_.options().seed ^ (pid << 1)), b = mix(a ^ pid);
+  // uuid3-shaped, as Celery's oid_from() (version 3, RFC 4122 variant).
+  std::string oid = Cat(absl::Hex(a >> 32, absl::kZeroPad8), "-",
+                        absl::Hex((a >> 16) & 0xffff, absl::kZeroPad4), "-3",
+                        absl::Hex(a & 0xfff, absl::kZeroPad3), "-",
+                        absl::Hex(0x8000 | ((b >> 48) & 0x3fff), absl::kZeroPad4), "-",
+                        absl::Hex(b & 0xffffffffffffULL, absl::kZeroPad12));
+  return {Cat("gen", pid, "@warren"), std::move(oid)};
+}
+
+absl::Status CeleryApp::Impl::PublishMessage(const TaskMessage& m, std::string exchange,
+                                             std::string routing_key,
                                              std::optional<std::string> expiration,
                                              TaskState* row) {
   Publishing& out = publishing_;
   BasicProperties& p = out.properties;
+  // A v2 message's header keys, in the order Celery 5.2.6 writes them
+  // (amqp.py as_task_v2; probed: tests/conformance/probes/celery_message.py).
+  enum : size_t {
+    kLang, kTask, kId, kShadow, kEta, kExpires, kGroup, kGroupIndex, kRetries, kTimelimit,
+    kRootId, kParentId, kArgsrepr, kKwargsrepr, kOrigin, kIgnoreResult, kCount
+  };
   if (!p.headers) {
-    // First use: the fixed values and the header table's shape (a v2
-    // message's headers, in Celery's order).
+    // First use: the fixed values and the header table's shape.
     p.content_type = "application/json";
     p.content_encoding = "utf-8";
     p.delivery_mode = 2;
-    p.priority = 0;
-    out.body = kBody;
     std::vector<FieldTable::Entry> headers;
-    for (const char* key : {"lang", "task", "id", "eta", "expires", "retries", "root_id",
-                            "parent_id"}) {
+    for (const char* key : {"lang", "task", "id", "shadow", "eta", "expires", "group",
+                            "group_index", "retries", "timelimit", "root_id", "parent_id",
+                            "argsrepr", "kwargsrepr", "origin", "ignore_result"}) {
       headers.emplace_back(key, FieldValue::Void());
     }
-    headers[0].second = FieldValue::String("py");
+    headers[kLang].second = FieldValue::String("py");
+    headers[kTimelimit].second = FieldValue::Array({FieldValue::Void(), FieldValue::Void()});
+    headers[kIgnoreResult].second = FieldValue::Bool(false);
     p.headers = FieldTable(std::move(headers));
   }
   if (!p.correlation_id) p.correlation_id.emplace();
-  p.correlation_id->assign(id.data(), id.size());  // keeps its buffer
+  p.correlation_id->assign(m.id.data(), m.id.size());  // keeps its buffer
+  if (!p.reply_to) p.reply_to.emplace();
+  p.reply_to->assign(*m.reply_to);
   p.expiration = std::move(expiration);
+  p.priority = m.priority;
+  out.body.assign(m.body.data(), m.body.size());
   std::vector<FieldTable::Entry>& h = p.headers->mutable_entries();
-  h[1].second.SetString(task);
-  h[2].second.SetString(id);
-  if (eta) {
-    IsoTimeInto(*eta, eta_text_);
-    h[3].second.SetString(eta_text_);
+  h[kTask].second.SetString(m.task);
+  h[kId].second.SetString(m.id);
+  if (m.eta) {
+    IsoTimeInto(*m.eta, eta_text_);
+    h[kEta].second.SetString(eta_text_);
   } else {
-    h[3].second = FieldValue::Void();
+    h[kEta].second = FieldValue::Void();
   }
-  if (expires) {
-    IsoTimeInto(*expires, expires_text_);
-    h[4].second.SetString(expires_text_);
+  if (m.expires) {
+    IsoTimeInto(*m.expires, expires_text_);
+    h[kExpires].second.SetString(expires_text_);
   } else {
-    h[4].second = FieldValue::Void();
+    h[kExpires].second = FieldValue::Void();
   }
-  h[5].second = FieldValue::SignedInt(retries);
-  h[6].second.SetString(id);
+  h[kRetries].second = FieldValue::SignedInt(m.retries);
+  h[kRootId].second.SetString(m.root_id);
+  if (m.parent_id) {
+    h[kParentId].second.SetString(*m.parent_id);
+  } else {
+    h[kParentId].second = FieldValue::Void();
+  }
+  h[kArgsrepr].second.SetString(m.argsrepr);
+  h[kKwargsrepr].second.SetString(m.kwargsrepr);
+  h[kOrigin].second.SetString(*m.origin);
   out.exchange = std::move(exchange);
   out.routing_key = std::move(routing_key);
   absl::StatusOr<PublishReceipt> r = Producer().BasicPublish(out);
   if (!r.ok()) return r.status();
-  if (row == nullptr) row = &Row(id, task);
+  if (row == nullptr) row = &Row(m.id, m.task);
   ++row->published;
   row_by_message_.Put(r->message.value, row);
   return absl::OkStatus();
@@ -191,21 +221,56 @@ absl::StatusOr<std::string> CeleryApp::Impl::Publish(std::string_view task,
     WARREN_RETURN_IF_ERROR(DeclareTaskQueue(Producer(), o.queue));
     producer_declared_.insert(o.queue);
   }
-  absl::Status s = PublishMessage(id, task, 0, eta, expires, "", o.queue, expiration, nullptr);
+  if (producer_sender_.oid.empty()) producer_sender_ = NewSender();
+  const bool plain = o.args.empty() && o.kwargs.empty();
+  if (!plain) arguments_[id] = TaskArguments{o.args, o.kwargs};
+  // The common case (no arguments) reuses constant text.
+  static const std::string kPlainBody = TaskBody({}, {});
+  std::string body = plain ? std::string() : TaskBody(o.args, o.kwargs);
+  std::string argsrepr = plain ? std::string() : ArgsRepr(o.args);
+  std::string kwargsrepr = plain ? std::string() : KwargsRepr(o.kwargs);
+  TaskMessage m{.id = id,
+                .task = task,
+                .retries = 0,
+                .eta = eta,
+                .expires = expires,
+                .root_id = id,
+                .argsrepr = plain ? std::string_view("()") : std::string_view(argsrepr),
+                .kwargsrepr = plain ? std::string_view("{}") : std::string_view(kwargsrepr),
+                .body = plain ? std::string_view(kPlainBody) : std::string_view(body),
+                .origin = &producer_sender_.origin,
+                .reply_to = &producer_sender_.oid};
+  absl::Status s = PublishMessage(m, "", o.queue, expiration, nullptr);
   if (!s.ok()) return s;
   Event("task-sent", id, "", task, " -> ", o.queue);
   return id;
 }
 
-absl::Status CeleryApp::Impl::PublishRetry(const Job& job, absl::Time eta) {
-  // Same id, retries + 1; to the same queue through the default exchange
-  // when it arrived that way, else to the delivery's exchange/routing key.
-  const Message& m = *job.message;
+absl::Status CeleryApp::Impl::PublishRetry(const Job& job, absl::Time eta,
+                                           const std::string& origin,
+                                           const std::string& reply_to) {
+  // Same id, retries + 1, the same arguments (body and reprs as received),
+  // the same root; the parent is the retried task itself. To the same queue
+  // through the default exchange when it arrived that way, else to the
+  // delivery's exchange/routing key.
+  const Message& msg = *job.message;
   std::optional<absl::Time> header_eta;
   if (eta > sim_.Now()) header_eta = eta;  // countdown 0: no eta header
-  return PublishMessage(job.id, job.task, job.retries + 1, header_eta, job.expires,
-                        std::string(m.exchange()),
-                        m.exchange().empty() ? job.queue : std::string(m.routing_key()),
+  TaskMessage m{.id = job.id,
+                .task = job.task,
+                .retries = job.retries + 1,
+                .eta = header_eta,
+                .expires = job.expires,
+                .root_id = job.root_id.empty() ? job.id : job.root_id,
+                .parent_id = job.id,
+                .argsrepr = job.argsrepr,
+                .kwargsrepr = job.kwargsrepr,
+                .body = msg.body(),
+                .origin = &origin,
+                .reply_to = &reply_to,
+                .priority = msg.properties().priority};
+  return PublishMessage(m, std::string(msg.exchange()),
+                        msg.exchange().empty() ? job.queue : std::string(msg.routing_key()),
                         std::nullopt, job.row);
 }
 

@@ -21,6 +21,36 @@
 namespace warren::celery {
 
 // A received task message (Celery's Request), acknowledged at most once.
+// A task's arguments, kept by the app for the bodies that branch on them
+// (Attempt::When::arg): only for tasks applied with some.
+struct TaskArguments {
+  std::vector<FieldValue> args;
+  FieldTable kwargs;
+};
+
+// The body's choice for an execution (see TaskSpec::attempts).
+Attempt ChooseAttempt(const TaskSpec& t, int execution, int retries, const TaskArguments* args);
+
+// What a task message carries besides its routing: the v2 headers that
+// vary and the body. Views: the caller keeps the text alive for the call.
+struct TaskMessage {
+  std::string_view id;
+  std::string_view task;
+  int retries = 0;
+  std::optional<absl::Time> eta;
+  std::optional<absl::Time> expires;
+  std::string_view root_id;
+  std::optional<std::string_view> parent_id;
+  std::string_view argsrepr;
+  std::string_view kwargsrepr;
+  std::string_view body;
+  const std::string* origin = nullptr;    // "gen<pid>@<host>" of the sender
+  const std::string* reply_to = nullptr;  // the sending app instance's oid
+  // None on a first publish (task.apply_async passes priority=None); a
+  // retry copies the received message's (signature_from_request).
+  std::optional<int> priority;
+};
+
 struct Job {
   DeliveryTag tag;
   MessageRef message;  // keeps the headers that id and task point into
@@ -30,6 +60,8 @@ struct Job {
   int retries = 0;
   std::optional<absl::Time> eta;
   std::optional<absl::Time> expires;
+  std::string_view root_id;   // as received (a retry keeps it)
+  std::string_view argsrepr, kwargsrepr;
   bool acknowledged = false;  // Request.acknowledge()/reject() act once
   bool from_timer = false;    // dispatched by an ETA timer
   bool early_ack_pending = false;  // solo: the deferred early ack
@@ -68,7 +100,22 @@ class CeleryApp::Impl {
 
   // Publishing: the first message of a task, and a retry of a received one.
   absl::StatusOr<std::string> Publish(std::string_view task, const ApplyOptions& o);
-  absl::Status PublishRetry(const Job& job, absl::Time eta);
+  // `origin` / `reply_to`: the retrying worker's process (see Sender).
+  absl::Status PublishRetry(const Job& job, absl::Time eta, const std::string& origin,
+                            const std::string& reply_to);
+  const TaskArguments* ArgumentsOf(std::string_view id) const {
+    if (arguments_.empty()) return nullptr;
+    auto it = arguments_.find(absl::string_view(id.data(), id.size()));
+    return it == arguments_.end() ? nullptr : &it->second;
+  }
+  // A new sending process: its origin header ("gen<pid>@warren") and its
+  // app instance's oid (reply_to), uuid-shaped and derived from the seed,
+  // so that they neither draw from nor shift the app's random stream.
+  struct Sender {
+    std::string origin;
+    std::string oid;
+  };
+  Sender NewSender();
   uint64_t Jitter(uint64_t max_inclusive) { return random_.Uniform(max_inclusive + 1); }
   bool Chance(double p) { return random_.Bernoulli(p); }
 
@@ -100,6 +147,9 @@ class CeleryApp::Impl {
   std::optional<Channel> producer_;
   std::set<std::string> producer_declared_;  // maybe_declare's cache, per producer connection
   uint64_t next_id_ = 1;
+  absl::flat_hash_map<std::string, TaskArguments> arguments_;  // by task id; lookups only
+  uint64_t next_pid_ = 1000;
+  Sender producer_sender_;
 
  private:
   Channel& Producer();
@@ -108,9 +158,7 @@ class CeleryApp::Impl {
   Publishing publishing_;
   std::string eta_text_, expires_text_;
   // `row`: the task's row when the caller has it, else looked up.
-  absl::Status PublishMessage(std::string_view id, std::string_view task, int retries,
-                              std::optional<absl::Time> eta, std::optional<absl::Time> expires,
-                              std::string exchange, std::string routing_key,
+  absl::Status PublishMessage(const TaskMessage& m, std::string exchange, std::string routing_key,
                               std::optional<std::string> expiration, TaskState* row);
 };
 

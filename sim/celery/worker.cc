@@ -1,11 +1,51 @@
 #include "sim/celery/worker.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <string>
 
 #include "sim/core/strings.h"
 
 namespace warren::celery {
+namespace {
+
+bool Holds(const Attempt::When& w, int retries, const TaskArguments* args) {
+  if (w.retries && retries != *w.retries) return false;
+  if (w.retries_at_least && retries < *w.retries_at_least) return false;
+  if (!w.arg) return true;
+  const FieldValue* v = nullptr;
+  const std::string& name = *w.arg;
+  bool index = !name.empty() && std::all_of(name.begin(), name.end(), ::isdigit);
+  if (args != nullptr && index) {
+    size_t i = std::stoul(name.size() > 9 ? std::string("999999999") : name);
+    if (i < args->args.size()) v = &args->args[i];
+  } else if (args != nullptr) {
+    v = args->kwargs.Find(name);
+  }
+  if (v == nullptr) return false;
+  return !w.equals || v->LooselyEquals(*w.equals);
+}
+
+}  // namespace
+
+Attempt ChooseAttempt(const TaskSpec& t, int execution, int retries, const TaskArguments* args) {
+  size_t positional = 0;
+  for (const Attempt& a : t.attempts) {
+    if (!a.when) {
+      ++positional;
+    } else if (Holds(*a.when, retries, args)) {
+      return a;
+    }
+  }
+  if (positional == 0) return Attempt{};
+  size_t want = std::min<size_t>(static_cast<size_t>(execution), positional - 1);
+  for (const Attempt& a : t.attempts) {
+    if (a.when) continue;
+    if (want-- == 0) return a;
+  }
+  return Attempt{};
+}
 
 using internal::Cat;
 
@@ -15,6 +55,7 @@ bool Worker::acks_late(const TaskSpec& t) const {
 
 absl::Status Worker::Start() {
   revoked_.clear();  // a new process knows no revokes
+  sender_ = app_.NewSender();
   alive_ = true;
   started_ = app_.sim().Now();
   return Connect();
@@ -160,7 +201,8 @@ void Worker::OnDelivery(const Delivery& d) {
   // message without decoding the rest (a quorum delivery only adds
   // x-delivery-count). Strings are views into the message, which the job
   // holds.
-  static constexpr std::string_view kKeys[] = {"id", "task", "retries", "eta", "expires"};
+  static constexpr std::string_view kKeys[] = {"id",      "task",     "retries",   "eta",
+                                               "expires", "root_id",  "argsrepr", "kwargsrepr"};
   std::optional<Message::HeaderRef> h[std::size(kKeys)];
   d.message->FindHeaders(kKeys, h);
   auto text = [&h](int i) { return h[i] ? h[i]->text : std::nullopt; };
@@ -169,6 +211,9 @@ void Worker::OnDelivery(const Delivery& d) {
   if (h[2] && h[2]->integer) job->retries = static_cast<int>(*h[2]->integer);
   job->eta = text(3) ? ParseIsoTime(*text(3)) : std::nullopt;
   job->expires = text(4) ? ParseIsoTime(*text(4)) : std::nullopt;
+  job->root_id = text(5).value_or(std::string_view());
+  job->argsrepr = text(6).value_or(std::string_view("()"));
+  job->kwargsrepr = text(7).value_or(std::string_view("{}"));
   app_.Event("task-received", job->id, spec_.name, job->task);
   if (app_.FindTask(job->task) == nullptr) {
     // Celery: "Received unregistered task" -> the message is rejected.
@@ -238,9 +283,7 @@ void Worker::Execute(std::shared_ptr<Job> job) {
       job->early_ack_pending = true;
     }
   }
-  Attempt a = t.attempts.empty()
-                  ? Attempt{}
-                  : t.attempts[std::min<size_t>(static_cast<size_t>(n), t.attempts.size() - 1)];
+  Attempt a = ChooseAttempt(t, n, job->retries, app_.ArgumentsOf(job->id));
   if (a.probability < 1.0 && !app_.Chance(a.probability)) a.kind = Attempt::Kind::kSucceed;
   uint64_t run = job->run;
   if (spec_.pool == Pool::kPrefork) {

@@ -32,6 +32,9 @@ class Worker {
   void Terminate(const std::string& task_id);
 
  private:
+  // This process's origin header and app oid (reply_to) for the retries it
+  // publishes: a new process at each start.
+  CeleryApp::Impl::Sender sender_;
   bool acks_late(const TaskSpec& t) const;
   void OnDelivery(const Delivery& d);
   bool RevokedOrExpired(Job& job);

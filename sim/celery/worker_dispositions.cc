@@ -30,7 +30,8 @@ void Worker::PublishRetryOrReject(Job& job, const std::string& exc, absl::Durati
                        // Celery 5.2.6 re-sends `expires` as a string; the
                        // publish raises TypeError -> Reject(requeue=False).
                        ? absl::InvalidArgumentError("TypeError (Celery 5.2.6 expires bug)")
-                       : app_.PublishRetry(job, app_.sim().Now() + countdown);
+                       : app_.PublishRetry(job, app_.sim().Now() + countdown, sender_.origin,
+                                         sender_.oid);
   if (!s.ok()) {
     app_.Event("task-rejected", job.id, spec_.name, "retry publish failed: ", s.message());
     Reject(job, false);
@@ -76,7 +77,9 @@ void Worker::Failure(Job& job, const TaskSpec& t, const std::string& exc) {
       bool retry = !t.max_retries || job.retries < *t.max_retries;
       bool published = false;
       if (retry && !job.expires) {
-        published = app_.PublishRetry(job, app_.sim().Now() + t.default_retry_delay).ok();
+        published = app_.PublishRetry(job, app_.sim().Now() + t.default_retry_delay,
+                                      sender_.origin, sender_.oid)
+                        .ok();
         if (published) {
           app_.Event("task-retried", job.id, spec_.name, exc, " (retried from on_failure)");
         }

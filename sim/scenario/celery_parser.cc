@@ -42,6 +42,23 @@ absl::StatusOr<Attempt> ParseAttempt(const JsonCursor& c) {
     }
     a.probability = p.value().get<double>();
   }
+  if (c.Has("when")) {
+    JsonCursor w = c.Child("when");
+    WARREN_RETURN_IF_ERROR(w.AllowOnly(kAttemptWhenKeys));
+    Attempt::When when;
+    WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> retries, w.OptionalInt("retries", 0, 1000000000));
+    if (retries) when.retries = static_cast<int>(*retries);
+    WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> least,
+                            w.OptionalInt("retries_at_least", 0, 1000000000));
+    if (least) when.retries_at_least = static_cast<int>(*least);
+    WARREN_ASSIGN_OR_RETURN(when.arg, w.OptionalString("arg"));
+    if (w.Has("equals")) {
+      if (!when.arg) return w.Child("equals").Error("\"arg\" alongside it");
+      WARREN_ASSIGN_OR_RETURN(FieldValue v, w.Child("equals").ToFieldValue());
+      when.equals = std::move(v);
+    }
+    a.when = std::move(when);
+  }
   return a;
 }
 
@@ -173,6 +190,12 @@ absl::StatusOr<ApplyAsyncStep> ParseApplyAsync(const JsonCursor& c) {
   if (expires) s.expires_relative = absl::Milliseconds(*expires);
   WARREN_ASSIGN_OR_RETURN(s.label, c.String("label", ""));
   WARREN_ASSIGN_OR_RETURN(s.apply.task_id, c.String("task_id", ""));
+  WARREN_ASSIGN_OR_RETURN(std::vector<JsonCursor> args, c.Array("args"));
+  for (const JsonCursor& a : args) {
+    WARREN_ASSIGN_OR_RETURN(FieldValue v, a.ToFieldValue());
+    s.apply.args.push_back(std::move(v));
+  }
+  WARREN_ASSIGN_OR_RETURN(s.apply.kwargs, c.Table("kwargs"));
   return s;
 }
 

@@ -61,11 +61,13 @@ inline constexpr std::string_view kTaskKeys[] = {
     "time_limit_ms"};
 inline constexpr std::string_view kRetryKwargsKeys[] = {"max_retries", "countdown_ms"};
 inline constexpr std::string_view kAttemptKeys[] = {
-    "do", "exception", "countdown_ms", "requeue", "duration_ms", "probability"};
+    "do", "exception", "countdown_ms", "requeue", "duration_ms", "probability", "when"};
+inline constexpr std::string_view kAttemptWhenKeys[] = {
+    "retries", "retries_at_least", "arg", "equals"};
 inline constexpr std::string_view kWorkerKeys[] = {
     "name", "pool", "concurrency", "queues", "start_ms", "prefork_tick_ms", "solo_wakeup_ms"};
 inline constexpr std::string_view kApplyAsyncKeys[] = {
-    "task", "queue", "countdown_ms", "eta_ms", "expires_ms", "label", "task_id"};
+    "task", "queue", "countdown_ms", "eta_ms", "expires_ms", "label", "task_id", "args", "kwargs"};
 inline constexpr std::string_view kExpectationKeys[] = {
     "at_ms", "queue", "ready", "unacked", "enqueued", "messages", "queue_gone", "fate", "copies",
     "drops", "event", "counter", "equals", "note", "task", "state", "result", "executions",

@@ -109,6 +109,8 @@ TEST(ScenarioSchema, EveryObjectAllowsExactlyTheKeysOfTheParsersTable) {
       {kTaskKeys, {"/properties/celery/properties/tasks/items/properties"}},
       {kRetryKwargsKeys, {"/properties/celery/properties/tasks/items/properties/retry_kwargs/properties"}},
       {kAttemptKeys, {"/properties/celery/properties/tasks/items/properties/body/items/properties"}},
+      {kAttemptWhenKeys,
+       {"/properties/celery/properties/tasks/items/properties/body/items/properties/when/properties"}},
       {kWorkerKeys, {"/properties/celery/properties/workers/items/properties"}},
       {kExpectationKeys, {"/properties/expect/items/properties"}},
       {kExpectedMessageKeys,
