@@ -216,9 +216,13 @@ void Worker::OnDelivery(const Delivery& d) {
   job->kwargsrepr = text(7).value_or(std::string_view("{}"));
   app_.Event("task-received", job->id, spec_.name, job->task);
   if (app_.FindTask(job->task) == nullptr) {
-    // Celery: "Received unregistered task" -> the message is rejected.
-    app_.Event("task-rejected", job->id, spec_.name, "unregistered task");
+    // consumer.py on_unknown_task: "Received unregistered task", the
+    // message is rejected (requeue=False), then the backend marks the id
+    // FAILURE(NotRegistered) and a task-failed event goes out.
     Reject(*job, false);
+    std::string exc = Cat("NotRegistered('", job->task, "')");
+    app_.MarkState(*job, "FAILURE", exc);
+    app_.Event("task-failed", job->id, spec_.name, exc);
     return;
   }
   if (RevokedOrExpired(*job)) return;

@@ -161,6 +161,25 @@ TEST(CeleryBody, BranchesOnRequestRetries) {
   EXPECT_EQ(row->published, 3);
 }
 
+TEST(CeleryWorker, AnUnregisteredTaskIsRejectedAndItsRowMarkedFailureNotRegistered) {
+  // consumer.py on_unknown_task (Celery 5.2.6).
+  BrokerHarness h;
+  CeleryApp app(h.sim);
+  ASSERT_THAT(app.StartWorker({.name = "w", .pool = celery::Pool::kSolo}), IsOk());
+  FieldTable headers;
+  headers.Set("id", FieldValue::String("abc"));
+  headers.Set("task", FieldValue::String("nobody.defined.this"));
+  h.Publish("", "celery", "[[], {}, {}]", {.headers = headers});
+  h.sim.RunFor(absl::Seconds(1));
+  std::optional<celery::TaskState> row = app.Task("abc");
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->state, "FAILURE");
+  EXPECT_EQ(row->result, "NotRegistered('nobody.defined.this')");
+  EXPECT_EQ(row->executions, 0);
+  EXPECT_EQ(h.sim.TraceCount(TraceKind::kRejected, "celery"), 1u);  // requeue=False
+  EXPECT_EQ(h.sim.Queue("celery")->ready, 0u);
+}
+
 TEST(PythonLiterals, ReprAndJsonDumpsAsPythonWritesThem) {
   using celery::AppendJson;
   using celery::AppendRepr;
