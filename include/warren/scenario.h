@@ -322,6 +322,10 @@ struct TaskExpectation {  // "task": a Celery task's backend row (by apply_async
   std::optional<int> executions;
   std::optional<int> retries;
   std::optional<int> published;  // messages published for the id
+  // Whether celery_taskmeta has a row for the id: only once a state was
+  // stored (RETRY, FAILURE, SUCCESS, REVOKED). With none, AsyncResult
+  // reports PENDING all the same; this tells the two apart.
+  std::optional<bool> backend_row;
 };
 struct TasksInStateExpectation {  // "tasks_in_state": backend rows in a state
   std::string state;

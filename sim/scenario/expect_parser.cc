@@ -194,6 +194,7 @@ absl::StatusOr<ExpectationCheck> ParseTask(const JsonCursor& c, std::string_view
   WARREN_ASSIGN_OR_RETURN(e.label, c.RequiredString(key));
   WARREN_ASSIGN_OR_RETURN(e.state, c.OptionalString("state"));
   WARREN_ASSIGN_OR_RETURN(e.result, c.OptionalString("result"));
+  WARREN_ASSIGN_OR_RETURN(e.backend_row, c.OptionalBool("backend_row"));
   for (auto [name, field] : {std::pair{"executions", &e.executions}, {"retries", &e.retries},
                              {"published", &e.published}}) {
     WARREN_ASSIGN_OR_RETURN(std::optional<int64_t> v, c.OptionalInt(name, 0, 1000000000));

@@ -307,6 +307,13 @@ void CheckTask(const TaskExpectation& e, const RunContext& context,
   }
   celery::TaskState row = context.celery->Task(id->second).value_or(celery::TaskState{});
   std::string who = Cat("task \"", e.label, "\"");
+  // The model keeps a record from the publish on; the backend stores a
+  // row only with the first state (date_done).
+  bool stored = row.date_done.has_value();
+  if (e.backend_row && *e.backend_row != stored) {
+    out.push_back(Cat(who, " backend row: expected ", *e.backend_row ? "one" : "none", ", got ",
+                      stored ? Cat("one (", row.state, ")") : std::string("none (PENDING)")));
+  }
   if (e.state && row.state != *e.state) {
     out.push_back(Cat(who, " state: expected ", *e.state, ", got ", row.state));
   }

@@ -72,7 +72,7 @@ inline constexpr std::string_view kExpectationKeys[] = {
     "at_ms", "queue", "ready", "unacked", "enqueued", "messages", "queue_gone", "fate", "copies",
     "drops", "event", "counter", "equals", "note", "task", "state", "result", "executions",
     "retries", "published", "tasks_in_state", "celery_event", "name_prefix", "client",
-    "deliveries", "delivery_count", "events"};
+    "deliveries", "delivery_count", "events", "backend_row"};
 inline constexpr std::string_view kExpectedMessageKeys[] = {
     "body", "redelivered", "x_death", "headers", "absent_headers", "present_headers",
     "header_types", "header_ms_after_publish", "properties"};

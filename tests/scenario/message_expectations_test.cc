@@ -144,5 +144,22 @@ TEST(QueueExpectation, NamePrefixChecksWhatAServerNamedQueueWasCalled) {
                                                 "\"amq.gen-")));
 }
 
+TEST(TaskExpectation, BackendRowTellsNoRowFromAStoredState) {
+  // "never" is never consumed (no worker on its queue): PENDING, no row.
+  std::string json = R"({"version": 1,
+    "celery": {"tasks": [{"name": "t"}],
+               "workers": [{"name": "w", "pool": "solo", "queues": ["celery"]}]},
+    "timeline": [{"at_ms": 0, "apply_async": {"task": "t", "queue": "celery", "label": "ran"}},
+                 {"at_ms": 0, "apply_async": {"task": "t", "queue": "idle", "label": "never"}}],
+    "expect": [{"task": "ran", "state": "SUCCESS", "backend_row": true},
+               {"task": "never", "state": "PENDING", "backend_row": false}],
+    "run_for_ms": 5000})";
+  EXPECT_THAT(Failures(json), IsEmpty());
+  std::string wrong = json;
+  wrong.replace(wrong.find(R"("backend_row": false)"), 20, R"("backend_row": true)");
+  EXPECT_THAT(Failures(wrong),
+              ElementsAre(HasSubstr("task \"never\" backend row: expected one, got none")));
+}
+
 }  // namespace
 }  // namespace warren
