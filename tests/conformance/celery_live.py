@@ -124,13 +124,12 @@ def queue_counts():
             for q in json.loads(out)}
 
 
-def run_live(sc, workdir):
+def _run_live(sc, workdir, workers):
     with open(os.path.join(workdir, "warren_live_tasks.py"), "w") as f:
         f.write(tasks_module(sc))
     conformance.reset_broker()
     run = conformance.LiveRun(sc)
     run.setup()
-    workers = []
     env = dict(os.environ, PYTHONPATH=workdir)
     for w in sc["celery"]["workers"]:
         if w.get("start_ms", 0) != 0:
@@ -142,21 +141,42 @@ def run_live(sc, workdir):
         workers.append(subprocess.Popen(cmd, cwd=workdir, env=env, stdout=subprocess.DEVNULL,
                                         stderr=open(os.path.join(workdir, w["name"] + ".log"),
                                                     "w")))
+    # Warren's workers consume from time 0, before the first apply_async:
+    # wait until every real worker consumes its queues (an expiry of 0 is
+    # only delivered to a consumer that is already there).
+    wanted = {q for w in sc["celery"]["workers"] for q in w.get("queues", ["celery"])}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        out = conformance.rabbitmqctl("list_queues", "-q", "--formatter", "json", "name",
+                                      "consumers")
+        consumers = {q["name"]: q["consumers"] for q in json.loads(out)}
+        if all(consumers.get(q, 0) > 0 for q in wanted):
+            break
+        time.sleep(0.25)
     sys.path.insert(0, workdir)
     import importlib
     mod = importlib.import_module("warren_live_tasks")
     importlib.reload(mod)
+    if sc.get("options"):
+        raise conformance.Unsupported("simulation options %s" % sorted(sc["options"]))
     for s in sc.get("timeline", []):
         if set(s) - {"at_ms", "apply_async", "note"} or s["at_ms"] != 0:
             raise conformance.Unsupported("timeline step %s" % sorted(s))
         a = s["apply_async"]
+        if set(a) - {"task", "queue", "label", "args", "kwargs", "countdown_ms", "expires_ms"}:
+            raise conformance.Unsupported("apply_async %s" % sorted(a))
+        timing = {}
+        if "countdown_ms" in a:
+            timing["countdown"] = a["countdown_ms"] / 1000.0
+        if "expires_ms" in a:
+            timing["expires"] = a["expires_ms"] / 1000.0
         if any(isinstance(v, dict) and "$type" in v
                for v in a.get("args", []) + list(a.get("kwargs", {}).values())):
             raise conformance.Unsupported("typed task arguments")
         # task.apply_async, as the scenario step says (send_task would add
         # kombu's default priority 0, which a retry then copies).
         mod.app.tasks[a["task"]].apply_async(args=a.get("args", []), kwargs=a.get("kwargs", {}),
-                                             queue=a["queue"])
+                                             queue=a["queue"], **timing)
     # Settled: every task queue empty and nothing unacked for 3 s in a row.
     task_queues = {q for w in sc["celery"]["workers"] for q in w.get("queues", [])}
     deadline = time.monotonic() + 60
@@ -178,11 +198,28 @@ def run_live(sc, workdir):
     run.t0 = time.monotonic()
     run.observe_end()
     run.admin.close()
+    return run.obs
+
+
+def stop_workers(workers):
+    """SIGTERM (a warm shutdown), then SIGKILL what is still there after 30 s."""
     for p in workers:
         p.send_signal(signal.SIGTERM)
     for p in workers:
-        p.wait(timeout=30)
-    return run.obs
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def run_live(sc, workdir):
+    """The scenario on real workers; they are stopped however it ends."""
+    workers = []
+    try:
+        return _run_live(sc, workdir, workers)
+    finally:
+        stop_workers(workers)
 
 
 def summary(obs):

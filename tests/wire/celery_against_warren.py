@@ -146,13 +146,7 @@ def run_scenario(warren, path, workdir):
         obs = observe_live()
         _, inv = call("GET", "/warren/v1/invariants")
     finally:
-        for p in workers:
-            p.send_signal(signal.SIGTERM)
-        for p in workers:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        celery_live.stop_workers(workers)
         serve.send_signal(signal.SIGTERM)
         serve.wait(timeout=30)
     return obs, inv, wall
