@@ -62,7 +62,7 @@ def observe_live():
                 q["name"].startswith("celeryev."):
             continue
         _, msgs = call("GET", "/warren/v1/queues/%s/messages" % urllib.parse.quote(q["name"], safe=""))
-        ready = [{"properties": {"headers": m["properties"].get("headers", {})}} for m in msgs]
+        ready = [{"properties": m["properties"], "body": m["payload"]} for m in msgs]
         obs["queues"][q["name"]] = {"ready": ready, "unacked": q["messages_unacknowledged"]}
     return obs
 
@@ -131,7 +131,11 @@ def run_scenario(warren, path, workdir):
                 raise RuntimeError("clock/run to %d ms: %s" % (s["at_ms"], r))
             if "apply_async" in s:
                 a = s["apply_async"]
-                mod.app.send_task(a["task"], queue=a["queue"])
+                # task.apply_async, as the step says (send_task adds kombu's
+                # default priority 0, which retries then copy).
+                mod.app.tasks[a["task"]].apply_async(args=a.get("args", []),
+                                                     kwargs=a.get("kwargs", {}),
+                                                     queue=a["queue"])
             elif "bind" in s or "unbind" in s:
                 binding_step(s)
             else:
