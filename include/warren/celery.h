@@ -212,6 +212,14 @@ class CeleryApp {
   absl::Status StartWorker(const WorkerSpec& worker);
   // The whole worker dies (connection drop): RabbitMQ requeues its unacked.
   absl::Status KillWorker(std::string_view worker);
+  // Warm shutdown (SIGTERM): consuming stops at once; a prefork worker
+  // lets its running tasks finish and starts nothing else; a solo worker
+  // interrupts the running body (it never completes; a deferred early ack
+  // still goes out: the task is lost) and then runs the messages it had
+  // already received. Then it exits and RabbitMQ requeues what it still
+  // held (prefetched, ETA). Probed: tests/conformance/probes/
+  // celery_warm_shutdown.py.
+  absl::Status StopWorker(std::string_view worker);
   // SIGKILL of the prefork child running a job: WorkerLostError path.
   absl::Status KillChild(std::string_view worker);
   // celery revoke <id>: a broadcast that workers alive now remember (each its

@@ -225,13 +225,16 @@ struct TerminateStep {  // celery revoke --terminate <id of the labelled task>
 struct RestartWorkerStep {  // start a killed or crashed Celery worker again
   std::string worker;
 };
+struct StopWorkerStep {  // SIGTERM: the worker's warm shutdown (CeleryApp::StopWorker)
+  std::string worker;
+};
 using StepAction =
     std::variant<PublishStep, SetPolicyStep, ClearPolicyStep, DeclareExchangeStep,
                  DeclareQueueStep, BindStep, UnbindStep, DeleteQueueStep, PurgeQueueStep,
                  DeleteExchangeStep, StopClientStep, ApplyAsyncStep, KillWorkerStep,
                  KillChildStep, RevokeStep, TerminateStep, RestartWorkerStep, GetStep,
                  ConsumeStep, CancelStep, QosStep, AckStep, NackStep, RejectStep, RecoverStep,
-                 TxStep, CloseStep>;
+                 TxStep, CloseStep, StopWorkerStep>;
 
 struct ScenarioStep {
   absl::Duration at;

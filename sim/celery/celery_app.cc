@@ -315,6 +315,13 @@ absl::Status CeleryApp::KillWorker(std::string_view name) {
   return absl::NotFoundError(Cat("no worker named \"", name, "\""));
 }
 
+absl::Status CeleryApp::StopWorker(std::string_view name) {
+  for (const auto& w : impl_->workers_) {
+    if (w->name() == name) return w->WarmShutdown();
+  }
+  return absl::NotFoundError(Cat("no worker named \"", name, "\""));
+}
+
 absl::Status CeleryApp::KillChild(std::string_view name) {
   for (const auto& w : impl_->workers_) {
     if (w->name() == name) return w->KillChild();

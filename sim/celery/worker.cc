@@ -57,6 +57,7 @@ absl::Status Worker::Start() {
   revoked_.clear();  // a new process knows no revokes
   sender_ = app_.NewSender();
   alive_ = true;
+  stopping_ = false;
   started_ = app_.sim().Now();
   return Connect();
 }
@@ -85,12 +86,43 @@ absl::Status Worker::Connect() {
   // Celery applies QoS globally on RabbitMQ (qos_semantics_matches_spec is
   // false), which is also why a 5.2 worker cannot consume a quorum queue.
   if (absl::Status s = ApplyQos(); !s.ok()) return s;
+  consumer_tags_.clear();
   for (const std::string& q : spec_.queues) {
     absl::StatusOr<std::string> tag =
         ch_->BasicConsume(q, [this](const Delivery& d) { OnDelivery(d); });
     if (!tag.ok()) return tag.status();
+    consumer_tags_.push_back(*tag);
   }
   return absl::OkStatus();
+}
+
+absl::Status Worker::WarmShutdown() {
+  if (!alive_) return absl::FailedPreconditionError(Cat("worker ", spec_.name, " is not running"));
+  if (stopping_) return absl::OkStatus();  // a second SIGTERM changes nothing
+  stopping_ = true;
+  app_.Event("worker-shutdown", "", spec_.name, "Warm shutdown (MainProcess)");
+  for (const std::string& tag : consumer_tags_) (void)ch_->BasicCancel(tag);
+  if (spec_.pool == Pool::kSolo && !running_.empty()) {
+    // The signal handler raises inside the body (it runs in the main
+    // thread): the task never completes and stores no state.
+    std::shared_ptr<Job> job = TakeRunning(running_.front());
+    app_.Event("task-interrupted", job->id, spec_.name, "WorkerShutdown");
+    SendEarlyAckIfPending(*job);
+  }
+  Pump();
+  return absl::OkStatus();
+}
+
+void Worker::MaybeFinishShutdown() {
+  auto done = [this] {
+    return alive_ && stopping_ && busy_ == 0 && (spec_.pool == Pool::kPrefork || pending_.empty());
+  };
+  if (!done()) return;
+  // After the acks and rejects this instant already queued (Settle sends
+  // them from the event loop): the last task's ack leaves before the exit.
+  app_.sim().ScheduleAfter(absl::ZeroDuration(), [this, done, session = session_] {
+    if (session == session_ && done()) Die("warm shutdown");
+  });
 }
 
 absl::Status Worker::ApplyQos() {
@@ -236,7 +268,9 @@ void Worker::OnDelivery(const Delivery& d) {
     (void)ApplyQos();
     app_.sim().ScheduleAfter(std::max(EtaDispatchTime(*job->eta) - now, absl::ZeroDuration()),
                              [this, job] {
-      if (!alive_ || job->session != session_) return;
+      // A worker shutting down no longer runs its timers' jobs: they stay
+      // held until its connection closes.
+      if (!alive_ || job->session != session_ || stopping_) return;
       --prefetch_;
       (void)ApplyQos();
       job->from_timer = true;
@@ -262,12 +296,16 @@ void Worker::Enqueue(std::shared_ptr<Job> job) {
 }
 
 void Worker::Pump() {
-  while (alive_ && busy_ < slots() && !pending_.empty()) {
+  // A prefork worker shutting down starts nothing new; solo runs what it
+  // had already received.
+  const bool starts = !stopping_ || spec_.pool == Pool::kSolo;
+  while (alive_ && starts && busy_ < slots() && !pending_.empty()) {
     std::shared_ptr<Job> job = pending_.front();
     pending_.pop_front();
     if (RevokedOrExpired(*job)) continue;  // checked again when a slot frees up
     Execute(std::move(job));
   }
+  MaybeFinishShutdown();
 }
 
 void Worker::Execute(std::shared_ptr<Job> job) {

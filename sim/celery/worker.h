@@ -26,6 +26,14 @@ class Worker {
   // revoke: a broadcast only live workers receive; each keeps its own set.
   void AddRevoked(const std::string& task_id) { if (alive_) revoked_.insert(task_id); }
   void Die(std::string why);  // the process exits: its connection closes
+  // Warm shutdown (SIGTERM), as probed (tests/conformance/probes/
+  // celery_warm_shutdown.py): consuming stops at once. Prefork lets the
+  // running tasks finish and starts nothing else; solo interrupts the
+  // running body (no state stored; a deferred early ack still goes out)
+  // and then runs every message it had already received. Then the process
+  // exits and its connection closes: what it still holds (prefetched, ETA)
+  // goes back to the queue.
+  absl::Status WarmShutdown();
   absl::Status KillChild();   // SIGKILL of the child running a job
   bool alive() const { return alive_; }
   // revoke --terminate: kills the child if it runs `task_id`.
@@ -64,12 +72,16 @@ class Worker {
   // basic.qos global for prefetch_, as kombu sets it (see ApplyQos).
   absl::Status ApplyQos();
   absl::Time EtaDispatchTime(absl::Time eta) const;
+  // During a warm shutdown: exits once nothing is left to run.
+  void MaybeFinishShutdown();
 
   CeleryApp::Impl& app_;
   WorkerSpec spec_;
   std::optional<Connection> conn_;
   std::optional<Channel> ch_;
   bool alive_ = false;
+  bool stopping_ = false;  // a warm shutdown is under way
+  std::vector<std::string> consumer_tags_;
   absl::Time started_;
   int prefetch_ = 0;
   bool qos_disabled_warned_ = false;

@@ -399,6 +399,7 @@ constexpr StepParser kStepParsers[] = {
     {"recover", ParseRecoverStep, On::kNamedChannel},
     {"tx", ParseTxStep, On::kNamedChannel},
     {"close", ParseCloseStep, On::kNamedChannel},
+    {"stop_worker", ParseNameStep<StopWorkerStep, false>, On::kNoChannel},
 };
 static_assert(std::size(kStepParsers) == std::variant_size_v<StepAction>,
               "every StepAction alternative needs its JSON key in kStepParsers");

@@ -212,6 +212,7 @@ absl::Status CheckReferences(const JsonCursor& root, const ScenarioSpec& spec) {
             [&](const KillWorkerStep& k) { return worker("/kill_worker", k.worker); },
             [&](const KillChildStep& k) { return worker("/kill_child", k.worker); },
             [&](const RestartWorkerStep& r) { return worker("/restart_worker", r.worker); },
+            [&](const StopWorkerStep& w) { return worker("/stop_worker", w.worker); },
             [&](const RevokeStep& r) { return task_label("/revoke", r.label); },
             [&](const TerminateStep& t) { return task_label("/terminate", t.label); },
             // Publishes, policies and declarations refer to nothing that

@@ -377,6 +377,7 @@ class ScenarioRun {
               return absl::OkStatus();
             },
             [&](const RestartWorkerStep& r) { return celery_->RestartWorker(r.worker); },
+            [&](const StopWorkerStep& w) { return celery_->StopWorker(w.worker); },
             [&](const StopClientStep& c) -> absl::Status {
               for (auto& client : clients_) {
                 if (client->name() == c.client) return client->Stop();

@@ -46,7 +46,7 @@ const Bad kBad[] = {
      "f.json: /timeline/0: expected exactly one action (publish, set_policy, clear_policy, "
      "declare_exchange, declare_queue, bind, unbind, delete_queue, purge_queue, "
      "delete_exchange, stop_client, apply_async, kill_worker, kill_child, revoke, terminate, "
-     "restart_worker, get, consume, cancel, qos, ack, nack, reject, recover, tx, close), got "
+     "restart_worker, get, consume, cancel, qos, ack, nack, reject, recover, tx, close, stop_worker), got "
      "{\"at_ms\":0}"},
     {R"({"version": 1, "timeline": [{"stop_client": "ghost"}]})",
      "f.json: /timeline/0/stop_client: no client named \"ghost\""},
