@@ -160,6 +160,10 @@ struct WorkerSpec {
   // about this much later (observed: redelivery ~2 s after the kill).
   absl::Duration worker_lost_delay = absl::Seconds(2);
   absl::Duration start = absl::ZeroDuration();
+  // A supervisor (systemd Restart=on-failure, a Kubernetes pod) starting
+  // the worker again this long after it died of anything but its own warm
+  // shutdown: a kill, an unrecoverable error. Unset: it stays dead.
+  std::optional<absl::Duration> restart_after;
 };
 
 struct ApplyOptions {

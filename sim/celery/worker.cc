@@ -144,10 +144,19 @@ absl::Status Worker::ApplyQos() {
 void Worker::Die(std::string why) {
   if (!alive_) return;
   alive_ = false;
+  const bool clean_exit = stopping_;  // its own warm shutdown: exit code 0
   app_.Event("worker-offline", "", spec_.name, why);
   if (conn_ && conn_->is_open()) (void)conn_->Close();
   pending_.clear();
   running_.clear();
+  if (spec_.restart_after && !clean_exit) {
+    app_.sim().ScheduleAfter(*spec_.restart_after, [this, session = session_] {
+      // Not if someone restarted it meanwhile.
+      if (alive_ || session != session_) return;
+      app_.Event("worker-online", "", spec_.name, "restarted by its supervisor");
+      (void)Start();
+    });
+  }
 }
 
 absl::Status Worker::KillChild() {

@@ -129,6 +129,7 @@ absl::StatusOr<WorkerSpec> ParseWorker(const JsonCursor& c) {
   WARREN_ASSIGN_OR_RETURN(w.start, c.Millis("start_ms", absl::ZeroDuration()));
   WARREN_ASSIGN_OR_RETURN(w.prefork_tick, c.Millis("prefork_tick_ms", w.prefork_tick));
   WARREN_ASSIGN_OR_RETURN(w.solo_wakeup, c.Millis("solo_wakeup_ms", w.solo_wakeup));
+  WARREN_ASSIGN_OR_RETURN(w.restart_after, c.OptionalMillis("restart_after_ms"));
   if (w.prefork_tick <= absl::ZeroDuration()) {
     return c.Child("prefork_tick_ms").Error("a positive number of milliseconds");
   }

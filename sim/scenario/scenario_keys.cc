@@ -35,7 +35,7 @@ std::vector<KeyTable> ScenarioKeyTables() {
       {"/celery/tasks/N/retry_kwargs", "autoretry's retry_kwargs", kRetryKwargsKeys},
       {"/celery/tasks/N/body/N, on_failure", "one execution of a task body: the first entry whose when holds, else the n-th entry without one (the last one repeats)", kAttemptKeys},
       {"/celery/tasks/N/body/N/when", "when the entry applies: self.request.retries (== retries, >= retries_at_least), an argument (arg: a positional index \"0\" or a keyword name; equals: its value)", kAttemptWhenKeys},
-      {"/celery/workers/N", "a Celery worker", kWorkerKeys},
+      {"/celery/workers/N", "a Celery worker (restart_after_ms: a supervisor starts it again that long after it died, unless of its own warm shutdown)", kWorkerKeys},
       {"/timeline/N/apply_async", "task.apply_async (args: a JSON array, kwargs: an object)", kApplyAsyncKeys},
       {"/expect/N", "an expectation (one of queue, queue_gone, fate, event, counter, task, tasks_in_state, celery_event, client, with its fields)", kExpectationKeys},
       {"/expect/N/messages/N, /expect/N/deliveries/N", "a message expected in a queue (head first) or a client's delivery (in order); header_types: name -> AMQP type; header_ms_after_publish: name -> ms after the message's publish (ISO 8601 or timestamp); properties: as a publish's", kExpectedMessageKeys},

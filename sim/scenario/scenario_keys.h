@@ -65,7 +65,8 @@ inline constexpr std::string_view kAttemptKeys[] = {
 inline constexpr std::string_view kAttemptWhenKeys[] = {
     "retries", "retries_at_least", "arg", "equals"};
 inline constexpr std::string_view kWorkerKeys[] = {
-    "name", "pool", "concurrency", "queues", "start_ms", "prefork_tick_ms", "solo_wakeup_ms"};
+    "name", "pool", "concurrency", "queues", "start_ms", "prefork_tick_ms", "solo_wakeup_ms",
+    "restart_after_ms"};
 inline constexpr std::string_view kApplyAsyncKeys[] = {
     "task", "queue", "countdown_ms", "eta_ms", "expires_ms", "label", "task_id", "args", "kwargs"};
 inline constexpr std::string_view kExpectationKeys[] = {

@@ -72,5 +72,27 @@ TEST(WarmShutdown, SoloInterruptsTheRunningBodyThenRunsWhatItHadReceived) {
   EXPECT_EQ(early.unacked, 0u);
 }
 
+TEST(Supervisor, RestartsAKilledWorkerAfterItsDelayButNotOneThatShutDownWarmly) {
+  BrokerHarness h;
+  CeleryApp app(h.sim);
+  ASSERT_THAT(app.DefineTask({.name = "t"}), IsOk());
+  ASSERT_THAT(app.StartWorker({.name = "w", .pool = Pool::kSolo, .queues = {"q"},
+                               .restart_after = absl::Seconds(2)}),
+              IsOk());
+  h.sim.RunFor(absl::Seconds(1));
+  ASSERT_THAT(app.KillWorker("w"), IsOk());
+  std::string id = *app.ApplyAsync("t", {.queue = "q"});
+  h.sim.RunFor(absl::Milliseconds(1999));
+  EXPECT_EQ(app.Task(id)->state, "PENDING");  // still dead
+  h.sim.RunFor(absl::Milliseconds(2));
+  EXPECT_EQ(app.Task(id)->state, "SUCCESS");  // back, and consuming
+
+  ASSERT_THAT(app.StopWorker("w"), IsOk());
+  h.sim.RunFor(absl::Seconds(1));
+  std::string later = *app.ApplyAsync("t", {.queue = "q"});
+  h.sim.RunFor(absl::Seconds(10));
+  EXPECT_EQ(app.Task(later)->state, "PENDING");  // exit 0: not restarted
+}
+
 }  // namespace
 }  // namespace warren::testing
