@@ -227,7 +227,7 @@ absl::StatusOr<std::string> CeleryApp::Impl::Publish(std::string_view task,
   // The common case (no arguments) reuses constant text.
   static const std::string kPlainBody = TaskBody({}, {});
   std::string body = plain ? std::string() : TaskBody(o.args, o.kwargs);
-  std::string argsrepr = plain ? std::string() : ArgsRepr(o.args);
+  std::string argsrepr = plain ? std::string() : ArgsRepr(o.args, /*tuple=*/false);
   std::string kwargsrepr = plain ? std::string() : KwargsRepr(o.kwargs);
   TaskMessage m{.id = id,
                 .task = task,
@@ -254,6 +254,12 @@ absl::Status CeleryApp::Impl::PublishRetry(const Job& job, absl::Time eta,
   // through the default exchange when it arrived that way, else to the
   // delivery's exchange/routing key.
   const Message& msg = *job.message;
+  // Celery re-sends the arguments as a signature's tuple: the args repr
+  // becomes a tuple's even when apply_async was given a list.
+  std::string argsrepr;
+  if (const TaskArguments* a = ArgumentsOf(job.id); a != nullptr) {
+    argsrepr = ArgsRepr(a->args, /*tuple=*/true);
+  }
   std::optional<absl::Time> header_eta;
   if (eta > sim_.Now()) header_eta = eta;  // countdown 0: no eta header
   TaskMessage m{.id = job.id,
@@ -263,7 +269,7 @@ absl::Status CeleryApp::Impl::PublishRetry(const Job& job, absl::Time eta,
                 .expires = job.expires,
                 .root_id = job.root_id.empty() ? job.id : job.root_id,
                 .parent_id = job.id,
-                .argsrepr = job.argsrepr,
+                .argsrepr = argsrepr.empty() ? job.argsrepr : std::string_view(argsrepr),
                 .kwargsrepr = job.kwargsrepr,
                 .body = msg.body(),
                 .origin = &origin,

@@ -88,29 +88,16 @@ void AppendJsonString(const std::string& s, std::string& out) {
   out += '"';
 }
 
-// repr(str): single quotes unless the text holds ' and no ".
+// Celery's saferepr of a str: always single quotes, only ' escaped (as
+// \'); backslashes, newlines and other bytes stay as they are (unlike
+// repr(); probed: saferepr(("it's", "a\nb")) == "('it\\'s', 'a<newline>b')").
 void AppendReprString(const std::string& s, std::string& out) {
-  char quote = s.find('\'') != std::string::npos && s.find('"') == std::string::npos ? '"' : '\'';
-  out += quote;
-  for (unsigned char c : s) {
-    if (c == quote || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);  // printable non-ASCII stays as it is
-    }
+  out += '\'';
+  for (char c : s) {
+    if (c == '\'') out += '\\';
+    out += c;
   }
-  out += quote;
+  out += '\'';
 }
 
 void Append(const FieldValue& v, bool json, std::string& out) {
@@ -173,14 +160,14 @@ std::string TaskBody(const std::vector<FieldValue>& args, const FieldTable& kwar
   return out;
 }
 
-std::string ArgsRepr(const std::vector<FieldValue>& args) {
-  std::string out = "(";
+std::string ArgsRepr(const std::vector<FieldValue>& args, bool tuple) {
+  std::string out = tuple ? "(" : "[";
   for (size_t i = 0; i < args.size(); ++i) {
     if (i > 0) out += ", ";
     AppendRepr(args[i], out);
   }
-  if (args.size() == 1) out += ',';
-  out += ')';
+  if (tuple && args.size() == 1) out += ',';
+  out += tuple ? ')' : ']';
   return out;
 }
 

@@ -16,7 +16,9 @@ bool Holds(const Attempt::When& w, int retries, const TaskArguments* args) {
   if (!w.arg) return true;
   const FieldValue* v = nullptr;
   const std::string& name = *w.arg;
-  bool index = !name.empty() && std::all_of(name.begin(), name.end(), ::isdigit);
+  bool index = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isdigit(c) != 0;
+  });
   if (args != nullptr && index) {
     size_t i = std::stoul(name.size() > 9 ? std::string("999999999") : name);
     if (i < args->args.size()) v = &args->args[i];
@@ -121,7 +123,7 @@ void Worker::MaybeFinishShutdown() {
   // After the acks and rejects this instant already queued (Settle sends
   // them from the event loop): the last task's ack leaves before the exit.
   app_.sim().ScheduleAfter(absl::ZeroDuration(), [this, done, session = session_] {
-    if (session == session_ && done()) Die("warm shutdown");
+    if (session == session_ && done()) Die("warm shutdown", /*clean_exit=*/true);
   });
 }
 
@@ -141,10 +143,9 @@ absl::Status Worker::ApplyQos() {
   return ch_->BasicQos({.prefetch_count = count, .global = true});
 }
 
-void Worker::Die(std::string why) {
+void Worker::Die(std::string why, bool clean_exit) {
   if (!alive_) return;
   alive_ = false;
-  const bool clean_exit = stopping_;  // its own warm shutdown: exit code 0
   app_.Event("worker-offline", "", spec_.name, why);
   if (conn_ && conn_->is_open()) (void)conn_->Close();
   pending_.clear();

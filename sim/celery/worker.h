@@ -25,7 +25,9 @@ class Worker {
   absl::Status Connect();
   // revoke: a broadcast only live workers receive; each keeps its own set.
   void AddRevoked(const std::string& task_id) { if (alive_) revoked_.insert(task_id); }
-  void Die(std::string why);  // the process exits: its connection closes
+  // The process exits: its connection closes. `clean_exit`: its own warm
+  // shutdown (exit code 0), which a supervisor does not restart.
+  void Die(std::string why, bool clean_exit = false);
   // Warm shutdown (SIGTERM), as probed (tests/conformance/probes/
   // celery_warm_shutdown.py): consuming stops at once. Prefork lets the
   // running tasks finish and starts nothing else; solo interrupts the

@@ -15,8 +15,8 @@ namespace {
 // The value as JSON, cut to 60 bytes on a code-point boundary. Values are
 // at most kMaxNesting deep (the parser refuses deeper ones), so dump()'s
 // recursion is bounded.
-std::string Describe(const nlohmann::json& v) {
-  std::string text = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string Describe(const nlohmann::ordered_json& v) {
+  std::string text = v.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   if (text.size() <= 60) return text;
   return std::string(Utf8Prefix(text, 57)) + "...";
 }
@@ -147,7 +147,7 @@ absl::StatusOr<std::optional<int64_t>> JsonCursor::OptionalInt(std::string_view 
                                                                int64_t max) const {
   if (!Has(key)) return std::optional<int64_t>();
   JsonCursor c = Child(key);
-  const nlohmann::json& v = c.value();
+  const nlohmann::ordered_json& v = c.value();
   std::string range = Cat("an integer in [", min, ", ", max, "]");
   if (v.is_number_unsigned()) {
     uint64_t u = v.get<uint64_t>();
@@ -196,7 +196,7 @@ absl::StatusOr<FieldTable> JsonCursor::Table(std::string_view key) const {
 }
 
 absl::StatusOr<FieldValue> JsonCursor::ToFieldValue() const {
-  const nlohmann::json& v = *value_;
+  const nlohmann::ordered_json& v = *value_;
   if (v.is_null()) return FieldValue::Void();
   if (v.is_boolean()) return FieldValue::Bool(v.get<bool>());
   if (v.is_string()) return FieldValue::String(v.get<std::string>());

@@ -22,11 +22,11 @@ namespace warren::internal {
 
 class JsonCursor {
  public:
-  JsonCursor(const nlohmann::json& value, std::string pointer)
+  JsonCursor(const nlohmann::ordered_json& value, std::string pointer)
       : value_(&value), pointer_(std::move(pointer)) {}
 
   const std::string& pointer() const { return pointer_; }
-  const nlohmann::json& value() const { return *value_; }
+  const nlohmann::ordered_json& value() const { return *value_; }
   bool Has(std::string_view key) const;
   JsonCursor Child(std::string_view key) const;  // REQUIRES: Has(key)
   absl::Status Error(std::string_view expected) const;  // "<ptr>: expected X, got Y"
@@ -64,7 +64,7 @@ class JsonCursor {
   absl::StatusOr<FieldValue> ToFieldValue() const;
 
  private:
-  const nlohmann::json* value_;
+  const nlohmann::ordered_json* value_;
   std::string pointer_;
 };
 

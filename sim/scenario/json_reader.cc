@@ -14,7 +14,7 @@
 namespace warren::internal {
 namespace {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;
 using Event = Json::parse_event_t;
 
 // Thrown from the parse callback to stop the parse; never leaves this file.

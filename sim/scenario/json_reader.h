@@ -1,4 +1,4 @@
-// Scenario text -> nlohmann::json under Warren's input rules, so that no
+// Scenario text -> nlohmann::ordered_json under Warren's input rules, so that no
 // input can exhaust memory or the stack and nothing is silently ignored:
 // files are regular and at most kMaxScenarioBytes; no NUL byte (the JSON
 // lexer would stop there and ignore the rest); arrays and objects nest at
@@ -26,7 +26,7 @@ absl::StatusOr<std::string> ReadScenarioFile(const std::string& path);
 
 // Parses `text`. Errors are INVALID_ARGUMENT without the file name:
 // "invalid JSON: ..." (nlohmann's, with line and column), "/a/0/b: ...".
-absl::StatusOr<nlohmann::json> ParseJsonText(std::string_view text);
+absl::StatusOr<nlohmann::ordered_json> ParseJsonText(std::string_view text);
 
 }  // namespace warren::internal
 

@@ -41,7 +41,7 @@ absl::StatusOr<BasicProperties> ParseProperties(const JsonCursor& c) {
 
 namespace {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;
 
 absl::StatusOr<ScenarioExchange> ParseExchange(const JsonCursor& c) {
   WARREN_RETURN_IF_ERROR(
@@ -554,7 +554,7 @@ absl::StatusOr<ScenarioSpec> ParseRoot(const JsonCursor& root) {
 }  // namespace internal
 
 absl::StatusOr<ScenarioSpec> ParseScenario(std::string_view text, std::string_view file) {
-  absl::StatusOr<nlohmann::json> doc = internal::ParseJsonText(text);
+  absl::StatusOr<nlohmann::ordered_json> doc = internal::ParseJsonText(text);
   if (!doc.ok()) {
     return absl::InvalidArgumentError(internal::Cat(file, ": ", doc.status().message()));
   }

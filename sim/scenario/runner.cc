@@ -216,8 +216,10 @@ class ScenarioRun {
       ch = opened;
       std::string key = number == 1 ? name : Cat(name, "/", number);
       ch->OnReturn([this](const Return& r) { RecordReturn(r); });
-      ch->OnCancel([this, key](const std::string& tag) {
-        result_.observation.client_events[key].push_back(Cat("cancel ", tag));
+      ch->OnCancel([this, key, &n](const std::string& tag) {
+        // A server-generated tag shows as "*", as in the deliveries.
+        const bool given = n.given_tags.contains(tag);
+        result_.observation.client_events[key].push_back(Cat("cancel ", given ? tag : "*"));
       });
     }
     return &*ch;
@@ -239,6 +241,7 @@ class ScenarioRun {
   absl::Status Consume(Channel& ch, const ScenarioStep& s, const ConsumeStep& c) {
     std::string key = s.channel == 1 ? s.connection : Cat(s.connection, "/", s.channel);
     std::string shown_tag = c.options.consumer_tag.empty() ? "*" : c.options.consumer_tag;
+    if (!c.options.consumer_tag.empty()) named_[s.connection].given_tags.insert(c.options.consumer_tag);
     const bool recording = Recording(key);
     if (recording) result_.observation.channels[key];  // present even if empty
     return ch.BasicConsume(
@@ -330,8 +333,10 @@ class ScenarioRun {
               ObservedReply r;
               if (!got->has_value()) {
                 r.empty = true;
-              } else if (budget_.Take()) {
+              } else {
                 r.message_count = (*got)->message_count;
+              }
+              if (got->has_value() && budget_.Take()) {
                 r.got = ObservedDelivery{.delivery_tag = (*got)->delivery_tag.value,
                                          .message = Observe(**got)};
               }
@@ -552,6 +557,7 @@ class ScenarioRun {
   struct NamedConnection {
     std::optional<Connection> conn;
     std::map<uint16_t, std::optional<Channel>> channels;
+    std::set<std::string> given_tags;  // consumer tags the file chose
   };
   std::map<std::string, NamedConnection> named_;
   bool confirm_mode_ = false;

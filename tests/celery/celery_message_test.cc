@@ -70,7 +70,7 @@ TEST(CeleryMessage, AProducerWritesTheWholeProtocol2HeaderSetInCeleryOrderAndTyp
   EXPECT_EQ(Text(hd, "expires"), "2025-01-01T00:01:00+00:00");
   EXPECT_EQ(hd.Find("retries")->type(), FieldType::kSignedInt);
   EXPECT_EQ(*hd.Find("timelimit"), FieldValue::Array({FieldValue::Void(), FieldValue::Void()}));
-  EXPECT_EQ(Text(hd, "argsrepr"), "(1, 'two')");
+  EXPECT_EQ(Text(hd, "argsrepr"), "[1, 'two']");  // apply_async(args=[...]): a list
   EXPECT_EQ(Text(hd, "kwargsrepr"), "{'k': 3}");
   EXPECT_THAT(Text(hd, "origin"), MatchesRegex("gen[0-9]+@warren"));
   EXPECT_EQ(*hd.Find("ignore_result"), FieldValue::Bool(false));
@@ -112,7 +112,8 @@ TEST(CeleryMessage, ARetryKeepsRootAndArgumentsAndNamesTheRetriedTaskItsParent) 
   EXPECT_EQ(hd.Find("retries")->as_int(), 1);
   EXPECT_EQ(Text(hd, "root_id"), *id);
   EXPECT_EQ(Text(hd, "parent_id"), *id);
-  EXPECT_EQ(Text(hd, "argsrepr"), "(7,)");
+  EXPECT_EQ(Text(*first.properties().headers, "argsrepr"), "[7]");
+  EXPECT_EQ(Text(hd, "argsrepr"), "(7,)");  // re-sent as the signature's tuple
   EXPECT_EQ(Text(hd, "kwargsrepr"), "{'y': 8}");
   EXPECT_EQ(retry.body(), first.body());
   EXPECT_EQ(retry.body(),
@@ -198,13 +199,15 @@ TEST(PythonLiterals, ReprAndJsonDumpsAsPythonWritesThem) {
   EXPECT_EQ(repr(FieldValue::Double(1e16)), "1e+16");
   EXPECT_EQ(repr(FieldValue::Double(1e-5)), "1e-05");
   EXPECT_EQ(json(FieldValue::String("caf\xc3\xa9 \"q\"\n")), R"("caf\u00e9 \"q\"\n")");
-  EXPECT_EQ(repr(FieldValue::String("it's")), R"("it's")");
-  EXPECT_EQ(repr(FieldValue::String("a'b\"c")), R"('a\'b"c')");
+  // saferepr, not repr: always single quotes, only ' escaped.
+  EXPECT_EQ(repr(FieldValue::String("it's")), R"('it\'s')");
+  EXPECT_EQ(repr(FieldValue::String("a\nb\\c")), "'a\nb\\c'");
   EXPECT_EQ(repr(FieldValue::Bool(true)), "True");
   EXPECT_EQ(json(FieldValue::Void()), "null");
   EXPECT_EQ(repr(FieldValue::Array({FieldValue::SignedInt(1), FieldValue::Void()})), "[1, None]");
-  EXPECT_EQ(celery::ArgsRepr({}), "()");
-  EXPECT_EQ(celery::ArgsRepr({FieldValue::SignedInt(7)}), "(7,)");
+  EXPECT_EQ(celery::ArgsRepr({}, /*tuple=*/true), "()");
+  EXPECT_EQ(celery::ArgsRepr({FieldValue::SignedInt(7)}, /*tuple=*/true), "(7,)");
+  EXPECT_EQ(celery::ArgsRepr({FieldValue::String("o")}, /*tuple=*/false), "['o']");
   EXPECT_EQ(celery::KwargsRepr({}), "{}");
 }
 
