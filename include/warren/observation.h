@@ -74,9 +74,10 @@ struct Observation {
   // Per scripted client, in arrival order. Clients that never received a
   // delivery still appear, with an empty list.
   std::map<std::string, std::vector<ObservedMessage>> deliveries;
-  // Per scripted client or named channel: server-initiated basic.cancel and
-  // channel/connection closes it saw ("cancel", "406 PRECONDITION_FAILED -
-  // ..."; a named channel's cancels name the tag: "cancel t1").
+  // Per scripted client: server-initiated basic.cancel and channel/connection
+  // closes it saw ("cancel", "406 PRECONDITION_FAILED - ..."). Per named
+  // channel: its server cancels only, naming the tag ("cancel t1"; "cancel *"
+  // for a server-generated one); a close a step caused is in that step.
   std::map<std::string, std::vector<std::string>> client_events;
   // Per named channel ("conn", or "conn/2" for channel 2 on it), the
   // deliveries of its consume steps in arrival order.

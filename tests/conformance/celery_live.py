@@ -153,6 +153,8 @@ def _run_live(sc, workdir, workers):
         if all(consumers.get(q, 0) > 0 for q in wanted):
             break
         time.sleep(0.25)
+    else:
+        raise RuntimeError("the workers did not consume %s within 60 s" % sorted(wanted))
     sys.path.insert(0, workdir)
     import importlib
     mod = importlib.import_module("warren_live_tasks")
