@@ -189,14 +189,14 @@ class Endpoint:
             self.conn.close()
 
 
-class Named:
+class Named(Endpoint):
     """A connection of the scenario's own naming and its channels by number,
     each (re)opened at the first step that needs it, as the Warren runner does."""
 
     def __init__(self, name, run):
+        super().__init__()
         self.name = name
         self.run = run
-        self.conn = None
         self.channels = {}
         self.given_tags = set()  # consumer tags the scenario chose
 
@@ -223,13 +223,7 @@ class Named:
     def shown(self, tag):
         return tag if tag in self.given_tags else "*"
 
-    def poll(self):
-        if self.conn is not None and self.conn.is_open:
-            self.conn.process_data_events(time_limit=0)
-
-    def close(self):
-        if self.conn is not None and self.conn.is_open:
-            self.conn.close()
+    # poll() and close() are Endpoint's.
 
 
 def round_trip(ch):
